@@ -1,0 +1,56 @@
+import path from 'node:path'
+import { z } from 'zod'
+
+/**
+ * The one place that reads process.env. Parsed once and validated; everything else asks getEnv().
+ * APP_MODE says what the deployment is (demo data or real); NODE_ENV only says how the code was built.
+ */
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+    APP_MODE: z.enum(['demo', 'production']).default('demo'),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    /** Embedded data (PGlite, uploads, generated secrets). Relative paths are resolved from the working directory. */
+    DATA_DIR: z.string().min(1).default('./.data'),
+    /** A PostgreSQL server; when unset the embedded PGlite in DATA_DIR is used. */
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+      .optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    /** Log every SQL statement (development aid). */
+    LOG_SQL: z
+      .enum(['0', '1', 'true', 'false'])
+      .default('0')
+      .transform((v) => v === '1' || v === 'true'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.APP_MODE === 'production' && !env.DATABASE_URL) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['DATABASE_URL'],
+        message: 'APP_MODE=production needs a PostgreSQL server: set DATABASE_URL',
+      })
+    }
+  })
+
+export type Env = z.infer<typeof envSchema> & { dataDir: string }
+
+let cached: Env | undefined
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // An empty variable (DATABASE_URL= in a .env file) means "not set", not "set to nothing".
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''))
+  const result = envSchema.safeParse(present)
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`)
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`)
+  }
+  return { ...result.data, dataDir: path.resolve(result.data.DATA_DIR) }
+}
+
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env)
+  return cached
+}

@@ -1,0 +1,106 @@
+import { sql } from 'drizzle-orm'
+import {
+  bigint,
+  boolean,
+  char,
+  check,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core'
+import { products } from './catalog'
+import { organizations } from './organizations'
+import { regions } from './regions'
+
+export const householdStatuses = ['脱贫户', '防止返贫监测对象', '低收入农户'] as const
+export const householdLinkages = ['订单收购', '务工就业', '入股分红', '土地流转', '其他'] as const
+
+/**
+ * 受益农户 on a cooperative's roster. The ID number is never stored in clear: id_cipher (AES-256-GCM, random IV)
+ * and id_hmac (for duplicate detection) use separate sub-keys. Seeded households carry no ID number at all.
+ */
+export const households = pgTable(
+  'households',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    /** The roster's own reference, unique across the platform (e.g. HH-621126-0001). */
+    code: text('code').notNull().unique(),
+    regionCode: char('region_code', { length: 6 })
+      .notNull()
+      .references(() => regions.code),
+    maskedName: text('masked_name').notNull(),
+    idHmac: text('id_hmac'),
+    idCipher: text('id_cipher'),
+    members: smallint('members').notNull(),
+    status: text('status', { enum: householdStatuses }).notNull(),
+    linkage: text('linkage', { enum: householdLinkages }).notNull(),
+    isDemo: boolean('is_demo').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('households_org_id_idx').on(t.orgId),
+    uniqueIndex('households_id_hmac_unique')
+      .on(t.idHmac)
+      .where(sql`${t.idHmac} is not null`),
+    check('households_members_check', sql`${t.members} between 1 and 20`),
+    check('households_status_check', sql`${t.status} in ('脱贫户', '防止返贫监测对象', '低收入农户')`),
+    check(
+      'households_linkage_check',
+      sql`${t.linkage} in ('订单收购', '务工就业', '入股分红', '土地流转', '其他')`,
+    ),
+  ],
+)
+
+/** Which households a product's proceeds are credited to, and in what proportion. */
+export const productBeneficiaries = pgTable(
+  'product_beneficiaries',
+  {
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    householdId: uuid('household_id')
+      .notNull()
+      .references(() => households.id),
+    weight: integer('weight').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.productId, t.householdId] }),
+    index('product_beneficiaries_household_id_idx').on(t.householdId),
+    check('product_beneficiaries_weight_positive', sql`${t.weight} > 0`),
+  ],
+)
+
+export const proceedsRuleKinds = ['basis_points', 'fen_per_unit'] as const
+export type ProceedsRuleKind = (typeof proceedsRuleKinds)[number]
+
+/**
+ * The share of every sale credited to the product's households: basis points of the line amount (floored),
+ * or a fixed number of fen per unit (capped at the line amount).
+ */
+export const proceedsRules = pgTable(
+  'proceeds_rules',
+  {
+    productId: uuid('product_id')
+      .primaryKey()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: proceedsRuleKinds }).notNull(),
+    basisPoints: integer('basis_points'),
+    fenPerUnit: bigint('fen_per_unit', { mode: 'bigint' }),
+  },
+  (t) => [
+    check(
+      'proceeds_rules_shape_check',
+      sql`(${t.kind} = 'basis_points' and ${t.basisPoints} between 0 and 10000 and ${t.fenPerUnit} is null)
+       or (${t.kind} = 'fen_per_unit' and ${t.fenPerUnit} >= 0 and ${t.basisPoints} is null)`,
+    ),
+  ],
+)

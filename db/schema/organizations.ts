@@ -1,0 +1,46 @@
+import { sql } from 'drizzle-orm'
+import { boolean, char, check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { regions } from './regions'
+
+export const organizationKinds = [
+  'cooperative',
+  'enterprise',
+  'gov_unit',
+  'trade_union',
+  'office',
+  'platform',
+] as const
+export type OrganizationKind = (typeof organizationKinds)[number]
+
+export const organizations = pgTable(
+  'organizations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind', { enum: organizationKinds }).notNull(),
+    name: text('name').notNull(),
+    /** 统一社会信用代码, GB 32100 check digit validated at the boundary. */
+    uscc: char('uscc', { length: 18 }).unique(),
+    regionCode: char('region_code', { length: 6 })
+      .notNull()
+      .references(() => regions.code),
+    contactName: text('contact_name'),
+    contactPhone: text('contact_phone'),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    rejectedReason: text('rejected_reason'),
+    /** Offices only: the region subtrees (codes) whose figures they may see, e.g. {350100, 621100}. */
+    jurisdiction: text('jurisdiction')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** Synthetic demo record: shown with a 演示 badge, refused in production mode. */
+    isDemo: boolean('is_demo').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('organizations_region_code_idx').on(t.regionCode),
+    check(
+      'organizations_kind_check',
+      sql`${t.kind} in ('cooperative', 'enterprise', 'gov_unit', 'trade_union', 'office', 'platform')`,
+    ),
+  ],
+)

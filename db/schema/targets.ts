@@ -1,0 +1,71 @@
+import { sql } from 'drizzle-orm'
+import {
+  type AnyPgColumn,
+  bigint,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  pgTable,
+  text,
+  uuid,
+} from 'drizzle-orm/pg-core'
+
+export const targetKinds = ['demo', 'reference'] as const
+export const targetMetrics = ['amount_fen', 'people'] as const
+export type TargetMetric = (typeof targetMetrics)[number]
+export const buyerChannels = ['consumer', 'gov_unit', 'trade_union', 'enterprise'] as const
+export type BuyerChannel = (typeof buyerChannels)[number]
+
+/**
+ * 目标任务. A target computes progress over its own scope; a parent is not the sum of its children.
+ * Empty scope arrays mean "any". Periods are Asia/Shanghai calendar dates, both ends inclusive.
+ */
+export const targets = pgTable(
+  'targets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Stable natural key, e.g. demo-2026-fz-dx. */
+    key: text('key').notNull().unique(),
+    parentId: uuid('parent_id').references((): AnyPgColumn => targets.id),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: targetKinds }).notNull(),
+    metric: text('metric', { enum: targetMetrics }).notNull(),
+    /** Fen for amount_fen, persons for people. */
+    goal: bigint('goal', { mode: 'bigint' }).notNull(),
+    periodStart: date('period_start').notNull(),
+    periodEnd: date('period_end').notNull(),
+    helpedCodes: text('helped_codes')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    helperCodes: text('helper_codes')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    buyerChannels: text('buyer_channels')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    certifiedOnly: boolean('certified_only').notNull().default(false),
+    sourceText: text('source_text'),
+    sourceIds: text('source_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** Reference targets: documented outcomes, quoted with their source; never computed progress. */
+    documentedOutcomes: text('documented_outcomes')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    sortOrder: integer('sort_order').notNull().default(0),
+  },
+  (t) => [
+    index('targets_parent_id_idx').on(t.parentId),
+    check('targets_kind_check', sql`${t.kind} in ('demo', 'reference')`),
+    check('targets_metric_check', sql`${t.metric} in ('amount_fen', 'people')`),
+    check('targets_goal_positive', sql`${t.goal} > 0`),
+    check('targets_period_check', sql`${t.periodEnd} >= ${t.periodStart}`),
+  ],
+)

@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto'
+
+/**
+ * Deterministic building blocks for synthetic demo records: the same seed run twice, or an interrupted run
+ * resumed, must produce identical rows (ids included), so everything derives from stable keys.
+ */
+
+/** A UUID (version-5 layout) derived from a stable key, so seeded rows keep their ids across runs. */
+export function seedUuid(key: string): string {
+  const hex = createHash('sha1').update(`xfbf-seed:${key}`).digest('hex')
+  const variant = ((parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16)
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(18, 20)}-${hex.slice(20, 32)}`
+}
+
+/** A small seeded PRNG (mulberry32); Math.random would make every run differ. */
+export function seededRandom(key: string): () => number {
+  let state = createHash('sha1').update(key).digest().readUInt32LE(0)
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+export function pick<T>(random: () => number, items: readonly T[]): T {
+  const item = items[Math.floor(random() * items.length)]
+  if (item === undefined) throw new RangeError('pick from an empty list')
+  return item
+}
+
+export function intBetween(random: () => number, min: number, max: number): number {
+  return min + Math.floor(random() * (max - min + 1))
+}
+
+// Common surnames and given-name characters, combined at random and masked the way rosters are shown
+// (王*华): the result names nobody in particular.
+const SURNAMES =
+  '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段漕钱汤尹黎易常武乔贺赖龚文'
+const GIVEN = '华明军平英芳兰秀霞红玉梅丽强伟刚勇杰涛斌福贵禄海山林春生荣兴旺发全有富顺德安'
+
+export function maskedName(random: () => number): string {
+  return `${pick(random, [...SURNAMES])}*${pick(random, [...GIVEN])}`
+}

@@ -1,0 +1,18 @@
+// The Remix options live here and vite.config.ts passes them to the Vite plugin (which does not read this file
+// by itself). Keeping them in a typed module means a mistyped key fails `npm run typecheck`.
+
+/** @type {import('@remix-run/dev').VitePluginConfig} */
+const remixConfig = {
+  appDirectory: 'app',
+  buildDirectory: 'build',
+  ignoredRouteFiles: ['**/*.test.*', '**/.*'],
+  future: {
+    v3_fetcherPersist: true,
+    v3_relativeSplatPath: true,
+    v3_throwAbortReason: true,
+    v3_singleFetch: true,
+    v3_lazyRouteDiscovery: true,
+  },
+}
+
+export default remixConfig

@@ -1,0 +1,72 @@
+import fs from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import postgres from 'postgres'
+import { afterAll, inject } from 'vitest'
+import { type DbHandle, openPglite, openPostgres } from '../../db/client.server'
+import { adminUrl, databaseUrl } from './server-url'
+
+export type TestDbKind = 'pglite' | 'server'
+
+export function testDbKind(): TestDbKind {
+  const kind = process.env.TEST_DB
+  if (kind !== 'pglite' && kind !== 'server') throw new Error('TEST_DB must be pglite or server')
+  return kind
+}
+
+/**
+ * A database of this test file's own, closed (and on the server dropped) after the file. `seeded` starts from the
+ * demo seed made at SEED_NOW; `migrated` from the schema alone; `empty` from nothing at all.
+ */
+export async function openTestDatabase(
+  state: 'migrated' | 'seeded' | 'empty' = 'seeded',
+  options: { poolSize?: number } = {},
+): Promise<DbHandle> {
+  const handle =
+    testDbKind() === 'pglite' ? await openPgliteCopy(state) : await openServerCopy(state, options)
+  afterAll(() => handle.close())
+  return handle
+}
+
+async function openPgliteCopy(state: 'migrated' | 'seeded' | 'empty'): Promise<DbHandle> {
+  if (state === 'empty') return openPglite({ instance: await PGlite.create() })
+  const tarball = inject(state === 'seeded' ? 'pgliteSeeded' : 'pgliteMigrated')
+  const instance = await PGlite.create({ loadDataDir: new Blob([fs.readFileSync(tarball)]) })
+  return openPglite({ instance })
+}
+
+let serial = 0
+
+async function openServerCopy(
+  state: 'migrated' | 'seeded' | 'empty',
+  options: { poolSize?: number },
+): Promise<DbHandle> {
+  const name = `xfbf_t_${process.pid}_${Date.now().toString(36)}_${serial++}`
+  const admin = postgres(adminUrl(), { max: 1, onnotice: () => {} })
+  try {
+    const template =
+      state === 'empty' ? 'template0' : inject(state === 'seeded' ? 'serverSeeded' : 'serverMigrated')
+    // Two files copying one template at the same moment can collide ("source database is being accessed");
+    // a short retry settles it.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.unsafe(`create database "${name}" template "${template}"`)
+        break
+      } catch (error) {
+        if (attempt >= 20 || !String(error).includes('being accessed')) throw error
+        await new Promise((resolve) => setTimeout(resolve, 100 + attempt * 50))
+      }
+    }
+  } finally {
+    await admin.end()
+  }
+  const handle = openPostgres(databaseUrl(name), { max: options.poolSize ?? 4 })
+  return {
+    ...handle,
+    async close() {
+      await handle.close()
+      const dropper = postgres(adminUrl(), { max: 1, onnotice: () => {} })
+      await dropper.unsafe(`drop database if exists "${name}" with (force)`)
+      await dropper.end()
+    },
+  } as DbHandle
+}
