@@ -6,15 +6,18 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
-  useLoaderData,
   useRouteError,
+  useRouteLoaderData,
 } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import stylesheet from './tailwind.css?url'
 import { localeFromCookieHeader, translate } from './utils/i18n'
 import { useNonce } from './utils/nonce'
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }]
+export const links: LinksFunction = () => [
+  { rel: 'stylesheet', href: stylesheet },
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+]
 
 export const meta: MetaFunction = () => [
   { title: '消费帮扶集市' },
@@ -28,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce()
   // The root loader may not have run (an error before it): fall back to Chinese.
-  const data = useLoaderData<typeof loader | undefined>()
+  const data = useRouteLoaderData<typeof loader>('root')
   const locale = data?.locale ?? 'zh'
   return (
     <html lang={locale === 'en' ? 'en' : 'zh-CN'}>
