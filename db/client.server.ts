@@ -216,6 +216,11 @@ export function getDb(): Db {
   return getDbHandle().db
 }
 
+/** Makes an already open handle the process-wide one (integration tests exercising routes use their own database). */
+export function useSharedDb(handle: DbHandle): void {
+  globalStore.__xfbfDb = handle
+}
+
 export async function closeSharedDb(): Promise<void> {
   const handle = globalStore.__xfbfDb
   globalStore.__xfbfDb = undefined

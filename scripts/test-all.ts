@@ -50,7 +50,8 @@ if (fs.existsSync(vitestSummaryFile)) {
     unhandledErrors: number
   }
   Object.assign(counts, summary.projects)
-  if (summary.unhandledErrors > 0) problems.push(`Vitest reported ${summary.unhandledErrors} unhandled error(s)`)
+  if (summary.unhandledErrors > 0)
+    problems.push(`Vitest reported ${summary.unhandledErrors} unhandled error(s)`)
 } else {
   problems.push('Vitest wrote no summary (it did not run to the end)')
 }
@@ -65,7 +66,9 @@ for (const project of vitestProjects) {
 
 // --- Playwright in the system's Chromium ----------------------------------------------------------------------
 if (!fs.existsSync(chromiumPath)) {
-  skippedSuites.push(`e2e (browser tests): no Chromium at ${chromiumPath} (apt-get install chromium fonts-noto-cjk)`)
+  skippedSuites.push(
+    `e2e (browser tests): no Chromium at ${chromiumPath} (apt-get install chromium fonts-noto-cjk)`,
+  )
 } else {
   if (run('npx', ['tsx', 'scripts/build-if-needed.ts']) !== 0) problems.push('the app did not build')
   let e2eDatabase: string | undefined
@@ -81,7 +84,10 @@ if (!fs.existsSync(chromiumPath)) {
     url.pathname = `/${e2eDatabase}`
     e2eUrl = url.toString()
   }
-  const e2eStatus = run('npx', ['playwright', 'test'], { CHROMIUM_PATH: chromiumPath, E2E_DATABASE_URL: e2eUrl })
+  const e2eStatus = run('npx', ['playwright', 'test'], {
+    CHROMIUM_PATH: chromiumPath,
+    E2E_DATABASE_URL: e2eUrl,
+  })
   if (e2eDatabase && databaseUrl) {
     const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} })
     await admin.unsafe(`drop database if exists "${e2eDatabase}" with (force)`)
@@ -97,7 +103,8 @@ if (!fs.existsSync(chromiumPath)) {
   } else {
     problems.push(`Playwright wrote no report (exit status ${e2eStatus})`)
   }
-  if (e2eStatus !== 0 && !(counts.e2e && counts.e2e.failed > 0)) problems.push(`Playwright exited with status ${e2eStatus}`)
+  if (e2eStatus !== 0 && !(counts.e2e && counts.e2e.failed > 0))
+    problems.push(`Playwright exited with status ${e2eStatus}`)
 }
 
 // --- Summary ------------------------------------------------------------------------------------------------
@@ -111,7 +118,9 @@ for (const [name, c] of Object.entries(counts)) {
 }
 if (skippedSuites.length > 0) {
   banner([
-    ci ? 'CI=true and these suites could not run — that is a failure:' : 'SKIPPED — these suites did not run here:',
+    ci
+      ? 'CI=true and these suites could not run — that is a failure:'
+      : 'SKIPPED — these suites did not run here:',
     ...skippedSuites.map((s) => `  - ${s}`),
     'See README.md, "Tests", for what they need.',
   ])
@@ -124,5 +133,7 @@ fs.writeFileSync(
   JSON.stringify({ projects: counts, skippedSuites, problems, ...total }, null, 2),
 )
 const failed = total.failed + (total.failed === 0 && problems.length > 0 ? 1 : 0)
-console.log(`${total.passed} passed, ${failed} failed${total.skipped > 0 ? `, ${total.skipped} skipped` : ''}`)
+console.log(
+  `${total.passed} passed, ${failed} failed${total.skipped > 0 ? `, ${total.skipped} skipped` : ''}`,
+)
 process.exitCode = total.failed > 0 || problems.length > 0 ? 1 : 0

@@ -1,24 +1,37 @@
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { useLoaderData } from '@remix-run/react'
-import { listFeaturedProducts, type ProductCard } from '~/models/products.server'
-import { listTargets, type TargetSummary } from '~/models/targets.server'
+import type { MetaFunction } from '@remix-run/node'
+import { Link, useLoaderData } from '@remix-run/react'
+import { ProductGrid } from '~/components/product-card'
+import { TargetCard } from '~/components/target-card'
+import { countProductsByCategory, listFeaturedProducts } from '~/models/catalog.server'
+import { listPairings } from '~/models/pairings.server'
+import { listTargets } from '~/models/targets.server'
+import { shanghaiToday } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
+import { categoryLabel, programmeLabel } from '~/utils/i18n'
 import { useLocale, useT } from '~/utils/locale'
-import { formatAmountShort, formatFen } from '~/utils/money'
 
 export const meta: MetaFunction = () => [{ title: '消费帮扶集市 · 首页' }]
 
-export async function loader(_: LoaderFunctionArgs) {
+export async function loader() {
   const db = getDb()
-  const [targets, products] = await Promise.all([listTargets(db), listFeaturedProducts(db, 12)])
-  return { targets, products }
+  const today = shanghaiToday()
+  const [targets, products, categories, pairings] = await Promise.all([
+    listTargets(db),
+    listFeaturedProducts(db, 9, today),
+    countProductsByCategory(db),
+    listPairings(db),
+  ])
+  // Only pairings whose helped region has something for sale lead anywhere useful from the home page.
+  return { targets, products, categories, pairings: pairings.filter((p) => p.productCount > 0) }
 }
 
 export default function Home() {
-  const { targets, products } = useLoaderData<typeof loader>()
+  const { targets, products, categories, pairings } = useLoaderData<typeof loader>()
   const t = useT()
+  const locale = useLocale()
   const demo = targets.filter((target) => target.kind === 'demo')
   const reference = targets.filter((target) => target.kind === 'reference')
+  const programmes = [...new Set(pairings.map((p) => p.programme))]
   return (
     <div className="space-y-10">
       <section aria-labelledby="intro-heading" className="rounded-lg bg-brand-50 p-6">
@@ -26,6 +39,12 @@ export default function Home() {
           {t('site.name')}
         </h1>
         <p className="mt-3 max-w-3xl leading-relaxed text-stone-700">{t('home.intro')}</p>
+        <Link
+          to="/products"
+          className="mt-4 inline-block rounded bg-brand-600 px-4 py-2 text-white hover:bg-brand-700 focus:outline-2 focus:outline-offset-2 focus:outline-brand-700"
+        >
+          {t('home.browseAll')}
+        </Link>
       </section>
 
       <section aria-labelledby="targets-heading">
@@ -38,7 +57,7 @@ export default function Home() {
             <h3 className="mt-4 text-lg font-medium">{t('home.demoTargets')}</h3>
             <ul className="mt-3 grid gap-4 md:grid-cols-2">
               {demo.map((target) => (
-                <TargetItem key={target.id} target={target} />
+                <TargetCard key={target.id} target={target} />
               ))}
             </ul>
           </>
@@ -48,116 +67,79 @@ export default function Home() {
             <h3 className="mt-6 text-lg font-medium">{t('home.referenceTargets')}</h3>
             <ul className="mt-3 grid gap-4 md:grid-cols-2">
               {reference.map((target) => (
-                <TargetItem key={target.id} target={target} />
+                <TargetCard key={target.id} target={target} />
               ))}
             </ul>
           </>
         ) : null}
       </section>
 
-      <section aria-labelledby="products-heading">
-        <h2 id="products-heading" className="text-xl font-semibold">
-          {t('home.products')}
+      <section aria-labelledby="categories-heading">
+        <h2 id="categories-heading" className="text-xl font-semibold">
+          {t('home.categories')}
         </h2>
-        {products.length === 0 ? (
-          <p className="mt-3 text-stone-600">{t('home.noProducts')}</p>
-        ) : (
-          <ul className="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-            {products.map((product) => (
-              <ProductItem key={product.slug} product={product} />
-            ))}
-          </ul>
-        )}
+        <ul className="mt-3 flex flex-wrap gap-2">
+          {categories.map((c) => (
+            <li key={c.category}>
+              <Link
+                to={`/products?category=${encodeURIComponent(c.category)}`}
+                className="inline-block rounded-full border border-brand-100 bg-white px-3 py-1 text-sm hover:bg-brand-50"
+              >
+                {categoryLabel(locale, c.category)} <span className="text-stone-500">({c.count})</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section aria-labelledby="products-heading">
+        <div className="flex items-baseline justify-between">
+          <h2 id="products-heading" className="text-xl font-semibold">
+            {t('home.products')}
+          </h2>
+          <Link to="/products" className="text-sm text-brand-700 underline">
+            {t('common.viewAll')}
+          </Link>
+        </div>
+        <div className="mt-4">
+          {products.length === 0 ? (
+            <p className="text-stone-600">{t('home.noProducts')}</p>
+          ) : (
+            <ProductGrid products={products} />
+          )}
+        </div>
+      </section>
+
+      <section aria-labelledby="pairings-heading">
+        <h2 id="pairings-heading" className="text-xl font-semibold">
+          {t('home.pairings')}
+        </h2>
+        <p className="mt-1 text-sm text-stone-600">{t('home.pairingsHint')}</p>
+        <div className="mt-3 grid gap-6 md:grid-cols-2">
+          {programmes.map((programme) => (
+            <div key={programme}>
+              <h3 className="font-medium">{programmeLabel(locale, programme)}</h3>
+              <ul className="mt-2 space-y-1 text-sm">
+                {pairings
+                  .filter((p) => p.programme === programme)
+                  .map((p) => (
+                    <li key={p.id}>
+                      <Link
+                        to={`/pairings/${encodeURIComponent(p.id)}`}
+                        className="hover:text-brand-700 hover:underline"
+                      >
+                        {p.helperName} → {p.helpedName}
+                      </Link>{' '}
+                      <span className="text-stone-500">
+                        · {t('home.productCount', { n: p.productCount })}
+                      </span>
+                    </li>
+                  ))}
+              </ul>
+            </div>
+          ))}
+        </div>
       </section>
     </div>
-  )
-}
-
-function formatGoal(target: TargetSummary, locale: 'zh' | 'en', peopleWord: string): string {
-  const goal = BigInt(target.goal)
-  if (target.metric === 'people') {
-    return `${goal.toLocaleString(locale === 'zh' ? 'zh-CN' : 'en-US')} ${peopleWord}`
-  }
-  return formatAmountShort(goal, locale)
-}
-
-function TargetItem({ target }: { target: TargetSummary }) {
-  const t = useT()
-  const locale = useLocale()
-  return (
-    <li className="rounded-lg border border-stone-200 bg-white p-4">
-      <div className="flex items-start justify-between gap-2">
-        <h4 className="font-medium">{target.name}</h4>
-        <span
-          className={
-            target.kind === 'demo'
-              ? 'shrink-0 rounded bg-amber-100 px-2 py-0.5 text-xs text-amber-800'
-              : 'shrink-0 rounded bg-sky-100 px-2 py-0.5 text-xs text-sky-800'
-          }
-        >
-          {t(target.kind === 'demo' ? 'target.demo' : 'target.reference')}
-        </span>
-      </div>
-      <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
-        <dt className="text-stone-500">{t('target.goal')}</dt>
-        <dd>{formatGoal(target, locale, t('target.people'))}</dd>
-        <dt className="text-stone-500">{t('target.period')}</dt>
-        <dd>
-          {target.periodStart} — {target.periodEnd}
-        </dd>
-        {target.kind === 'demo' ? (
-          <>
-            <dt className="text-stone-500">{t('target.progress')}</dt>
-            <dd title={t('target.progressPendingHint')}>
-              {t('target.progressPending')}
-              <span className="sr-only">{t('target.progressPendingHint')}</span>
-            </dd>
-          </>
-        ) : null}
-      </dl>
-      {target.kind === 'reference' && target.documentedOutcomes.length > 0 ? (
-        <div className="mt-3 text-sm">
-          <p className="text-stone-500">{t('target.outcomes')}</p>
-          <ul className="mt-1 list-disc space-y-1 pl-5 text-stone-700">
-            {target.documentedOutcomes.map((outcome) => (
-              <li key={outcome}>{outcome}</li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
-      {target.sourceText ? (
-        <p className="mt-3 text-xs text-stone-500">
-          {t('target.source')}：{target.sourceText}
-        </p>
-      ) : null}
-    </li>
-  )
-}
-
-function ProductItem({ product }: { product: ProductCard }) {
-  const t = useT()
-  const locale = useLocale()
-  return (
-    <li className="rounded-lg border border-stone-200 bg-white p-4">
-      <div className="flex items-start justify-between gap-2">
-        <h3 className="font-medium">{product.name}</h3>
-        {product.giConfirmed ? (
-          <span className="shrink-0 rounded bg-brand-100 px-2 py-0.5 text-xs text-brand-800">
-            {t('product.gi')}
-          </span>
-        ) : null}
-      </div>
-      <p className="mt-1 text-sm text-stone-600">
-        {t('product.origin')}：{product.originParentName ? `${product.originParentName} ` : ''}
-        {product.originName}
-      </p>
-      <p className="mt-1 text-sm text-stone-600">
-        {t('product.cooperative')}：{product.cooperative}
-      </p>
-      <p className="mt-2 text-lg font-semibold text-earth-500">
-        {formatFen(product.priceFen, locale)}
-        <span className="ml-1 text-sm font-normal text-stone-500">/ {product.unit}</span>
-      </p>
-    </li>
   )
 }

@@ -27,3 +27,8 @@ export function startOfShanghaiDate(date: string): Date {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new RangeError(`Not a date: ${date}`)
   return new Date(Date.parse(`${date}T00:00:00Z`) - SHANGHAI_OFFSET_MS)
 }
+
+/** Today's Asia/Shanghai date, for "valid on" checks such as certifications. */
+export function shanghaiToday(clock: Clock = systemClock): string {
+  return shanghaiDate(clock.now())
+}

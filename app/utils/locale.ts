@@ -7,7 +7,7 @@ export function useLocale(): Locale {
   return isLocale(data?.locale) ? data.locale : defaultLocale
 }
 
-export function useT(): (key: MessageKey) => string {
+export function useT(): (key: MessageKey, values?: Record<string, string | number>) => string {
   const locale = useLocale()
-  return (key) => translate(locale, key)
+  return (key, values) => translate(locale, key, values)
 }

@@ -13,6 +13,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core'
+import { productCategories } from '../../app/models/catalog-constants'
 import { organizations } from './organizations'
 import { regions } from './regions'
 
@@ -37,20 +38,7 @@ export const bases = pgTable(
   (t) => [index('bases_org_id_idx').on(t.orgId)],
 )
 
-export const productCategories = [
-  '粮油',
-  '蔬菜',
-  '水果',
-  '茶叶',
-  '食用菌',
-  '中药材',
-  '畜禽肉蛋',
-  '水产',
-  '加工食品',
-  '花卉苗木',
-  '手工艺品',
-] as const
-export type ProductCategory = (typeof productCategories)[number]
+export { productCategories, type ProductCategory } from '../../app/models/catalog-constants'
 
 export const productStatuses = ['draft', 'pending', 'active', 'rejected', 'archived'] as const
 export type ProductStatus = (typeof productStatuses)[number]

@@ -294,11 +294,11 @@ async function seedOrganizations(tx: Db, now: Date) {
   await tx.insert(organizations).values(rows).onConflictDoNothing()
 }
 
-/** A URL slug from the product name's pinyin: 定西马铃薯 → dingxi-malingshu. */
+/** A URL slug from the product name's pinyin: 定西马铃薯 → dingximalingshu, 高原夏菇(鲜香菇) → gaoyuanxiagu-xianxianggu. */
 export function slugFromName(name: string): string {
   const syllables = pinyin(name, { toneType: 'none', type: 'array', nonZh: 'consecutive', v: true })
   return syllables
-    .join('-')
+    .join('')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')

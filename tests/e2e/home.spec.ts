@@ -7,5 +7,7 @@ test('a visitor opens the home page and sees the Dingxi targets and products', a
   await expect(page.getByRole('heading', { name: '定西马铃薯' })).toBeVisible()
   // Progress is unknown until the sales ledger exists: a dash, never a made-up figure.
   await expect(page.getByText('销售台账上线后显示进度').first()).toBeAttached()
-  await testInfo.attach('home', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' })
+  const path = testInfo.outputPath('home.png')
+  await page.screenshot({ path, fullPage: true })
+  await testInfo.attach('home', { path, contentType: 'image/png' })
 })

@@ -1,0 +1,40 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { getProductPage } from '~/models/catalog.server'
+import { apiError, apiJson, apiMethodNotAllowed } from '~/utils/api.server'
+import { shanghaiToday } from '~/utils/clock'
+import { getDb } from '~/utils/db.server'
+
+/** GET /api/v1/products/:slug — one product with its tiers, certification, origin and impact; amounts in fen. */
+export async function loader({ params }: LoaderFunctionArgs) {
+  const slug = params.slug ?? ''
+  const product = await getProductPage(getDb(), slug, shanghaiToday())
+  if (!product) return apiError(404, 'slug', `no product with slug ${slug}`)
+  return apiJson({
+    sku: product.sku,
+    slug: product.slug,
+    name: product.name,
+    alias: product.alias,
+    description: product.description,
+    category: product.category,
+    priceFen: product.priceFen,
+    unit: product.unit,
+    minOrderQty: product.minOrderQty,
+    stock: product.stock,
+    tiers: product.tiers,
+    originCode: product.originCode,
+    originName: product.originName,
+    origin: product.origin.chain,
+    cooperative: product.cooperative,
+    certified: product.certified,
+    certifications: product.certifications,
+    geographicalIndication: product.giConfirmed ? { status: 'confirmed', detail: product.giDetail } : null,
+    impact: product.impact,
+    pairings: product.helpedBy,
+    sourceIds: product.sourceIds,
+    demo: product.isDemo,
+  })
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  return apiMethodNotAllowed(request)
+}

@@ -1,0 +1,44 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
+import { findProducts } from '~/models/catalog.server'
+import { parseProductQuery } from '~/models/product-query'
+import { apiError, apiJson, apiMethodNotAllowed } from '~/utils/api.server'
+import { shanghaiToday } from '~/utils/clock'
+import { getDb } from '~/utils/db.server'
+
+/** GET /api/v1/products?q=&region=&category=&page=&pageSize= — amounts in fen. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { query, errors } = parseProductQuery(new URL(request.url).searchParams, [
+    'q',
+    'region',
+    'category',
+    'certified',
+    'sort',
+    'page',
+    'pageSize',
+  ])
+  const [firstError] = errors
+  if (firstError) return apiError(400, firstError.param, firstError.message)
+  const result = await findProducts(getDb(), query, shanghaiToday(), { pageSize: 20 })
+  if (!result.ok) return apiError(400, result.error.param, result.error.message)
+  return apiJson({
+    items: result.items.map((p) => ({
+      sku: p.sku,
+      slug: p.slug,
+      name: p.name,
+      category: p.category,
+      priceFen: p.priceFen,
+      unit: p.unit,
+      originCode: p.originCode,
+      originName: p.originName,
+      cooperative: p.cooperative,
+      certified: p.certified,
+    })),
+    total: result.total,
+    page: result.page,
+    pageSize: result.pageSize,
+  })
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  return apiMethodNotAllowed(request)
+}
