@@ -6,7 +6,10 @@ import type { ServerBuild } from '@remix-run/node'
 import express, { type NextFunction, type Request, type Response } from 'express'
 import { closeSharedDb, getDbHandle } from './db/client.server'
 import { prepareDatabase } from './db/prepare.server'
+import { type RequestAuth, resolveSession } from './app/models/sessions.server'
+import { systemClock } from './app/utils/clock'
 import { getEnv } from './app/utils/env.server'
+import { clearSessionCookie, readSessionToken, sessionCookie, sessionPolicy } from './app/utils/session.server'
 
 /**
  * The web process: request hygiene first, then Remix. Not remix-serve, because remix-serve has no place for the
@@ -67,12 +70,42 @@ if (development) {
   build = (await import(serverBuildUrl)) as ServerBuild
 }
 
+/**
+ * Who is asking: the session cookie is resolved once per request (after static files, which need no session).
+ * A rotated session id goes out as a new cookie; a dead one is cleared.
+ */
+app.use(async (req: Request, res: Response, next: NextFunction) => {
+  try {
+    const token = readSessionToken(req.headers.cookie)
+    res.locals.auth = null
+    res.locals.sessionToken = null
+    if (token) {
+      const resolved = await resolveSession(db.db, token, systemClock, sessionPolicy())
+      if (!resolved) {
+        res.append('Set-Cookie', clearSessionCookie())
+      } else {
+        res.locals.auth = resolved.auth
+        res.locals.sessionToken = resolved.rotated?.token ?? token
+        if (resolved.rotated) res.append('Set-Cookie', sessionCookie(resolved.rotated.token, resolved.rotated.expiresAt))
+      }
+    }
+    next()
+  } catch (error) {
+    next(error)
+  }
+})
+
 app.all(
   '*',
   createRequestHandler({
     build,
     mode: development ? 'development' : 'production',
-    getLoadContext: (_req, res) => ({ cspNonce: String(res.locals.cspNonce ?? '') }),
+    getLoadContext: (req, res) => ({
+      cspNonce: String(res.locals.cspNonce ?? ''),
+      auth: (res.locals.auth as RequestAuth | null) ?? null,
+      sessionToken: (res.locals.sessionToken as string | null) ?? null,
+      clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+    }),
   }),
 )
 

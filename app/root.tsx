@@ -24,8 +24,18 @@ export const meta: MetaFunction = () => [
   { name: 'description', content: '消费帮扶：买帮扶地区的好产品，让收入直达受益农户' },
 ]
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  return { locale: localeFromCookieHeader(request.headers.get('Cookie')) }
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const auth = context.auth
+  return {
+    locale: localeFromCookieHeader(request.headers.get('Cookie')),
+    // Only what the header shows: never ids, hashes or contact details.
+    user: auth
+      ? {
+          displayName: auth.displayName,
+          active: auth.active ? { orgName: auth.active.orgName, role: auth.active.role } : null,
+        }
+      : null,
+  }
 }
 
 export function Layout({ children }: { children: ReactNode }) {

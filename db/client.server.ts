@@ -7,13 +7,23 @@ import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglit
 import { drizzle as drizzlePostgres, type PostgresJsDatabase } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
 import { getEnv } from '../app/utils/env.server'
+import * as accounts from './schema/accounts'
 import * as catalog from './schema/catalog'
 import * as households from './schema/households'
+import * as memberships from './schema/memberships'
 import * as organizations from './schema/organizations'
 import * as regions from './schema/regions'
 import * as targets from './schema/targets'
 
-export const schema = { ...regions, ...organizations, ...catalog, ...households, ...targets }
+export const schema = {
+  ...regions,
+  ...accounts,
+  ...organizations,
+  ...memberships,
+  ...catalog,
+  ...households,
+  ...targets,
+}
 export type Schema = typeof schema
 
 /** What every model function takes: the database, or a transaction (a transaction is a database too). */

@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm'
 import type { DbHandle } from './client.server'
+import { users } from './schema/accounts'
 import { migrateDatabase } from './migrate.server'
 import { needsDemoSeed, seedDatabase } from './seed/seed.server'
 
@@ -12,6 +14,20 @@ export async function prepareDatabase(
 ): Promise<void> {
   const log = options.log ?? (() => {})
   await migrateDatabase(handle)
+  if (!options.demo) {
+    // Demo accounts have a published password: a production deployment must not run with any of them.
+    const [demoUser] = await handle.db
+      .select({ email: users.email })
+      .from(users)
+      .where(eq(users.isDemo, true))
+      .limit(1)
+    if (demoUser) {
+      throw new Error(
+        `APP_MODE=production refuses to start while demo accounts exist (e.g. ${demoUser.email}). ` +
+          'Use a database without demo data.',
+      )
+    }
+  }
   if (options.demo && (await needsDemoSeed(handle.db))) {
     const started = Date.now()
     log('Seeding the demo data (first start)…')

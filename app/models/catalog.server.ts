@@ -4,10 +4,11 @@ import type { Db } from '../../db/client.server'
 import { bases, certifications, priceTiers, products } from '../../db/schema/catalog'
 import { productBeneficiaries, proceedsRules } from '../../db/schema/households'
 import { organizations } from '../../db/schema/organizations'
-import { pairings, regions } from '../../db/schema/regions'
+import { regions } from '../../db/schema/regions'
 import { isRegionCode, subtreePrefix } from '../utils/regions'
 import { type ProductCategory, productCategories } from './catalog-constants'
 import { lineProceedsFen, proceedsRuleFromRow } from './proceeds'
+import { referenceData, regionChain } from './reference-data.server'
 import { type ProductQuery, yuanToFen } from './product-query'
 
 import { type ProductSort } from './catalog-constants'
@@ -261,66 +262,73 @@ export function regionChainCodes(code: string): string[] {
 }
 
 export async function getProductPage(db: Db, slug: string, today: string): Promise<ProductPage | null> {
-  const [row] = await db
-    .select({
-      ...cardColumns(today),
-      id: products.id,
-      alias: products.alias,
-      description: products.description,
-      stock: products.stock,
-      minOrderQty: products.minOrderQty,
-      giDetail: products.giDetail,
-      otherRecognition: products.otherRecognition,
-      sourceIds: products.sourceIds,
-      isDemo: products.isDemo,
-      cooperativeRegionCode: organizations.regionCode,
-      baseName: bases.name,
-      baseKind: bases.kind,
-      ruleKind: proceedsRules.kind,
-      ruleBasisPoints: proceedsRules.basisPoints,
-      ruleFenPerUnit: proceedsRules.fenPerUnit,
-    })
-    .from(products)
-    .innerJoin(regions, eq(regions.code, products.originCode))
-    .leftJoin(parentRegion, eq(parentRegion.code, regions.parentCode))
-    .innerJoin(organizations, eq(organizations.id, products.orgId))
-    .leftJoin(bases, eq(bases.id, products.baseId))
-    .leftJoin(proceedsRules, eq(proceedsRules.productId, products.id))
-    .where(and(eq(products.slug, slug), eq(products.status, 'active')))
-    .limit(1)
-  if (!row) return null
-  const chainCodes = regionChainCodes(row.originCode)
-  const [tiers, certs, [beneficiaries], chain, helpers] = await Promise.all([
-    db
-      .select({ minQty: priceTiers.minQty, unitPriceFen: priceTiers.unitPriceFen })
-      .from(priceTiers)
-      .where(eq(priceTiers.productId, row.id))
-      .orderBy(asc(priceTiers.minQty)),
-    db
-      .select()
-      .from(certifications)
-      .where(eq(certifications.productId, row.id))
-      .orderBy(desc(certifications.validUntil)),
-    db.select({ n: count() }).from(productBeneficiaries).where(eq(productBeneficiaries.productId, row.id)),
-    db
-      .select({ code: regions.code, name: regions.name, level: regions.level })
-      .from(regions)
-      .where(inArray(regions.code, chainCodes))
-      .orderBy(asc(regions.code)),
+  // One round trip: tiers, certificates and the household count come along as JSON; regions and pairings come
+  // from the in-memory reference data.
+  const [[row], reference] = await Promise.all([
     db
       .select({
-        id: pairings.id,
-        helperName: pairings.helperName,
-        helperCode: pairings.helperCode,
-        programme: pairings.programme,
-        helpedName: regions.name,
+        ...cardColumns(today),
+        id: products.id,
+        alias: products.alias,
+        description: products.description,
+        stock: products.stock,
+        minOrderQty: products.minOrderQty,
+        giDetail: products.giDetail,
+        otherRecognition: products.otherRecognition,
+        sourceIds: products.sourceIds,
+        isDemo: products.isDemo,
+        cooperativeRegionCode: organizations.regionCode,
+        baseName: bases.name,
+        baseKind: bases.kind,
+        ruleKind: proceedsRules.kind,
+        ruleBasisPoints: proceedsRules.basisPoints,
+        ruleFenPerUnit: proceedsRules.fenPerUnit,
+        tiers: sql<Array<{ minQty: number; unitPriceFen: number | string }>>`coalesce((
+          select json_agg(json_build_object('minQty', t.min_qty, 'unitPriceFen', t.unit_price_fen) order by t.min_qty)
+          from ${priceTiers} t where t.product_id = ${products.id}), '[]'::json)`,
+        certificates: sql<
+          Array<{
+            number: string
+            body: string
+            validFrom: string
+            validUntil: string
+            reliefMode: string
+            isDemo: boolean
+          }>
+        >`coalesce((
+          select json_agg(json_build_object('number', c.number, 'body', c.body, 'validFrom', c.valid_from::text,
+            'validUntil', c.valid_until::text, 'reliefMode', c.relief_mode, 'isDemo', c.is_demo)
+            order by c.valid_until desc)
+          from ${certifications} c where c.product_id = ${products.id}), '[]'::json)`,
+        households:
+          sql<number>`(select count(*) from ${productBeneficiaries} b where b.product_id = ${products.id})`.mapWith(
+            Number,
+          ),
       })
-      .from(pairings)
-      .innerJoin(regions, eq(regions.code, pairings.helpedCode))
-      .where(inArray(pairings.helpedCode, chainCodes))
-      .orderBy(desc(pairings.helpedCode), asc(pairings.id)),
+      .from(products)
+      .innerJoin(regions, eq(regions.code, products.originCode))
+      .leftJoin(parentRegion, eq(parentRegion.code, regions.parentCode))
+      .innerJoin(organizations, eq(organizations.id, products.orgId))
+      .leftJoin(bases, eq(bases.id, products.baseId))
+      .leftJoin(proceedsRules, eq(proceedsRules.productId, products.id))
+      .where(and(eq(products.slug, slug), eq(products.status, 'active')))
+      .limit(1),
+    referenceData(db),
   ])
-  const households = Number(beneficiaries?.n ?? 0)
+  if (!row) return null
+  const chain = regionChain(reference, row.originCode)
+  const chainCodes = chain.map((r) => r.code)
+  const helpers = reference.pairings
+    .filter((p) => chainCodes.includes(p.helpedCode))
+    .sort((a, b) => b.helpedCode.localeCompare(a.helpedCode) || a.id.localeCompare(b.id))
+    .map((p) => ({
+      id: p.id,
+      helperName: p.helperName,
+      helperCode: p.helperCode,
+      programme: p.programme,
+      helpedName: reference.regions.get(p.helpedCode)?.name ?? p.helpedCode,
+    }))
+  const households = row.households
   const impact =
     row.ruleKind && households > 0
       ? {
@@ -344,17 +352,16 @@ export async function getProductPage(db: Db, slug: string, today: string): Promi
     description: row.description,
     stock: row.stock,
     minOrderQty: row.minOrderQty,
-    tiers: tiers.map((t) => ({ minQty: t.minQty, unitPriceFen: Number(t.unitPriceFen) })),
-    origin: { code: row.originCode, name: row.originName, chain },
+    tiers: row.tiers.map((t) => ({ minQty: Number(t.minQty), unitPriceFen: Number(t.unitPriceFen) })),
+    origin: {
+      code: row.originCode,
+      name: row.originName,
+      chain: chain.map((r) => ({ code: r.code, name: r.name, level: r.level })),
+    },
     cooperativeRegionCode: row.cooperativeRegionCode,
     base: row.baseName && row.baseKind ? { name: row.baseName, kind: row.baseKind } : null,
-    certifications: certs.map((c) => ({
-      number: c.number,
-      body: c.body,
-      validFrom: c.validFrom,
-      validUntil: c.validUntil,
-      reliefMode: c.reliefMode,
-      isDemo: c.isDemo,
+    certifications: row.certificates.map((c) => ({
+      ...c,
       state: today < c.validFrom ? 'not_yet_valid' : today > c.validUntil ? 'expired' : 'valid',
     })),
     giStatus: row.giStatus,

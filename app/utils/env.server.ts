@@ -19,6 +19,20 @@ const envSchema = z
       .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
       .optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    /** A session ends after this long without a request… */
+    SESSION_IDLE_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(60 * 24 * 30)
+      .default(12 * 60),
+    /** …and at the latest this long after sign-in, however active. */
+    SESSION_ABSOLUTE_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .default(7 * 24),
     /** Log every SQL statement (development aid). */
     LOG_SQL: z
       .enum(['0', '1', 'true', 'false'])

@@ -1,4 +1,6 @@
 import * as accounts from '../messages/accounts'
+import * as memberships from '../messages/memberships'
+import * as organizations from '../messages/organizations'
 import * as storefront from '../messages/storefront'
 
 /**
@@ -9,11 +11,16 @@ export const locales = ['zh', 'en'] as const
 export type Locale = (typeof locales)[number]
 export const defaultLocale: Locale = 'zh'
 
-const zh = { ...storefront.zh, ...accounts.zh }
+const zh = { ...storefront.zh, ...accounts.zh, ...organizations.zh, ...memberships.zh }
 
 export type MessageKey = keyof typeof zh
 
-const en: Record<MessageKey, string> = { ...storefront.en, ...accounts.en }
+const en: Record<MessageKey, string> = {
+  ...storefront.en,
+  ...accounts.en,
+  ...organizations.en,
+  ...memberships.en,
+}
 
 const messages: Record<Locale, Record<MessageKey, string>> = { zh, en }
 

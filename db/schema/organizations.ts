@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { boolean, char, check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { users } from './accounts'
 import { regions } from './regions'
 
 export const organizationKinds = [
@@ -25,8 +26,12 @@ export const organizations = pgTable(
       .references(() => regions.code),
     contactName: text('contact_name'),
     contactPhone: text('contact_phone'),
+    /** Who registered it (null for seeded and admin-created organisations). */
+    submittedBy: uuid('submitted_by').references(() => users.id),
     verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    rejectedAt: timestamp('rejected_at', { withTimezone: true }),
     rejectedReason: text('rejected_reason'),
+    reviewedBy: uuid('reviewed_by').references(() => users.id),
     /** Offices only: the region subtrees (codes) whose figures they may see, e.g. {350100, 621100}. */
     jurisdiction: text('jurisdiction')
       .array()

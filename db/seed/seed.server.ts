@@ -2,7 +2,10 @@ import { count, eq, sql } from 'drizzle-orm'
 import { pinyin } from 'pinyin-pro'
 import { shanghaiYear } from '../../app/utils/clock'
 import { makeUscc } from '../../app/utils/uscc'
+import { hashPassword } from '../../app/services/passwords.server'
 import { type Db, queryRows } from '../client.server'
+import { type Role, users } from '../schema/accounts'
+import { memberships } from '../schema/memberships'
 import { bases, certifications, priceTiers, type ProductCategory, products } from '../schema/catalog'
 import { households, productBeneficiaries, proceedsRules } from '../schema/households'
 import { organizations } from '../schema/organizations'
@@ -28,7 +31,7 @@ export type SeedOptions = {
 }
 
 export const referenceSteps = ['regions', 'pairings', 'reference-targets'] as const
-export const demoSteps = ['organizations', 'catalog', 'households', 'demo-targets'] as const
+export const demoSteps = ['organizations', 'demo-accounts', 'catalog', 'households', 'demo-targets'] as const
 export type SeedStep = (typeof referenceSteps)[number] | (typeof demoSteps)[number]
 
 export async function seedDatabase(db: Db, options: SeedOptions): Promise<void> {
@@ -41,6 +44,7 @@ export async function seedDatabase(db: Db, options: SeedOptions): Promise<void> 
   if (options.demo) {
     steps.push(
       ['organizations', (tx) => seedOrganizations(tx, now)],
+      ['demo-accounts', (tx) => seedDemoAccounts(tx)],
       ['catalog', (tx) => seedCatalog(tx, now)],
       ['households', seedHouseholds],
       ['demo-targets', (tx) => seedDemoTargets(tx, now)],
@@ -294,6 +298,87 @@ async function seedOrganizations(tx: Db, now: Date) {
   await tx.insert(organizations).values(rows).onConflictDoNothing()
 }
 
+/** The demo accounts of DESIGN §9 (all with the password demo-password), listed in the README. */
+export const DEMO_PASSWORD = 'demo-password'
+export const demoAccounts: ReadonlyArray<{
+  email: string
+  displayName: string
+  org: string | null
+  role: Role | null
+}> = [
+  { email: 'consumer@demo.example', displayName: '演示消费者', org: null, role: null },
+  { email: 'buyer@gulou.demo.example', displayName: '演示采购员', org: 'org:gulou-unit', role: 'unit_buyer' },
+  {
+    email: 'approver@gulou.demo.example',
+    displayName: '演示审批人',
+    org: 'org:gulou-unit',
+    role: 'unit_approver',
+  },
+  {
+    email: 'unit-admin@gulou.demo.example',
+    displayName: '演示单位管理员',
+    org: 'org:gulou-unit',
+    role: 'unit_admin',
+  },
+  {
+    email: 'coop@minxian.demo.example',
+    displayName: '演示合作社管理员',
+    org: 'coop:621126:1',
+    role: 'coop_admin',
+  },
+  {
+    email: 'coop-staff@minxian.demo.example',
+    displayName: '演示合作社员工',
+    org: 'coop:621126:1',
+    role: 'coop_staff',
+  },
+  {
+    email: 'office@fuzhou.demo.example',
+    displayName: '演示分析员',
+    org: 'org:fuzhou-office',
+    role: 'office_analyst',
+  },
+  {
+    email: 'office-admin@fuzhou.demo.example',
+    displayName: '演示机构管理员',
+    org: 'org:fuzhou-office',
+    role: 'office_admin',
+  },
+  {
+    email: 'finance@demo.example',
+    displayName: '演示平台财务',
+    org: 'org:platform',
+    role: 'platform_finance',
+  },
+  { email: 'admin@demo.example', displayName: '演示平台管理员', org: 'org:platform', role: 'platform_admin' },
+]
+
+async function seedDemoAccounts(tx: Db) {
+  const existing = new Set(
+    (await tx.select({ email: users.email }).from(users))
+      .map((u) => u.email)
+      .filter((e): e is string => e !== null),
+  )
+  // Hash only for accounts not there yet: a re-run costs nothing, and never resets a changed password.
+  for (const account of demoAccounts) {
+    if (existing.has(account.email)) continue
+    await tx
+      .insert(users)
+      .values({
+        id: seedUuid(`user:${account.email}`),
+        email: account.email,
+        displayName: account.displayName,
+        passwordHash: await hashPassword(DEMO_PASSWORD),
+        isDemo: true,
+      })
+      .onConflictDoNothing()
+  }
+  const links = demoAccounts.flatMap((a) =>
+    a.org && a.role ? [{ userId: seedUuid(`user:${a.email}`), orgId: seedUuid(a.org), role: a.role }] : [],
+  )
+  await tx.insert(memberships).values(links).onConflictDoNothing()
+}
+
 /** A URL slug from the product name's pinyin: 定西马铃薯 → dingximalingshu, 高原夏菇(鲜香菇) → gaoyuanxiagu-xianxianggu. */
 export function slugFromName(name: string): string {
   const syllables = pinyin(name, { toneType: 'none', type: 'array', nonZh: 'consecutive', v: true })
@@ -540,7 +625,10 @@ async function seedDemoTargets(tx: Db, now: Date) {
   await tx.insert(targets).values(rows).onConflictDoNothing()
 }
 
-/** Row-level digests of every seeded table, ignoring timestamps (which record when, not what). */
+/**
+ * Row-level digests of every seeded table, ignoring timestamps (which record when, not what) and password hashes
+ * (salted: the same password hashes differently each time).
+ */
 export async function tableDigests(db: Db): Promise<Record<string, string>> {
   const tables = [
     'regions',
@@ -554,6 +642,8 @@ export async function tableDigests(db: Db): Promise<Record<string, string>> {
     'households',
     'product_beneficiaries',
     'targets',
+    'users',
+    'memberships',
   ]
   const digests: Record<string, string> = {}
   for (const table of tables) {
@@ -561,6 +651,7 @@ export async function tableDigests(db: Db): Promise<Record<string, string>> {
       db,
       sql`select column_name from information_schema.columns
           where table_schema = 'public' and table_name = ${table} and data_type not like 'timestamp%'
+            and column_name <> 'password_hash'
           order by ordinal_position`,
     )
     const list = sql.join(

@@ -7,6 +7,7 @@ import { loader as productApi } from '../../app/routes/api.v1.products.$slug'
 import { loader as regionsApi } from '../../app/routes/api.v1.regions'
 import { formatFen } from '../../app/utils/money'
 import { translate } from '../../app/utils/i18n'
+import { testContext } from '../support/context'
 import { openTestDatabase, testDbKind } from '../support/db'
 import { SEED_NOW } from '../support/test-clock'
 import { shanghaiDate } from '../../app/utils/clock'
@@ -112,7 +113,7 @@ describe(`the catalogue (${testDbKind()})`, async () => {
       productsApi({
         request: new Request(`http://localhost/api/v1/products${query}`),
         params: {},
-        context: { cspNonce: '' },
+        context: testContext(),
       })
 
     it('returns every Dingxi product across all pages, and only those', async () => {
@@ -168,7 +169,7 @@ describe(`the catalogue (${testDbKind()})`, async () => {
       const response = await action({
         request: new Request('http://localhost/api/v1/products', { method: 'POST' }),
         params: {},
-        context: { cspNonce: '' },
+        context: testContext(),
       })
       expect(response.status).toBe(405)
       expect(((await response.json()) as { error: { message: string } }).error.message).toContain('read-only')
@@ -179,7 +180,7 @@ describe(`the catalogue (${testDbKind()})`, async () => {
     const ok = await productApi({
       request: new Request('http://localhost/api/v1/products/dingximalingshu'),
       params: { slug: 'dingximalingshu' },
-      context: { cspNonce: '' },
+      context: testContext(),
     })
     expect(ok.status).toBe(200)
     const body = (await ok.json()) as {
@@ -193,7 +194,7 @@ describe(`the catalogue (${testDbKind()})`, async () => {
     const missing = await productApi({
       request: new Request('http://localhost/api/v1/products/nope'),
       params: { slug: 'nope' },
-      context: { cspNonce: '' },
+      context: testContext(),
     })
     expect(missing.status).toBe(404)
     expect(((await missing.json()) as { error: { param: string } }).error.param).toBe('slug')
@@ -204,7 +205,7 @@ describe(`the catalogue (${testDbKind()})`, async () => {
       regionsApi({
         request: new Request(`http://localhost/api/v1/regions${query}`),
         params: {},
-        context: { cspNonce: '' },
+        context: testContext(),
       })
     const provinces = (await (await call('')).json()) as { items: Array<{ level: string }> }
     expect(provinces.items).toHaveLength(31)

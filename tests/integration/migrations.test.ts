@@ -8,6 +8,9 @@ const expectedTables = [
   'bases',
   'certifications',
   'households',
+  'invitations',
+  'login_throttles',
+  'memberships',
   'organizations',
   'pairings',
   'price_tiers',
@@ -15,7 +18,9 @@ const expectedTables = [
   'product_beneficiaries',
   'products',
   'regions',
+  'sessions',
   'targets',
+  'users',
 ]
 
 async function publicTables(handle: Awaited<ReturnType<typeof openTestDatabase>>) {

@@ -34,6 +34,22 @@ async function openPgliteCopy(state: 'migrated' | 'seeded' | 'empty'): Promise<D
   return openPglite({ instance })
 }
 
+const serverNames = new WeakMap<DbHandle, string>()
+
+/**
+ * The same database through a new connection, as after a restart: PGlite's data directory is dumped and loaded
+ * into a new instance; on the server a new pool connects to the same database. The caller closes it.
+ */
+export async function reopenTestDatabase(handle: DbHandle): Promise<DbHandle> {
+  if (handle.driver === 'pglite') {
+    const dump = await handle.client.dumpDataDir('none')
+    return openPglite({ instance: await PGlite.create({ loadDataDir: dump }) })
+  }
+  const name = serverNames.get(handle)
+  if (!name) throw new Error('not a test database opened by openTestDatabase')
+  return openPostgres(databaseUrl(name), { max: 2 })
+}
+
 let serial = 0
 
 async function openServerCopy(
@@ -60,7 +76,7 @@ async function openServerCopy(
     await admin.end()
   }
   const handle = openPostgres(databaseUrl(name), { max: options.poolSize ?? 4 })
-  return {
+  const wrapped = {
     ...handle,
     async close() {
       await handle.close()
@@ -69,4 +85,6 @@ async function openServerCopy(
       await dropper.end()
     },
   } as DbHandle
+  serverNames.set(wrapped, name)
+  return wrapped
 }

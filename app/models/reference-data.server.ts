@@ -1,0 +1,63 @@
+import { asc } from 'drizzle-orm'
+import type { Db } from '../../db/client.server'
+import { pairings, regions } from '../../db/schema/regions'
+
+/**
+ * Regions and pairings change only with a release (migration or seed), yet nearly every storefront page reads
+ * them. They are loaded once per database per process and served from memory (≈3,400 small rows).
+ */
+export type RegionRecord = {
+  code: string
+  name: string
+  level: 'province' | 'city' | 'county'
+  parentCode: string | null
+}
+export type PairingRecord = {
+  id: string
+  programme: string
+  helperName: string
+  helperCode: string | null
+  helpedCode: string
+}
+type ReferenceData = { regions: Map<string, RegionRecord>; pairings: PairingRecord[] }
+
+const cache = new WeakMap<Db, Promise<ReferenceData>>()
+
+export function referenceData(db: Db): Promise<ReferenceData> {
+  let loaded = cache.get(db)
+  if (!loaded) {
+    loaded = (async () => {
+      const [regionRows, pairingRows] = await Promise.all([
+        db
+          .select({
+            code: regions.code,
+            name: regions.name,
+            level: regions.level,
+            parentCode: regions.parentCode,
+          })
+          .from(regions),
+        db
+          .select({
+            id: pairings.id,
+            programme: pairings.programme,
+            helperName: pairings.helperName,
+            helperCode: pairings.helperCode,
+            helpedCode: pairings.helpedCode,
+          })
+          .from(pairings)
+          .orderBy(asc(pairings.helpedCode), asc(pairings.id)),
+      ])
+      return { regions: new Map(regionRows.map((r) => [r.code, r])), pairings: pairingRows }
+    })()
+    // A failed load is not cached: the next request tries again.
+    loaded.catch(() => cache.delete(db))
+    cache.set(db, loaded)
+  }
+  return loaded
+}
+
+/** The region and its ancestors, province first: 621126 → 甘肃省, 定西市, 岷县. */
+export function regionChain(data: ReferenceData, code: string): RegionRecord[] {
+  const codes = [...new Set([`${code.slice(0, 2)}0000`, `${code.slice(0, 4)}00`, code])]
+  return codes.map((c) => data.regions.get(c)).filter((r): r is RegionRecord => r !== undefined)
+}

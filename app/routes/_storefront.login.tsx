@@ -1,0 +1,112 @@
+import {
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from '@remix-run/node'
+import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Field } from '~/components/ui/field'
+import { loginForm, fieldErrors } from '~/models/auth-forms'
+import { logIn } from '~/models/auth.server'
+import { createSession } from '~/models/sessions.server'
+import { systemClock } from '~/utils/clock'
+import { getDb } from '~/utils/db.server'
+import type { MessageKey } from '~/utils/i18n'
+import { useT } from '~/utils/locale'
+import { safeRedirectPath } from '~/utils/redirect'
+import { sessionCookie, sessionPolicy } from '~/utils/session.server'
+
+export const meta: MetaFunction = () => [{ title: '登录 · 消费帮扶集市' }]
+
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  // Already signed in: go where the login was meant to lead.
+  if (context.auth) {
+    throw redirect(safeRedirectPath(new URL(request.url).searchParams.get('redirectTo'), '/account'))
+  }
+  return null
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const parsed = loginForm.safeParse(Object.fromEntries(await request.formData()))
+  if (!parsed.success) return { errors: fieldErrors(parsed.error), form: null }
+  const db = getDb()
+  const result = await logIn(
+    db,
+    { identifier: parsed.data.identifier, password: parsed.data.password, ip: context.clientIp },
+    systemClock,
+  )
+  if (!result.ok) {
+    return result.reason === 'throttled'
+      ? {
+          errors: {},
+          form: { key: 'auth.throttled' as const, minutes: Math.ceil(result.retryAfterSeconds / 60) },
+        }
+      : { errors: {}, form: { key: 'auth.invalid' as const, minutes: 0 } }
+  }
+  // A new session id on every login; the session this browser had (if any) ends.
+  const session = await createSession(
+    db,
+    { userId: result.userId, previousToken: context.sessionToken, activeOrgId: result.defaultOrgId },
+    systemClock,
+    sessionPolicy(),
+  )
+  return redirect(safeRedirectPath(parsed.data.redirectTo, '/account'), {
+    headers: { 'Set-Cookie': sessionCookie(session.token, session.expiresAt) },
+  })
+}
+
+export default function Login() {
+  const t = useT()
+  const data = useActionData<typeof action>()
+  const [params] = useSearchParams()
+  const navigation = useNavigation()
+  const error = (field: string) => {
+    const key = data?.errors[field as keyof typeof data.errors]
+    return key ? t(key as MessageKey) : null
+  }
+  return (
+    <div className="mx-auto max-w-sm">
+      <h1 className="text-2xl font-bold">{t('auth.loginTitle')}</h1>
+      {data?.form ? (
+        <p role="alert" className="mt-4 rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+          {t(data.form.key, { minutes: data.form.minutes })}
+        </p>
+      ) : null}
+      <Form method="post" className="mt-4 space-y-4" noValidate>
+        <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
+        <Field
+          label={t('auth.identifier')}
+          name="identifier"
+          autoComplete="username"
+          required
+          error={error('identifier')}
+        />
+        <Field
+          label={t('auth.password')}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          error={error('password')}
+        />
+        <button
+          type="submit"
+          disabled={navigation.state === 'submitting'}
+          className="w-full rounded bg-brand-600 px-4 py-2 text-white hover:bg-brand-700 disabled:opacity-60"
+        >
+          {t('auth.submitLogin')}
+        </button>
+      </Form>
+      <p className="mt-4 text-sm">
+        {t('auth.noAccount')}{' '}
+        <Link
+          to={`/signup${params.get('redirectTo') ? `?redirectTo=${encodeURIComponent(params.get('redirectTo') ?? '')}` : ''}`}
+          className="text-brand-700 underline"
+        >
+          {t('auth.signupTitle')}
+        </Link>
+      </p>
+      <p className="mt-2 text-xs text-stone-500">{t('auth.demoHint')}</p>
+    </div>
+  )
+}

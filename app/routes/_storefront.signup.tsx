@@ -1,0 +1,126 @@
+import {
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from '@remix-run/node'
+import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Field } from '~/components/ui/field'
+import { fieldErrors, signUpForm } from '~/models/auth-forms'
+import { signUp } from '~/models/auth.server'
+import { createSession } from '~/models/sessions.server'
+import { systemClock } from '~/utils/clock'
+import { getDb } from '~/utils/db.server'
+import type { MessageKey } from '~/utils/i18n'
+import { useT } from '~/utils/locale'
+import { safeRedirectPath } from '~/utils/redirect'
+import { sessionCookie, sessionPolicy } from '~/utils/session.server'
+
+export const meta: MetaFunction = () => [{ title: '注册 · 消费帮扶集市' }]
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  if (context.auth) throw redirect('/account')
+  return null
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = Object.fromEntries(await request.formData())
+  const values = {
+    displayName: String(form.displayName ?? ''),
+    email: String(form.email ?? ''),
+    mobile: String(form.mobile ?? ''),
+  }
+  const parsed = signUpForm.safeParse(form)
+  if (!parsed.success) return { errors: fieldErrors(parsed.error), values }
+  const db = getDb()
+  const result = await signUp(db, parsed.data)
+  if (!result.ok) {
+    const errors: Record<string, string> = {}
+    if (result.errors.email) errors.email = 'form.email.taken'
+    if (result.errors.mobile) errors.mobile = 'form.mobile.taken'
+    return { errors, values }
+  }
+  const session = await createSession(
+    db,
+    { userId: result.userId, previousToken: context.sessionToken },
+    systemClock,
+    sessionPolicy(),
+  )
+  return redirect(safeRedirectPath(form.redirectTo, '/account'), {
+    headers: { 'Set-Cookie': sessionCookie(session.token, session.expiresAt) },
+  })
+}
+
+export default function SignUp() {
+  const t = useT()
+  const data = useActionData<typeof action>()
+  const [params] = useSearchParams()
+  const navigation = useNavigation()
+  const error = (field: string) => {
+    const key = data?.errors[field]
+    return key ? t(key as MessageKey) : null
+  }
+  return (
+    <div className="mx-auto max-w-sm">
+      <h1 className="text-2xl font-bold">{t('auth.signupTitle')}</h1>
+      <Form method="post" className="mt-4 space-y-4" noValidate>
+        <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
+        <Field
+          label={t('auth.displayName')}
+          name="displayName"
+          autoComplete="name"
+          required
+          defaultValue={data?.values.displayName}
+          error={error('displayName')}
+        />
+        <Field
+          label={t('auth.email')}
+          name="email"
+          type="email"
+          autoComplete="email"
+          defaultValue={data?.values.email}
+          hint={t('auth.emailOrMobileHint')}
+          error={error('email')}
+        />
+        <Field
+          label={t('auth.mobile')}
+          name="mobile"
+          type="tel"
+          autoComplete="tel"
+          defaultValue={data?.values.mobile}
+          error={error('mobile')}
+        />
+        <Field
+          label={t('auth.password')}
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          hint={t('auth.passwordHint')}
+          error={error('password')}
+        />
+        <Field
+          label={t('auth.passwordConfirm')}
+          name="passwordConfirm"
+          type="password"
+          autoComplete="new-password"
+          required
+          error={error('passwordConfirm')}
+        />
+        <button
+          type="submit"
+          disabled={navigation.state === 'submitting'}
+          className="w-full rounded bg-brand-600 px-4 py-2 text-white hover:bg-brand-700 disabled:opacity-60"
+        >
+          {t('auth.submitSignup')}
+        </button>
+      </Form>
+      <p className="mt-4 text-sm">
+        {t('auth.haveAccount')}{' '}
+        <Link to="/login" className="text-brand-700 underline">
+          {t('auth.loginTitle')}
+        </Link>
+      </p>
+    </div>
+  )
+}

@@ -1,0 +1,34 @@
+import { type ActionFunctionArgs, redirect } from '@remix-run/node'
+import { z } from 'zod'
+import { switchActiveOrganization } from '~/models/sessions.server'
+import { getDb } from '~/utils/db.server'
+import { safeRedirectPath } from '~/utils/redirect'
+import { requireAuth } from '~/utils/session.server'
+
+const switchForm = z.object({
+  /** Empty: act as a consumer. */
+  orgId: z.union([z.literal(''), z.string().uuid()]),
+  redirectTo: z.string().optional(),
+})
+
+/**
+ * Switches the organisation the signed-in user acts for. The membership is checked in the model; the session id
+ * rotates on the next request (server.ts sends the new cookie).
+ */
+export async function action({ request, context }: ActionFunctionArgs) {
+  const auth = requireAuth(context, request)
+  if (!context.sessionToken) throw new Response('Forbidden', { status: 403 })
+  const parsed = switchForm.safeParse(Object.fromEntries(await request.formData()))
+  if (!parsed.success) throw new Response('orgId must be empty or an organisation id', { status: 400 })
+  const switched = await switchActiveOrganization(getDb(), {
+    token: context.sessionToken,
+    userId: auth.userId,
+    orgId: parsed.data.orgId === '' ? null : parsed.data.orgId,
+  })
+  if (!switched) throw new Response('无权访问 / Forbidden', { status: 403 })
+  return redirect(safeRedirectPath(parsed.data.redirectTo, '/account'))
+}
+
+export async function loader() {
+  return redirect('/account')
+}

@@ -1,0 +1,118 @@
+import {
+  type ActionFunctionArgs,
+  data,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { z } from 'zod'
+import { SiteFrame } from '~/components/site-frame'
+import { acceptInvitation, getInvitation } from '~/models/memberships.server'
+import { shanghaiDate, systemClock } from '~/utils/clock'
+import { getDb } from '~/utils/db.server'
+import type { MessageKey } from '~/utils/i18n'
+import { useT } from '~/utils/locale'
+import { requireAuth } from '~/utils/session.server'
+
+export const meta: MetaFunction = () => [{ title: '加入单位邀请 · 消费帮扶集市' }]
+
+/** Invitation tokens are 32 random bytes in base64url; anything else cannot be one. */
+const tokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/) })
+
+type PageState = 'valid' | 'expired' | 'used' | 'revoked' | 'already_member'
+
+/** Only signed-in users see an invitation (requireAuth sends others to the login page and back here). */
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const auth = requireAuth(context, request)
+  const parsed = tokenParams.safeParse(params)
+  const invitation = parsed.success ? await getInvitation(getDb(), parsed.data.token, systemClock) : null
+  if (!invitation) return data({ viewerName: auth.displayName, invitation: null }, { status: 404 })
+  const alreadyMember = auth.memberships.some((m) => m.orgId === invitation.orgId)
+  const state: PageState = alreadyMember ? 'already_member' : invitation.state
+  return {
+    viewerName: auth.displayName,
+    // A view model: no org id, no token hash.
+    invitation: {
+      orgName: invitation.orgName,
+      orgKind: invitation.orgKind,
+      role: invitation.role,
+      state,
+      expiresOn: shanghaiDate(invitation.expiresAt),
+    },
+  }
+}
+
+const acceptForm = z.object({ intent: z.literal('accept') })
+
+const errorStatus = { not_found: 404, expired: 410, used: 409, revoked: 410, already_member: 409 } as const
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const auth = requireAuth(context, request)
+  const form = acceptForm.safeParse(Object.fromEntries(await request.formData()))
+  if (!form.success) throw new Response('Unknown intent', { status: 400 })
+  const parsed = tokenParams.safeParse(params)
+  if (!parsed.success) return data({ error: 'not_found' as const }, { status: 404 })
+  const result = await acceptInvitation(
+    getDb(),
+    { token: parsed.data.token, userId: auth.userId },
+    systemClock,
+  )
+  if (!result.ok) return data({ error: result.error }, { status: errorStatus[result.error] })
+  return redirect(`/account/organizations?joined=${encodeURIComponent(result.orgId)}`)
+}
+
+export default function InvitationPage() {
+  const t = useT()
+  const { viewerName, invitation } = useLoaderData<typeof loader>()
+  const result = useActionData<typeof action>()
+  const navigation = useNavigation()
+  // After a failed accept, the action's answer is the newest word on the invitation's state.
+  const state = result?.error ?? invitation?.state ?? 'not_found'
+
+  return (
+    <SiteFrame>
+      <div className="mx-auto max-w-xl space-y-4">
+        <h1 className="text-2xl font-bold">{t('invitation.title')}</h1>
+        {invitation ? (
+          <>
+            <p>{t('invitation.intro', { name: viewerName })}</p>
+            <dl className="grid grid-cols-[8rem_1fr] gap-x-4 gap-y-2 rounded border border-stone-200 bg-white p-4">
+              <dt className="text-stone-600">{t('invitation.org')}</dt>
+              <dd className="font-semibold">{invitation.orgName}</dd>
+              <dt className="text-stone-600">{t('invitation.kind')}</dt>
+              <dd>{t(`orgKind.${invitation.orgKind}` as MessageKey)}</dd>
+              <dt className="text-stone-600">{t('invitation.role')}</dt>
+              <dd>{t(`role.${invitation.role}` as MessageKey)}</dd>
+              <dt className="text-stone-600">{t('invitation.expiresAt')}</dt>
+              <dd>{invitation.expiresOn}</dd>
+            </dl>
+          </>
+        ) : null}
+        {state === 'valid' ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="accept" />
+            <button
+              type="submit"
+              disabled={navigation.state !== 'idle'}
+              className="rounded bg-brand-700 px-4 py-2 text-white hover:bg-brand-800 disabled:opacity-50"
+            >
+              {t('invitation.accept')}
+            </button>
+          </Form>
+        ) : (
+          <>
+            <p role={result ? 'alert' : 'status'} className="rounded bg-amber-50 px-3 py-2 text-amber-900">
+              {t(`invitation.state.${state}` as MessageKey)}
+            </p>
+            <p>
+              <Link to="/account/organizations" className="text-brand-700 underline">
+                {t('invitation.goToOrganizations')}
+              </Link>
+            </p>
+          </>
+        )}
+      </div>
+    </SiteFrame>
+  )
+}

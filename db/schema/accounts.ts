@@ -1,0 +1,73 @@
+import { sql } from 'drizzle-orm'
+import { boolean, check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+
+/**
+ * People who sign in. A consumer is a user without memberships; everything done for an organisation goes through
+ * a membership and its role. Login is by email or mainland mobile number; at least one is present.
+ */
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Stored lower-cased. */
+    email: text('email').unique(),
+    /** 11-digit mainland mobile number. */
+    mobile: text('mobile').unique(),
+    displayName: text('display_name').notNull(),
+    /** argon2id PHC string; parameters are read back from it to rehash outdated ones at login. */
+    passwordHash: text('password_hash').notNull(),
+    passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }).notNull().defaultNow(),
+    isDemo: boolean('is_demo').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('users_login_present', sql`${t.email} is not null or ${t.mobile} is not null`),
+    check('users_email_lowercase', sql`${t.email} = lower(${t.email})`),
+    check('users_mobile_format', sql`${t.mobile} ~ '^1[3-9][0-9]{9}$'`),
+  ],
+)
+
+/**
+ * Server-side sessions. The cookie carries a random token; only its SHA-256 is stored, so a copy of this table
+ * cannot be replayed. A session ends at the idle or the absolute timeout, on logout, or when revoked.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The organisation the user currently acts for (null: acting as a consumer). */
+    activeOrgId: uuid('active_org_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /** Set when the user's roles change: the next request swaps the token for a new one. */
+    needsRotation: boolean('needs_rotation').notNull().default(false),
+  },
+  (t) => [index('sessions_user_id_idx').on(t.userId)],
+)
+
+export const roles = [
+  'unit_buyer',
+  'unit_approver',
+  'unit_admin',
+  'coop_admin',
+  'coop_staff',
+  'office_analyst',
+  'office_admin',
+  'platform_admin',
+  'platform_finance',
+] as const
+export type Role = (typeof roles)[number]
+
+/** Failed-login counters per account and per client address, kept in the database so restarts do not reset them. */
+export const loginThrottles = pgTable('login_throttles', {
+  /** `account:<identifier>` or `ip:<address>`. */
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+})
