@@ -46,7 +46,7 @@ export type ProductCard = {
 const parentRegion = alias(regions, 'parent_region')
 
 /** Certified on a date = holds a certificate whose validity covers that (Asia/Shanghai) date. */
-function certifiedOn(today: string) {
+function certifiedOn(today: string | SQL.Aliased | ReturnType<typeof sql.placeholder>) {
   return sql<boolean>`exists (select 1 from ${certifications} c where c.product_id = ${products.id}
     and ${today}::date between c.valid_from and c.valid_until)`
 }
@@ -93,7 +93,7 @@ function orderFor(sort: ProductSort | undefined): SQL[] {
   }
 }
 
-function cardColumns(today: string) {
+function cardColumns(today: string | ReturnType<typeof sql.placeholder>) {
   return {
     sku: products.sku,
     slug: products.slug,
@@ -261,60 +261,73 @@ export function regionChainCodes(code: string): string[] {
   return [...new Set([`${code.slice(0, 2)}0000`, `${code.slice(0, 4)}00`, code])]
 }
 
+/**
+ * The product page's query, built and prepared once per database: it runs on every product view, and preparing it
+ * spares both the query building here and the planning in PostgreSQL.
+ */
+const productPageQueries = new WeakMap<Db, ReturnType<typeof prepareProductPageQuery>>()
+
+function prepareProductPageQuery(db: Db) {
+  return db
+    .select({
+      ...cardColumns(sql.placeholder('today')),
+      id: products.id,
+      alias: products.alias,
+      description: products.description,
+      stock: products.stock,
+      minOrderQty: products.minOrderQty,
+      giDetail: products.giDetail,
+      otherRecognition: products.otherRecognition,
+      sourceIds: products.sourceIds,
+      isDemo: products.isDemo,
+      cooperativeRegionCode: organizations.regionCode,
+      baseName: bases.name,
+      baseKind: bases.kind,
+      ruleKind: proceedsRules.kind,
+      ruleBasisPoints: proceedsRules.basisPoints,
+      ruleFenPerUnit: proceedsRules.fenPerUnit,
+      tiers: sql<Array<{ minQty: number; unitPriceFen: number | string }>>`coalesce((
+        select json_agg(json_build_object('minQty', t.min_qty, 'unitPriceFen', t.unit_price_fen) order by t.min_qty)
+        from ${priceTiers} t where t.product_id = ${products.id}), '[]'::json)`,
+      certificates: sql<
+        Array<{
+          number: string
+          body: string
+          validFrom: string
+          validUntil: string
+          reliefMode: string
+          isDemo: boolean
+        }>
+      >`coalesce((
+        select json_agg(json_build_object('number', c.number, 'body', c.body, 'validFrom', c.valid_from::text,
+          'validUntil', c.valid_until::text, 'reliefMode', c.relief_mode, 'isDemo', c.is_demo)
+          order by c.valid_until desc)
+        from ${certifications} c where c.product_id = ${products.id}), '[]'::json)`,
+      households:
+        sql<number>`(select count(*) from ${productBeneficiaries} b where b.product_id = ${products.id})`.mapWith(
+          Number,
+        ),
+    })
+    .from(products)
+    .innerJoin(regions, eq(regions.code, products.originCode))
+    .leftJoin(parentRegion, eq(parentRegion.code, regions.parentCode))
+    .innerJoin(organizations, eq(organizations.id, products.orgId))
+    .leftJoin(bases, eq(bases.id, products.baseId))
+    .leftJoin(proceedsRules, eq(proceedsRules.productId, products.id))
+    .where(and(eq(products.slug, sql.placeholder('slug')), eq(products.status, 'active')))
+    .limit(1)
+    .prepare('product_page')
+}
+
 export async function getProductPage(db: Db, slug: string, today: string): Promise<ProductPage | null> {
   // One round trip: tiers, certificates and the household count come along as JSON; regions and pairings come
   // from the in-memory reference data.
-  const [[row], reference] = await Promise.all([
-    db
-      .select({
-        ...cardColumns(today),
-        id: products.id,
-        alias: products.alias,
-        description: products.description,
-        stock: products.stock,
-        minOrderQty: products.minOrderQty,
-        giDetail: products.giDetail,
-        otherRecognition: products.otherRecognition,
-        sourceIds: products.sourceIds,
-        isDemo: products.isDemo,
-        cooperativeRegionCode: organizations.regionCode,
-        baseName: bases.name,
-        baseKind: bases.kind,
-        ruleKind: proceedsRules.kind,
-        ruleBasisPoints: proceedsRules.basisPoints,
-        ruleFenPerUnit: proceedsRules.fenPerUnit,
-        tiers: sql<Array<{ minQty: number; unitPriceFen: number | string }>>`coalesce((
-          select json_agg(json_build_object('minQty', t.min_qty, 'unitPriceFen', t.unit_price_fen) order by t.min_qty)
-          from ${priceTiers} t where t.product_id = ${products.id}), '[]'::json)`,
-        certificates: sql<
-          Array<{
-            number: string
-            body: string
-            validFrom: string
-            validUntil: string
-            reliefMode: string
-            isDemo: boolean
-          }>
-        >`coalesce((
-          select json_agg(json_build_object('number', c.number, 'body', c.body, 'validFrom', c.valid_from::text,
-            'validUntil', c.valid_until::text, 'reliefMode', c.relief_mode, 'isDemo', c.is_demo)
-            order by c.valid_until desc)
-          from ${certifications} c where c.product_id = ${products.id}), '[]'::json)`,
-        households:
-          sql<number>`(select count(*) from ${productBeneficiaries} b where b.product_id = ${products.id})`.mapWith(
-            Number,
-          ),
-      })
-      .from(products)
-      .innerJoin(regions, eq(regions.code, products.originCode))
-      .leftJoin(parentRegion, eq(parentRegion.code, regions.parentCode))
-      .innerJoin(organizations, eq(organizations.id, products.orgId))
-      .leftJoin(bases, eq(bases.id, products.baseId))
-      .leftJoin(proceedsRules, eq(proceedsRules.productId, products.id))
-      .where(and(eq(products.slug, slug), eq(products.status, 'active')))
-      .limit(1),
-    referenceData(db),
-  ])
+  let query = productPageQueries.get(db)
+  if (!query) {
+    query = prepareProductPageQuery(db)
+    productPageQueries.set(db, query)
+  }
+  const [[row], reference] = await Promise.all([query.execute({ slug, today }), referenceData(db)])
   if (!row) return null
   const chain = regionChain(reference, row.originCode)
   const chainCodes = chain.map((r) => r.code)
