@@ -13,6 +13,7 @@ import type { ReactNode } from 'react'
 import stylesheet from './tailwind.css?url'
 import { localeFromCookieHeader, translate } from './utils/i18n'
 import { useNonce } from './utils/nonce'
+import { requireAccess } from '~/utils/permissions.server'
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: stylesheet },
@@ -24,7 +25,9 @@ export const meta: MetaFunction = () => [
   { name: 'description', content: '消费帮扶：买帮扶地区的好产品，让收入直达受益农户' },
 ]
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
+export async function loader(args: LoaderFunctionArgs) {
+  const { request, context } = args
+  requireAccess(args, 'root', 'loader')
   const auth = context.auth
   return {
     locale: localeFromCookieHeader(request.headers.get('Cookie')),

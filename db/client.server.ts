@@ -8,6 +8,7 @@ import { drizzle as drizzlePostgres, type PostgresJsDatabase } from 'drizzle-orm
 import postgres from 'postgres'
 import { getEnv } from '../app/utils/env.server'
 import * as accounts from './schema/accounts'
+import * as audit from './schema/audit'
 import * as catalog from './schema/catalog'
 import * as households from './schema/households'
 import * as memberships from './schema/memberships'
@@ -23,6 +24,7 @@ export const schema = {
   ...catalog,
   ...households,
   ...targets,
+  ...audit,
 }
 export type Schema = typeof schema
 

@@ -31,6 +31,9 @@ function banner(lines: string[]) {
 fs.rmSync(resultsDir, { recursive: true, force: true })
 fs.mkdirSync(resultsDir, { recursive: true })
 
+// The integration suite mounts the built app (cross-site tests), and the browser suite serves it: build once first.
+if (run('npx', ['tsx', 'scripts/build-if-needed.ts']) !== 0) problems.push('the app did not build')
+
 // --- Vitest: unit, pglite, server ---------------------------------------------------------------------------
 const vitestProjects = ['unit', 'pglite']
 if (databaseUrl) vitestProjects.push('server')
@@ -70,7 +73,6 @@ if (!fs.existsSync(chromiumPath)) {
     `e2e (browser tests): no Chromium at ${chromiumPath} (apt-get install chromium fonts-noto-cjk)`,
   )
 } else {
-  if (run('npx', ['tsx', 'scripts/build-if-needed.ts']) !== 0) problems.push('the app did not build')
   let e2eDatabase: string | undefined
   let e2eUrl: string | undefined
   if (databaseUrl) {

@@ -4,6 +4,7 @@ import { loginThrottles, users } from '../../db/schema/accounts'
 import { memberships } from '../../db/schema/memberships'
 import { hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from '../services/passwords.server'
 import type { Clock } from '../utils/clock'
+import { maskLoginIdentifier, recordAuditEvent } from './audit.server'
 
 /** Login is by email or mainland mobile number; this tells which one a typed identifier is. */
 export function parseLoginIdentifier(raw: string): { kind: 'email' | 'mobile'; value: string } | null {
@@ -56,12 +57,12 @@ export const THROTTLE = {
   ipLimit: 20,
 } as const
 
-type ThrottleKey = { key: string; limit: number }
+type ThrottleKey = { key: string; limit: number; kind: 'account' | 'ip'; identifier: string }
 
 function throttleKeys(identifier: string, ip: string): ThrottleKey[] {
   return [
-    { key: `account:${identifier}`, limit: THROTTLE.accountLimit },
-    { key: `ip:${ip}`, limit: THROTTLE.ipLimit },
+    { key: `account:${identifier}`, limit: THROTTLE.accountLimit, kind: 'account', identifier },
+    { key: `ip:${ip}`, limit: THROTTLE.ipLimit, kind: 'ip', identifier: ip },
   ]
 }
 
@@ -85,16 +86,22 @@ async function lockedForSeconds(db: Db, keys: ThrottleKey[], now: Date): Promise
   return longest
 }
 
-/** Counts one failure on each key in a single statement per key, safe under concurrent attempts. */
+/**
+ * Counts one failure on each key in a single statement per key, safe under concurrent attempts. The failure that
+ * locks a key (reaches its limit) is audited, once per lock, in the same transaction; single failures are not.
+ */
 async function recordFailure(db: Db, keys: ThrottleKey[], now: Date): Promise<void> {
   const windowFloor = new Date(now.getTime() - THROTTLE.windowMinutes * 60_000)
   const lockUntil = new Date(now.getTime() + THROTTLE.lockMinutes * 60_000)
-  for (const { key, limit } of keys) {
-    const fresh = sql`t.window_started_at <= ${windowFloor.toISOString()}::timestamptz`
-    const next = sql`(case when ${fresh} then 1 else t.failures + 1 end)`
-    await queryRows(
-      db,
-      sql`insert into login_throttles as t (key, failures, window_started_at, locked_until)
+  await db.transaction(async (tx) => {
+    const locked: Array<ThrottleKey & { failures: number }> = []
+    for (const throttle of keys) {
+      const { key, limit } = throttle
+      const fresh = sql`t.window_started_at <= ${windowFloor.toISOString()}::timestamptz`
+      const next = sql`(case when ${fresh} then 1 else t.failures + 1 end)`
+      const [row] = await queryRows<{ failures: unknown }>(
+        tx,
+        sql`insert into login_throttles as t (key, failures, window_started_at, locked_until)
           values (${key}, 1, ${now.toISOString()}::timestamptz,
                   case when 1 >= ${limit} then ${lockUntil.toISOString()}::timestamptz end)
           on conflict (key) do update set
@@ -103,8 +110,30 @@ async function recordFailure(db: Db, keys: ThrottleKey[], now: Date): Promise<vo
             locked_until = case when ${next} >= ${limit} then ${lockUntil.toISOString()}::timestamptz
                                 else t.locked_until end
           returning failures`,
-    )
-  }
+      )
+      // Attempts on a locked key are refused before they count, so only the failure reaching the limit sees it.
+      const failures = Number(row?.failures)
+      if (failures === limit) locked.push({ ...throttle, failures })
+    }
+    // After the throttle rows: the audit chain's head lock comes last in a transaction (DESIGN §5).
+    for (const { kind, identifier, failures } of locked) {
+      const masked = kind === 'ip' ? identifier : maskLoginIdentifier(identifier)
+      await recordAuditEvent(tx, {
+        actorUserId: null,
+        action: 'login.locked',
+        subjectType: 'login_throttle',
+        subjectId: `${kind}:${masked}`,
+        details: {
+          keyKind: kind,
+          identifier: masked,
+          failures,
+          windowMinutes: THROTTLE.windowMinutes,
+          lockedUntil: lockUntil,
+        },
+        occurredAt: now,
+      })
+    }
+  })
 }
 
 export type LoginResult =

@@ -4,7 +4,8 @@ import type { Db } from '../../db/client.server'
 import { type Role, users } from '../../db/schema/accounts'
 import { invitations, memberships } from '../../db/schema/memberships'
 import { type OrganizationKind, organizations } from '../../db/schema/organizations'
-import type { Clock } from '../utils/clock'
+import { type Clock, systemClock } from '../utils/clock'
+import { recordAuditEvent } from './audit.server'
 import { hashSessionToken, markSessionsForRotation } from './sessions.server'
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -197,6 +198,14 @@ export async function acceptInvitation(
       if (inserted.length === 0) throw new AlreadyMember()
 
       await markSessionsForRotation(tx, input.userId)
+      await recordAuditEvent(tx, {
+        actorUserId: input.userId,
+        action: 'membership.joined',
+        subjectType: 'organization',
+        subjectId: accepted.orgId,
+        details: { memberUserId: input.userId, role: accepted.role },
+        occurredAt: now,
+      })
       return { ok: true, orgId: accepted.orgId, role: accepted.role } as const
     })
   } catch (error) {
@@ -383,6 +392,7 @@ function adminCount(rows: { role: Role }[]): number {
 export async function changeMemberRole(
   db: Db,
   input: { orgId: string; targetUserId: string; role: string; requesterId: string },
+  clock: Clock = systemClock,
 ): Promise<{ ok: true } | { ok: false; error: MemberChangeError }> {
   return db.transaction(async (tx) => {
     const [org] = await tx
@@ -405,6 +415,14 @@ export async function changeMemberRole(
       .set({ role: input.role })
       .where(and(eq(memberships.orgId, input.orgId), eq(memberships.userId, input.targetUserId)))
     await markSessionsForRotation(tx, input.targetUserId)
+    await recordAuditEvent(tx, {
+      actorUserId: input.requesterId,
+      action: 'membership.role_changed',
+      subjectType: 'organization',
+      subjectId: input.orgId,
+      details: { memberUserId: input.targetUserId, from: target.role, to: input.role },
+      occurredAt: clock.now(),
+    })
     return { ok: true } as const
   })
 }
@@ -416,6 +434,7 @@ export async function changeMemberRole(
 export async function removeMember(
   db: Db,
   input: { orgId: string; targetUserId: string; requesterId: string },
+  clock: Clock = systemClock,
 ): Promise<{ ok: true } | { ok: false; error: Exclude<MemberChangeError, 'role_not_allowed'> }> {
   return db.transaction(async (tx) => {
     const rows = await lockMembers(tx, input.orgId)
@@ -430,6 +449,14 @@ export async function removeMember(
       .delete(memberships)
       .where(and(eq(memberships.orgId, input.orgId), eq(memberships.userId, input.targetUserId)))
     await markSessionsForRotation(tx, input.targetUserId)
+    await recordAuditEvent(tx, {
+      actorUserId: input.requesterId,
+      action: 'membership.removed',
+      subjectType: 'organization',
+      subjectId: input.orgId,
+      details: { memberUserId: input.targetUserId, role: target.role, left: leaving },
+      occurredAt: clock.now(),
+    })
     return { ok: true } as const
   })
 }

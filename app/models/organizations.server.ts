@@ -7,6 +7,7 @@ import { type OrganizationKind, organizations } from '../../db/schema/organizati
 import { regions } from '../../db/schema/regions'
 import type { Clock } from '../utils/clock'
 import { isInSubtree } from '../utils/regions'
+import { recordAuditEvent } from './audit.server'
 import {
   type FieldErrors,
   type OfficeField,
@@ -344,9 +345,15 @@ export async function reviewOrganization(
         .where(eq(organizations.id, input.orgId))
       return { ok: false, error: exists ? 'not_pending' : 'not_found' }
     }
-    // AUDIT HOOK (Accounts II): append the audit event for this decision here, inside this transaction —
-    // { action: `organization.${input.decision}`, orgId, reviewerId, reason, at: now } — so that a decision and
-    // its audit record are written together or not at all.
+    // In this transaction, so that a decision and its audit record are written together or not at all.
+    await recordAuditEvent(tx, {
+      actorUserId: input.reviewerId,
+      action: input.decision === 'verify' ? 'organization.verified' : 'organization.rejected',
+      subjectType: 'organization',
+      subjectId: updated.id,
+      details: { name: updated.name, reason },
+      occurredAt: now,
+    })
     return { ok: true, status: input.decision === 'verify' ? 'verified' : 'rejected', name: updated.name }
   })
 }
@@ -409,20 +416,31 @@ export async function createOffice(
 
   const now = clock.now()
   try {
-    const [office] = await db
-      .insert(organizations)
-      .values({
-        kind: 'office',
-        name: values.name,
-        uscc: values.uscc ?? null,
-        regionCode: values.regionCode,
-        jurisdiction,
-        verifiedAt: now,
-        reviewedBy: input.createdBy,
-        isDemo: false,
+    const office = await db.transaction(async (tx) => {
+      const [inserted] = await tx
+        .insert(organizations)
+        .values({
+          kind: 'office',
+          name: values.name,
+          uscc: values.uscc ?? null,
+          regionCode: values.regionCode,
+          jurisdiction,
+          verifiedAt: now,
+          reviewedBy: input.createdBy,
+          isDemo: false,
+        })
+        .returning({ id: organizations.id })
+      if (!inserted) throw new Error('insert into organizations returned no row')
+      await recordAuditEvent(tx, {
+        actorUserId: input.createdBy,
+        action: 'office.created',
+        subjectType: 'organization',
+        subjectId: inserted.id,
+        details: { name: values.name, regionCode: values.regionCode, jurisdiction },
+        occurredAt: now,
       })
-      .returning({ id: organizations.id })
-    if (!office) throw new Error('insert into organizations returned no row')
+      return inserted
+    })
     return {
       ok: true,
       orgId: office.id,

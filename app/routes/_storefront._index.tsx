@@ -1,3 +1,4 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
 import type { MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { ProductGrid } from '~/components/product-card'
@@ -9,10 +10,12 @@ import { shanghaiToday } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
 import { categoryLabel, programmeLabel } from '~/utils/i18n'
 import { useLocale, useT } from '~/utils/locale'
+import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction = () => [{ title: '消费帮扶集市 · 首页' }]
 
-export async function loader() {
+export async function loader(args: LoaderFunctionArgs) {
+  requireAccess(args, 'routes/_storefront._index', 'loader')
   const db = getDb()
   const today = shanghaiToday()
   const [targets, products, categories, pairings] = await Promise.all([

@@ -15,10 +15,13 @@ import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
 import { safeRedirectPath } from '~/utils/redirect'
 import { sessionCookie, sessionPolicy } from '~/utils/session.server'
+import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction = () => [{ title: '登录 · 消费帮扶集市' }]
 
-export async function loader({ context, request }: LoaderFunctionArgs) {
+export async function loader(args: LoaderFunctionArgs) {
+  const { context, request } = args
+  requireAccess(args, 'routes/_storefront.login', 'loader')
   // Already signed in: go where the login was meant to lead.
   if (context.auth) {
     throw redirect(safeRedirectPath(new URL(request.url).searchParams.get('redirectTo'), '/account'))
@@ -26,7 +29,9 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   return null
 }
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export async function action(args: ActionFunctionArgs) {
+  const { request, context } = args
+  requireAccess(args, 'routes/_storefront.login', 'action')
   const parsed = loginForm.safeParse(Object.fromEntries(await request.formData()))
   if (!parsed.success) return { errors: fieldErrors(parsed.error), form: null }
   const db = getDb()

@@ -7,6 +7,7 @@ import { shanghaiToday } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
 import { programmeLabel } from '~/utils/i18n'
 import { useLocale, useT } from '~/utils/locale'
+import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
@@ -16,7 +17,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   },
 ]
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader(args: LoaderFunctionArgs) {
+  const { params } = args
+  requireAccess(args, 'routes/_storefront.pairings.$id', 'loader')
   const pairing = await getPairingPage(getDb(), params.id ?? '', shanghaiToday())
   if (!pairing) throw new Response('结对关系不存在 / Pairing not found', { status: 404 })
   return { pairing }

@@ -8,13 +8,16 @@ import { getDb } from '~/utils/db.server'
 import { categoryLabel, programmeLabel, reliefModeLabel } from '~/utils/i18n'
 import { useLocale, useT } from '~/utils/locale'
 import { formatFen } from '~/utils/money'
+import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.product.name} · 消费帮扶集市` : '产品不存在 · 消费帮扶集市' },
   ...(data ? [{ name: 'description', content: data.product.description }] : []),
 ]
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader(args: LoaderFunctionArgs) {
+  const { params } = args
+  requireAccess(args, 'routes/_storefront.products.$slug', 'loader')
   const product = await getProductPage(getDb(), params.slug ?? '', shanghaiToday())
   if (!product) throw new Response('产品不存在 / Product not found', { status: 404 })
   return { product }

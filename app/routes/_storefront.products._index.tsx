@@ -10,6 +10,7 @@ import { shanghaiToday } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
 import { categoryLabel, type MessageKey } from '~/utils/i18n'
 import { useLocale, useT } from '~/utils/locale'
+import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction = () => [{ title: '全部产品 · 消费帮扶集市' }]
 
@@ -28,7 +29,9 @@ function canonicalRegion(params: URLSearchParams): string | null {
   return region
 }
 
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader(args: LoaderFunctionArgs) {
+  const { request } = args
+  requireAccess(args, 'routes/_storefront.products._index', 'loader')
   const url = new URL(request.url)
   if (['province', 'city', 'county'].some((k) => url.searchParams.has(k))) {
     const region = canonicalRegion(url.searchParams)

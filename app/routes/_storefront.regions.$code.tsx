@@ -10,6 +10,7 @@ import { shanghaiToday } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
 import { programmeLabel } from '~/utils/i18n'
 import { useLocale, useT } from '~/utils/locale'
+import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.region.name} · 消费帮扶集市` : '地区不存在 · 消费帮扶集市' },
@@ -18,7 +19,9 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 const PAGE_SIZE = 24
 const pageParam = z.coerce.number().int().min(1).max(100_000).catch(1)
 
-export async function loader({ params, request }: LoaderFunctionArgs) {
+export async function loader(args: LoaderFunctionArgs) {
+  const { params, request } = args
+  requireAccess(args, 'routes/_storefront.regions.$code', 'loader')
   const page = pageParam.parse(new URL(request.url).searchParams.get('page') ?? 1)
   const data = await getRegionPage(getDb(), params.code ?? '', { page, pageSize: PAGE_SIZE }, shanghaiToday())
   if (!data) throw new Response('地区不存在 / Region not found', { status: 404 })

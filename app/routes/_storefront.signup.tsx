@@ -15,15 +15,20 @@ import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
 import { safeRedirectPath } from '~/utils/redirect'
 import { sessionCookie, sessionPolicy } from '~/utils/session.server'
+import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction = () => [{ title: '注册 · 消费帮扶集市' }]
 
-export async function loader({ context }: LoaderFunctionArgs) {
+export async function loader(args: LoaderFunctionArgs) {
+  const { context } = args
+  requireAccess(args, 'routes/_storefront.signup', 'loader')
   if (context.auth) throw redirect('/account')
   return null
 }
 
-export async function action({ request, context }: ActionFunctionArgs) {
+export async function action(args: ActionFunctionArgs) {
+  const { request, context } = args
+  requireAccess(args, 'routes/_storefront.signup', 'action')
   const form = Object.fromEntries(await request.formData())
   const values = {
     displayName: String(form.displayName ?? ''),

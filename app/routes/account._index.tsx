@@ -3,12 +3,12 @@ import { Form, Link, useLoaderData } from '@remix-run/react'
 import { Badge } from '~/components/ui/badge'
 import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
-import { requireAuth } from '~/utils/session.server'
+import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction = () => [{ title: '我的账户 · 消费帮扶集市' }]
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
-  const auth = requireAuth(context, request)
+export async function loader(args: LoaderFunctionArgs) {
+  const auth = requireAccess(args, 'routes/account._index', 'loader')
   return {
     displayName: auth.displayName,
     loginIds: [auth.email, auth.mobile].filter((v): v is string => Boolean(v)),

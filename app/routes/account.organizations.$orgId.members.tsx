@@ -23,7 +23,7 @@ import { shanghaiDate, systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
 import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
-import { requireAuth } from '~/utils/session.server'
+import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction = () => [{ title: '成员 · 消费帮扶集市' }]
 
@@ -36,9 +36,9 @@ function parseOrgId(params: unknown): string {
 }
 
 /** Any member sees the list; admins also get the controls and the pending invitations. */
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const auth = requireAuth(context, request)
-  const orgId = parseOrgId(params)
+export async function loader(args: LoaderFunctionArgs) {
+  const orgId = parseOrgId(args.params)
+  const auth = requireAccess(args, 'routes/account.organizations.$orgId.members', 'loader', { orgId })
   const db = getDb()
   const page = await listMembers(db, { orgId, requesterId: auth.userId })
   if (!page.ok) {
@@ -102,12 +102,12 @@ function failure(intent: Intent, target: string | null, error: string) {
   )
 }
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const auth = requireAuth(context, request)
-  const orgId = parseOrgId(params)
-  const form = Object.fromEntries(await request.formData())
+export async function action(args: ActionFunctionArgs) {
+  const orgId = parseOrgId(args.params)
+  const form = Object.fromEntries(await args.request.formData())
   const intent = form.intent
   if (!isIntent(intent)) throw new Response('Unknown intent', { status: 400 })
+  const auth = requireAccess(args, 'routes/account.organizations.$orgId.members', 'action', { orgId, intent })
   const rawTarget =
     typeof form.userId === 'string'
       ? form.userId
@@ -149,7 +149,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         systemClock,
       )
       if (!result.ok) return failure(intent, null, result.error)
-      const link = `${new URL(request.url).origin}/invitations/${result.token}`
+      const link = `${new URL(args.request.url).origin}/invitations/${result.token}`
       // The link is a secret shown once: keep it out of caches.
       return data<ActionResult>(
         { intent, ok: true, target: null, message: 'members.invite.hint', link },

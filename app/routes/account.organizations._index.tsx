@@ -4,13 +4,14 @@ import { Badge } from '~/components/ui/badge'
 import { listMyOrganizations, type OrganizationStatus } from '~/models/organizations.server'
 import { getDb } from '~/utils/db.server'
 import { useT } from '~/utils/locale'
-import { requireAuth } from '~/utils/session.server'
+import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction = () => [{ title: '我的单位 · 消费帮扶集市' }]
 
 /** The signed-in user's organisations and where each stands in review. */
-export async function loader({ request, context }: LoaderFunctionArgs) {
-  const auth = requireAuth(context, request)
+export async function loader(args: LoaderFunctionArgs) {
+  const { request } = args
+  const auth = requireAccess(args, 'routes/account.organizations._index', 'loader')
   const registered = new URL(request.url).searchParams.get('registered') === '1'
   return {
     registered,

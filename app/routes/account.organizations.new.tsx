@@ -19,7 +19,7 @@ import {
 import { registerOrganization } from '~/models/organizations.server'
 import { getDb } from '~/utils/db.server'
 import { useT } from '~/utils/locale'
-import { requireAuth } from '~/utils/session.server'
+import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction = () => [{ title: '登记单位/合作社 · 消费帮扶集市' }]
 
@@ -27,13 +27,14 @@ const fields = ['kind', 'name', 'uscc', 'regionCode', 'contactName', 'contactPho
 
 type ActionData = { errors: FieldErrors<RegistrationField>; values: Record<(typeof fields)[number], string> }
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
-  requireAuth(context, request)
+export async function loader(args: LoaderFunctionArgs) {
+  requireAccess(args, 'routes/account.organizations.new', 'loader')
   return null
 }
 
-export async function action({ request, context }: ActionFunctionArgs) {
-  const auth = requireAuth(context, request)
+export async function action(args: ActionFunctionArgs) {
+  const { request } = args
+  const auth = requireAccess(args, 'routes/account.organizations.new', 'action')
   const form = await request.formData()
   const values = Object.fromEntries(
     fields.map((field) => [field, String(form.get(field) ?? '')]),

@@ -8,17 +8,19 @@ import { systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
 import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
-import { requireAuth, sessionCookie, sessionPolicy } from '~/utils/session.server'
+import { sessionCookie, sessionPolicy } from '~/utils/session.server'
+import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction = () => [{ title: '密码与安全 · 消费帮扶集市' }]
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
-  requireAuth(context, request)
+export async function loader(args: LoaderFunctionArgs) {
+  requireAccess(args, 'routes/account.security', 'loader')
   return null
 }
 
-export async function action({ request, context }: ActionFunctionArgs) {
-  const auth = requireAuth(context, request)
+export async function action(args: ActionFunctionArgs) {
+  const { request, context } = args
+  const auth = requireAccess(args, 'routes/account.security', 'action')
   const parsed = changePasswordForm.safeParse(Object.fromEntries(await request.formData()))
   if (!parsed.success) return Response.json({ errors: fieldErrors(parsed.error), done: false })
   const db = getDb()

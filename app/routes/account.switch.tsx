@@ -1,9 +1,10 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
 import { type ActionFunctionArgs, redirect } from '@remix-run/node'
 import { z } from 'zod'
 import { switchActiveOrganization } from '~/models/sessions.server'
 import { getDb } from '~/utils/db.server'
 import { safeRedirectPath } from '~/utils/redirect'
-import { requireAuth } from '~/utils/session.server'
+import { requireAccess } from '~/utils/permissions.server'
 
 const switchForm = z.object({
   /** Empty: act as a consumer. */
@@ -15,8 +16,9 @@ const switchForm = z.object({
  * Switches the organisation the signed-in user acts for. The membership is checked in the model; the session id
  * rotates on the next request (server.ts sends the new cookie).
  */
-export async function action({ request, context }: ActionFunctionArgs) {
-  const auth = requireAuth(context, request)
+export async function action(args: ActionFunctionArgs) {
+  const { request, context } = args
+  const auth = requireAccess(args, 'routes/account.switch', 'action')
   if (!context.sessionToken) throw new Response('Forbidden', { status: 403 })
   const parsed = switchForm.safeParse(Object.fromEntries(await request.formData()))
   if (!parsed.success) throw new Response('orgId must be empty or an organisation id', { status: 400 })
@@ -29,6 +31,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return redirect(safeRedirectPath(parsed.data.redirectTo, '/account'))
 }
 
-export async function loader() {
+export async function loader(args: LoaderFunctionArgs) {
+  requireAccess(args, 'routes/account.switch', 'loader')
   return redirect('/account')
 }

@@ -2,11 +2,11 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { NavLink, Outlet } from '@remix-run/react'
 import { SiteFrame } from '~/components/site-frame'
 import { useT } from '~/utils/locale'
-import { requireAuth } from '~/utils/session.server'
+import { requireAccess } from '~/utils/permissions.server'
 
 /** Everything under /account needs a signed-in user; the layout adds the account navigation. */
-export async function loader({ request, context }: LoaderFunctionArgs) {
-  requireAuth(context, request)
+export async function loader(args: LoaderFunctionArgs) {
+  requireAccess(args, 'routes/account', 'loader')
   return null
 }
 

@@ -14,7 +14,7 @@ import { createOffice } from '~/models/organizations.server'
 import { systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
 import { useT } from '~/utils/locale'
-import { requireRole } from '~/utils/session.server'
+import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction = () => [{ title: '新建帮扶工作机构 · 消费帮扶集市' }]
 
@@ -25,13 +25,14 @@ type ActionData =
   | { created: { orgId: string; name: string; jurisdiction: Array<{ code: string; name: string }> } }
   | { errors: FieldErrors<OfficeField>; unknownCodes?: string[]; values: Values }
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
-  requireRole(context, request, ['platform_admin'])
+export async function loader(args: LoaderFunctionArgs) {
+  requireAccess(args, 'routes/admin.offices.new', 'loader')
   return null
 }
 
-export async function action({ request, context }: ActionFunctionArgs) {
-  const auth = requireRole(context, request, ['platform_admin'])
+export async function action(args: ActionFunctionArgs) {
+  const { request } = args
+  const auth = requireAccess(args, 'routes/admin.offices.new', 'action')
   const form = await request.formData()
   const values = Object.fromEntries(fields.map((field) => [field, String(form.get(field) ?? '')])) as Values
   const parsed = parseWith(officeSchema, values)

@@ -15,7 +15,7 @@ import { systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
 import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
-import { requireRole } from '~/utils/session.server'
+import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction = () => [{ title: '组织审核 · 消费帮扶集市' }]
 
@@ -27,8 +27,9 @@ const listQuery = z.object({
 })
 
 /** Platform admins review the organisations users registered; the queue (pending) comes first. */
-export async function loader({ request, context }: LoaderFunctionArgs) {
-  requireRole(context, request, ['platform_admin'])
+export async function loader(args: LoaderFunctionArgs) {
+  const { request } = args
+  requireAccess(args, 'routes/admin.organizations', 'loader')
   const params = new URL(request.url).searchParams
   const parsed = listQuery.safeParse({
     status: params.get('status') || undefined,
@@ -44,8 +45,9 @@ type ActionData =
   | { orgId: string; errors: { reason?: string } }
   | { orgId: string; error: 'not_found' | 'not_pending' }
 
-export async function action({ request, context }: ActionFunctionArgs) {
-  const auth = requireRole(context, request, ['platform_admin'])
+export async function action(args: ActionFunctionArgs) {
+  const { request } = args
+  const auth = requireAccess(args, 'routes/admin.organizations', 'action')
   const form = await request.formData()
   const intent = form.get('intent')
   if (intent !== 'verify' && intent !== 'reject') throw new Response('Unknown intent', { status: 400 })

@@ -2,11 +2,11 @@ import type { LoaderFunctionArgs } from '@remix-run/node'
 import { NavLink, Outlet } from '@remix-run/react'
 import { SiteFrame } from '~/components/site-frame'
 import { useT } from '~/utils/locale'
-import { requireRole } from '~/utils/session.server'
+import { requireAccess } from '~/utils/permissions.server'
 
 /** Platform administration: platform admins (and finance) only. Each child route checks its own role too. */
-export async function loader({ request, context }: LoaderFunctionArgs) {
-  requireRole(context, request, ['platform_admin', 'platform_finance'])
+export async function loader(args: LoaderFunctionArgs) {
+  requireAccess(args, 'routes/admin', 'loader')
   return null
 }
 
@@ -24,6 +24,9 @@ export default function AdminLayout() {
           </NavLink>
           <NavLink to="/admin/offices/new" className={linkClass}>
             {t('admin.newOffice')}
+          </NavLink>
+          <NavLink to="/admin/audit" className={linkClass}>
+            {t('audit.title')}
           </NavLink>
         </nav>
         <div className="min-w-0">

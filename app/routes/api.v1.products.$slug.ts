@@ -3,9 +3,12 @@ import { getProductPage } from '~/models/catalog.server'
 import { apiError, apiJson, apiMethodNotAllowed } from '~/utils/api.server'
 import { shanghaiToday } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
+import { requireAccess } from '~/utils/permissions.server'
 
 /** GET /api/v1/products/:slug — one product with its tiers, certification, origin and impact; amounts in fen. */
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader(args: LoaderFunctionArgs) {
+  const { params } = args
+  requireAccess(args, 'routes/api.v1.products.$slug', 'loader')
   const slug = params.slug ?? ''
   const product = await getProductPage(getDb(), slug, shanghaiToday())
   if (!product) return apiError(404, 'slug', `no product with slug ${slug}`)
@@ -35,6 +38,8 @@ export async function loader({ params }: LoaderFunctionArgs) {
   })
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action(args: ActionFunctionArgs) {
+  const { request } = args
+  requireAccess(args, 'routes/api.v1.products.$slug', 'action')
   return apiMethodNotAllowed(request)
 }

@@ -4,9 +4,12 @@ import { parseProductQuery } from '~/models/product-query'
 import { apiError, apiJson, apiMethodNotAllowed } from '~/utils/api.server'
 import { shanghaiToday } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
+import { requireAccess } from '~/utils/permissions.server'
 
 /** GET /api/v1/products?q=&region=&category=&page=&pageSize= — amounts in fen. */
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader(args: LoaderFunctionArgs) {
+  const { request } = args
+  requireAccess(args, 'routes/api.v1.products._index', 'loader')
   const { query, errors } = parseProductQuery(new URL(request.url).searchParams, [
     'q',
     'region',
@@ -39,6 +42,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   })
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action(args: ActionFunctionArgs) {
+  const { request } = args
+  requireAccess(args, 'routes/api.v1.products._index', 'action')
   return apiMethodNotAllowed(request)
 }

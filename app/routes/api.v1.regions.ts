@@ -3,11 +3,14 @@ import { z } from 'zod'
 import { getRegion, listChildRegions } from '~/models/regions.server'
 import { apiError, apiJson, apiMethodNotAllowed } from '~/utils/api.server'
 import { getDb } from '~/utils/db.server'
+import { requireAccess } from '~/utils/permissions.server'
 
 const parentParam = z.string().regex(/^[1-9]\d{5}$/, 'parent must be a six-digit region code such as 620000')
 
 /** GET /api/v1/regions?parent= — the provinces, or the children of a region (for address pickers). */
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader(args: LoaderFunctionArgs) {
+  const { request } = args
+  requireAccess(args, 'routes/api.v1.regions', 'loader')
   const raw = new URL(request.url).searchParams.get('parent')
   const db = getDb()
   if (raw === null || raw === '') return apiJson({ items: await listChildRegions(db, null) })
@@ -18,6 +21,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return apiJson({ items: await listChildRegions(db, parsed.data) })
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action(args: ActionFunctionArgs) {
+  const { request } = args
+  requireAccess(args, 'routes/api.v1.regions', 'action')
   return apiMethodNotAllowed(request)
 }

@@ -13,7 +13,7 @@ import { shanghaiDate, systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
 import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
-import { requireAuth } from '~/utils/session.server'
+import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction = () => [{ title: '加入单位邀请 · 消费帮扶集市' }]
 
@@ -22,9 +22,10 @@ const tokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/
 
 type PageState = 'valid' | 'expired' | 'used' | 'revoked' | 'already_member'
 
-/** Only signed-in users see an invitation (requireAuth sends others to the login page and back here). */
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const auth = requireAuth(context, request)
+/** Only signed-in users see an invitation (requireAccess sends others to the login page and back here). */
+export async function loader(args: LoaderFunctionArgs) {
+  const { params } = args
+  const auth = requireAccess(args, 'routes/invitations.$token', 'loader')
   const parsed = tokenParams.safeParse(params)
   const invitation = parsed.success ? await getInvitation(getDb(), parsed.data.token, systemClock) : null
   if (!invitation) return data({ viewerName: auth.displayName, invitation: null }, { status: 404 })
@@ -47,8 +48,9 @@ const acceptForm = z.object({ intent: z.literal('accept') })
 
 const errorStatus = { not_found: 404, expired: 410, used: 409, revoked: 410, already_member: 409 } as const
 
-export async function action({ request, params, context }: ActionFunctionArgs) {
-  const auth = requireAuth(context, request)
+export async function action(args: ActionFunctionArgs) {
+  const { request, params } = args
+  const auth = requireAccess(args, 'routes/invitations.$token', 'action')
   const form = acceptForm.safeParse(Object.fromEntries(await request.formData()))
   if (!form.success) throw new Response('Unknown intent', { status: 400 })
   const parsed = tokenParams.safeParse(params)

@@ -1,7 +1,9 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
 import { type ActionFunctionArgs, redirect } from '@remix-run/node'
 import { z } from 'zod'
 import { locales } from '~/utils/i18n'
 import { safeRedirectPath } from '~/utils/redirect'
+import { requireAccess } from '~/utils/permissions.server'
 
 const languageForm = z.object({
   lang: z.enum(locales),
@@ -9,7 +11,9 @@ const languageForm = z.object({
 })
 
 /** Switches the interface language and remembers it for a year (a cookie; no account needed). */
-export async function action({ request }: ActionFunctionArgs) {
+export async function action(args: ActionFunctionArgs) {
+  const { request } = args
+  requireAccess(args, 'routes/language', 'action')
   const parsed = languageForm.safeParse(Object.fromEntries(await request.formData()))
   if (!parsed.success) throw new Response('lang must be zh or en', { status: 400 })
   return redirect(safeRedirectPath(parsed.data.redirectTo), {
@@ -17,6 +21,7 @@ export async function action({ request }: ActionFunctionArgs) {
   })
 }
 
-export async function loader() {
+export async function loader(args: LoaderFunctionArgs) {
+  requireAccess(args, 'routes/language', 'loader')
   return redirect('/')
 }

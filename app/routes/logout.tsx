@@ -1,15 +1,20 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
 import { type ActionFunctionArgs, redirect } from '@remix-run/node'
 import { revokeSession } from '~/models/sessions.server'
 import { systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
 import { clearSessionCookie } from '~/utils/session.server'
+import { requireAccess } from '~/utils/permissions.server'
 
 /** Ends this browser's session (the row is revoked, not just the cookie cleared). */
-export async function action({ context }: ActionFunctionArgs) {
+export async function action(args: ActionFunctionArgs) {
+  const { context } = args
+  requireAccess(args, 'routes/logout', 'action')
   if (context.sessionToken) await revokeSession(getDb(), context.sessionToken, systemClock)
   return redirect('/', { headers: { 'Set-Cookie': clearSessionCookie() } })
 }
 
-export async function loader() {
+export async function loader(args: LoaderFunctionArgs) {
+  requireAccess(args, 'routes/logout', 'loader')
   return redirect('/')
 }

@@ -18,6 +18,12 @@ const envSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
       .optional(),
+    /** The public origin (https://example.org) when a proxy rewrites Host; used for the cross-site check. */
+    PUBLIC_ORIGIN: z
+      .string()
+      .url()
+      .transform((url) => new URL(url).origin)
+      .optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
     /** A session ends after this long without a request… */
     SESSION_IDLE_MINUTES: z.coerce

@@ -1,4 +1,5 @@
 import * as accounts from '../messages/accounts'
+import * as audit from '../messages/audit'
 import * as memberships from '../messages/memberships'
 import * as organizations from '../messages/organizations'
 import * as storefront from '../messages/storefront'
@@ -11,7 +12,7 @@ export const locales = ['zh', 'en'] as const
 export type Locale = (typeof locales)[number]
 export const defaultLocale: Locale = 'zh'
 
-const zh = { ...storefront.zh, ...accounts.zh, ...organizations.zh, ...memberships.zh }
+const zh = { ...storefront.zh, ...accounts.zh, ...organizations.zh, ...memberships.zh, ...audit.zh }
 
 export type MessageKey = keyof typeof zh
 
@@ -20,6 +21,7 @@ const en: Record<MessageKey, string> = {
   ...accounts.en,
   ...organizations.en,
   ...memberships.en,
+  ...audit.en,
 }
 
 const messages: Record<Locale, Record<MessageKey, string>> = { zh, en }

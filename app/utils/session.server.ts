@@ -1,6 +1,4 @@
-import type { AppLoadContext } from '@remix-run/node'
-import { redirect } from '@remix-run/node'
-import type { RequestAuth, SessionPolicy } from '../models/sessions.server'
+import type { SessionPolicy } from '../models/sessions.server'
 import { getEnv } from './env.server'
 
 /**
@@ -31,24 +29,4 @@ export function sessionCookie(token: string, expiresAt: Date): string {
 
 export function clearSessionCookie(): string {
   return `${SESSION_COOKIE}=; ${cookieAttributes()}; Max-Age=0`
-}
-
-/** The signed-in user, or a redirect to the login page that comes back here afterwards. */
-export function requireAuth(context: AppLoadContext, request: Request): RequestAuth {
-  if (context.auth) return context.auth
-  const url = new URL(request.url)
-  throw redirect(`/login?redirectTo=${encodeURIComponent(`${url.pathname}${url.search}`)}`)
-}
-
-/** Signed in and holding one of these roles in some organisation (e.g. platform_admin). */
-export function requireRole(
-  context: AppLoadContext,
-  request: Request,
-  roles: readonly string[],
-): RequestAuth {
-  const auth = requireAuth(context, request)
-  if (!auth.memberships.some((m) => roles.includes(m.role))) {
-    throw new Response('无权访问 / Forbidden', { status: 403 })
-  }
-  return auth
 }

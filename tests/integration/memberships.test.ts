@@ -571,7 +571,7 @@ describe(`memberships and invitations (${testDbKind()})`, async () => {
       expect(link).toMatch(/^http:\/\/localhost\/invitations\/[A-Za-z0-9_-]{43}$/)
     })
 
-    it('answers 403 to a non-member and 404 for an unknown organisation', async () => {
+    it('answers 403 to a non-member, and 403 or 404 (never data) for an unknown organisation', async () => {
       const admin = await createUser('管理员')
       const outsider = await createUser('外人')
       const unit = await createOrg('gov_unit', admin)
@@ -583,9 +583,10 @@ describe(`memberships and invitations (${testDbKind()})`, async () => {
       expect(await statusOf(membersLoader({ request, params: { orgId: unit }, context: asOutsider }))).toBe(
         403,
       )
+      // The access map refuses first: an unknown organisation looks like anyone else's.
       expect(
         await statusOf(membersLoader({ request, params: { orgId: randomUUID() }, context: asOutsider })),
-      ).toBe(404)
+      ).toBe(403)
       expect(
         await statusOf(membersLoader({ request, params: { orgId: 'not-a-uuid' }, context: asOutsider })),
       ).toBe(404)

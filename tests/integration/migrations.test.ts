@@ -5,8 +5,10 @@ import { migrateDatabase } from '../../db/migrate.server'
 import { openTestDatabase, testDbKind } from '../support/db'
 
 const expectedTables = [
+  'audit_events',
   'bases',
   'certifications',
+  'chain_heads',
   'households',
   'invitations',
   'login_throttles',

@@ -1,0 +1,79 @@
+/**
+ * Who may call what: one entry per Remix route id, for its loader and its action. There is no default and no
+ * wildcard — a route missing here fails the route-coverage test, and a missing rule fails closed at run time.
+ * Every loader and action calls `requireAccess()` (app/utils/permissions.server.ts) with its own route id.
+ */
+
+/** Typed permission strings: verb:subject:scope. `own-org` means "in the organisation named by the request". */
+export type Permission =
+  | 'register:organization:own'
+  | 'read:membership:own-org'
+  | 'manage:membership:own-org'
+  | 'access:admin:any'
+  | 'review:organization:any'
+  | 'create:office:any'
+  | 'read:audit:any'
+
+/** `public`: anyone; `signed-in`: any user with a session; otherwise a permission some role grants. */
+export type Access = 'public' | 'signed-in' | Permission
+
+export type RouteRule = {
+  loader?: Access
+  /** One rule for the whole action, or one per `intent` (a missing intent is refused). */
+  action?: Access | { intents: Record<string, Access> }
+}
+
+export const accessMap = {
+  root: { loader: 'public' },
+
+  // Storefront: public pages.
+  'routes/_storefront': {},
+  'routes/_storefront._index': { loader: 'public' },
+  'routes/_storefront.about': {},
+  'routes/_storefront.products._index': { loader: 'public' },
+  'routes/_storefront.products.$slug': { loader: 'public' },
+  'routes/_storefront.regions.$code': { loader: 'public' },
+  'routes/_storefront.pairings.$id': { loader: 'public' },
+  'routes/_storefront.login': { loader: 'public', action: 'public' },
+  'routes/_storefront.signup': { loader: 'public', action: 'public' },
+  'routes/language': { loader: 'public', action: 'public' },
+  'routes/logout': { loader: 'public', action: 'public' },
+
+  // Signed-in users.
+  'routes/account': { loader: 'signed-in' },
+  'routes/account._index': { loader: 'signed-in' },
+  'routes/account.security': { loader: 'signed-in', action: 'signed-in' },
+  'routes/account.switch': { loader: 'signed-in', action: 'signed-in' },
+  'routes/account.organizations._index': { loader: 'signed-in' },
+  'routes/account.organizations.new': {
+    loader: 'register:organization:own',
+    action: 'register:organization:own',
+  },
+  'routes/account.organizations.$orgId.members': {
+    loader: 'read:membership:own-org',
+    action: {
+      intents: {
+        invite: 'manage:membership:own-org',
+        'change-role': 'manage:membership:own-org',
+        revoke: 'manage:membership:own-org',
+        // Any member may leave; removing someone else is checked again in the model (admins only).
+        remove: 'read:membership:own-org',
+      },
+    },
+  },
+  'routes/invitations.$token': { loader: 'signed-in', action: 'signed-in' },
+
+  // Platform administration.
+  'routes/admin': { loader: 'access:admin:any' },
+  'routes/admin.organizations': { loader: 'review:organization:any', action: 'review:organization:any' },
+  'routes/admin.offices.new': { loader: 'create:office:any', action: 'create:office:any' },
+  'routes/admin.audit': { loader: 'read:audit:any' },
+
+  // Public read-only API and probes (their actions only answer 405).
+  'routes/api.v1.products._index': { loader: 'public', action: 'public' },
+  'routes/api.v1.products.$slug': { loader: 'public', action: 'public' },
+  'routes/api.v1.regions': { loader: 'public', action: 'public' },
+  'routes/healthz': { loader: 'public' },
+} as const satisfies Record<string, RouteRule>
+
+export type RouteId = keyof typeof accessMap

@@ -1,0 +1,104 @@
+import type { AppLoadContext } from '@remix-run/node'
+import { redirect } from '@remix-run/node'
+import type { MembershipView, RequestAuth } from '../models/sessions.server'
+import { type Access, accessMap, type Permission, type RouteId, type RouteRule } from './access-map'
+
+type Role = MembershipView['role']
+
+/** What each role may do. Every member may also read its own organisation's memberships. */
+const rolePermissions: Record<Role, readonly Permission[]> = {
+  unit_buyer: [],
+  unit_approver: [],
+  unit_admin: ['manage:membership:own-org'],
+  coop_admin: ['manage:membership:own-org'],
+  coop_staff: [],
+  office_analyst: [],
+  office_admin: ['manage:membership:own-org'],
+  platform_admin: [
+    'manage:membership:own-org',
+    'access:admin:any',
+    'review:organization:any',
+    'create:office:any',
+    'read:audit:any',
+  ],
+  platform_finance: ['access:admin:any', 'read:audit:any'],
+}
+
+const everyMember: readonly Permission[] = ['read:membership:own-org']
+const everyUser: readonly Permission[] = ['register:organization:own']
+
+/**
+ * Whether a user holds a permission. `own-org` permissions need a membership in the organisation the request
+ * names (`orgId`); `any` permissions need the role in some membership; `own` ones belong to every user.
+ */
+export function hasPermission(
+  auth: RequestAuth | null,
+  permission: Permission,
+  scope: { orgId?: string } = {},
+) {
+  if (!auth) return false
+  if (everyUser.includes(permission)) return true
+  if (permission.endsWith(':own-org')) {
+    const membership = auth.memberships.find((m) => m.orgId === scope.orgId)
+    return Boolean(
+      membership &&
+        (everyMember.includes(permission) || rolePermissions[membership.role].includes(permission)),
+    )
+  }
+  return auth.memberships.some((m) => rolePermissions[m.role].includes(permission))
+}
+
+type Args = { request: Request; context: AppLoadContext }
+
+function ruleFor(
+  routeId: RouteId,
+  kind: 'loader' | 'action',
+  intent: string | undefined,
+): Access | undefined {
+  const rule: RouteRule = accessMap[routeId]
+  const entry = rule[kind]
+  if (entry === undefined || typeof entry === 'string') return entry
+  return intent === undefined ? undefined : entry.intents[intent]
+}
+
+/**
+ * The one permission helper: called first in every loader and action with the route's own id. Anonymous visitors
+ * of a protected page are sent to log in; signed-in users without the permission get 403; a rule that does not
+ * exist (an action or intent the map does not list) is refused — closed by default.
+ */
+type RuleOf<R extends RouteId, K extends 'loader' | 'action'> = K extends keyof (typeof accessMap)[R]
+  ? (typeof accessMap)[R][K]
+  : never
+/** Public rules may have no user; every other rule guarantees one. */
+type AuthFor<A> = [A] extends ['public'] ? RequestAuth | null : RequestAuth
+
+export function requireAccess<R extends RouteId, K extends 'loader' | 'action'>(
+  args: Args,
+  routeId: R,
+  kind: K,
+  scope: { orgId?: string; intent?: string } = {},
+): AuthFor<RuleOf<R, K>> {
+  return checkAccess(args, routeId, kind, scope) as AuthFor<RuleOf<R, K>>
+}
+
+function checkAccess(
+  args: Args,
+  routeId: RouteId,
+  kind: 'loader' | 'action',
+  scope: { orgId?: string; intent?: string },
+): RequestAuth | null {
+  const access = ruleFor(routeId, kind, scope.intent)
+  if (access === undefined) {
+    throw new Response(scope.intent === undefined ? 'Method not allowed' : 'Unknown intent', {
+      status: scope.intent === undefined ? 405 : 400,
+    })
+  }
+  if (access === 'public') return args.context.auth
+  const auth = args.context.auth
+  if (!auth) {
+    const url = new URL(args.request.url)
+    throw redirect(`/login?redirectTo=${encodeURIComponent(`${url.pathname}${url.search}`)}`)
+  }
+  if (access === 'signed-in' || hasPermission(auth, access, scope)) return auth
+  throw new Response('无权访问 / Forbidden', { status: 403 })
+}
