@@ -4,6 +4,8 @@ import type { ServerBuild } from '@remix-run/node'
 import { closeSharedDb, getDbHandle } from './db/client.server'
 import { prepareDatabase } from './db/prepare.server'
 import { getEnv } from './app/utils/env.server'
+import { buildSearchIndex } from './app/models/search.server'
+import { shanghaiToday } from './app/utils/clock'
 import { createApp } from './server/app'
 
 /**
@@ -23,6 +25,12 @@ function log(message: string) {
 const started = Date.now()
 const db = getDbHandle()
 await prepareDatabase(db, { demo: env.APP_MODE === 'demo', log })
+
+// The search index builds in the background: until it is ready, search answers from the database ('degraded').
+void buildSearchIndex(db.db, shanghaiToday()).then(
+  ({ documents, ms }) => log(`Search index ready: ${documents} products in ${(ms / 1000).toFixed(1)} s`),
+  (error: unknown) => log(`Search index failed, searching the database instead: ${String(error)}`),
+)
 
 let build: ServerBuild | (() => Promise<ServerBuild>)
 let viteMiddlewares

@@ -1,6 +1,7 @@
 import { Form, Link, NavLink, useRouteLoaderData } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { LanguageSwitch } from '~/components/language-switch'
+import { SearchBox } from '~/components/search-box'
 import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
 
@@ -29,6 +30,7 @@ export function SiteFrame({ children }: { children: ReactNode }) {
             </Link>
             <p className="hidden text-xs text-stone-500 md:block">{t('site.tagline')}</p>
           </div>
+          <SearchBox />
           <nav className="flex flex-wrap items-center gap-2 text-sm" aria-label={t('nav.main')}>
             <NavLink to="/products" end className={navClass}>
               {t('nav.products')}

@@ -157,6 +157,23 @@ export async function listProducts(
   return { items: rows.map(toCard), total: Number(totalRow?.n ?? 0) }
 }
 
+/** Cards for the given skus (search hits), active ones only, in no particular order. */
+export async function listProductCardsBySku(
+  db: Db,
+  skus: readonly string[],
+  today: string,
+): Promise<ProductCard[]> {
+  if (skus.length === 0) return []
+  const rows = await db
+    .select(cardColumns(today))
+    .from(products)
+    .innerJoin(regions, eq(regions.code, products.originCode))
+    .leftJoin(parentRegion, eq(parentRegion.code, regions.parentCode))
+    .innerJoin(organizations, eq(organizations.id, products.orgId))
+    .where(and(inArray(products.sku, [...skus]), eq(products.status, 'active')))
+  return rows.map(toCard)
+}
+
 /** Active products for the home page: round-robin over regions, so one county does not fill the page. */
 export async function listFeaturedProducts(db: Db, limit: number, today: string): Promise<ProductCard[]> {
   const { items } = await listProducts(db, {}, { page: 1, pageSize: 500 }, today)

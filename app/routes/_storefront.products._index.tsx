@@ -33,6 +33,15 @@ export async function loader(args: LoaderFunctionArgs) {
   const { request } = args
   requireAccess(args, 'routes/_storefront.products._index', 'loader')
   const url = new URL(request.url)
+  // Keyword search has one home: the ranked search page (old /products?q= links land there).
+  if (url.searchParams.get('q')) {
+    const target = new URLSearchParams()
+    for (const key of ['q', 'region', 'category', 'certified']) {
+      const value = url.searchParams.get(key)
+      if (value) target.set(key, value)
+    }
+    throw redirect(`/search?${target.toString()}`)
+  }
   if (['province', 'city', 'county'].some((k) => url.searchParams.has(k))) {
     const region = canonicalRegion(url.searchParams)
     for (const key of ['province', 'city', 'county', 'page']) url.searchParams.delete(key)
@@ -41,7 +50,6 @@ export async function loader(args: LoaderFunctionArgs) {
     throw redirect(`${url.pathname}?${url.searchParams.toString()}`)
   }
   const { query, errors } = parseProductQuery(url.searchParams, [
-    'q',
     'region',
     'category',
     'certified',
@@ -118,22 +126,6 @@ export default function ProductList() {
           className="mt-4 space-y-4 rounded-lg border border-stone-200 bg-white p-4 lg:mt-0"
           aria-label={t('list.filters')}
         >
-          <div>
-            <label htmlFor={`${ids}-q`} className="text-sm font-medium">
-              {t('list.keyword')}
-            </label>
-            <input
-              id={`${ids}-q`}
-              name="q"
-              type="search"
-              defaultValue={data.query.q ?? ''}
-              placeholder={t('list.keywordPlaceholder')}
-              className={inputClass}
-              aria-invalid={data.errors.q ? true : undefined}
-              aria-describedby={data.errors.q ? `${ids}-q-error` : undefined}
-            />
-            {errorFor('q')}
-          </div>
           <div>
             <label htmlFor={`${ids}-category`} className="text-sm font-medium">
               {t('list.category')}

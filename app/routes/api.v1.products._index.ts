@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { findProducts } from '~/models/catalog.server'
 import { parseProductQuery } from '~/models/product-query'
+import { findProductsForApi } from '~/models/search.server'
 import { apiError, apiJson, apiMethodNotAllowed } from '~/utils/api.server'
 import { shanghaiToday } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
@@ -21,7 +21,7 @@ export async function loader(args: LoaderFunctionArgs) {
   ])
   const [firstError] = errors
   if (firstError) return apiError(400, firstError.param, firstError.message)
-  const result = await findProducts(getDb(), query, shanghaiToday(), { pageSize: 20 })
+  const result = await findProductsForApi(getDb(), query, shanghaiToday())
   if (!result.ok) return apiError(400, result.error.param, result.error.message)
   return apiJson({
     items: result.items.map((p) => ({

@@ -34,6 +34,8 @@ export const accessMap = {
   'routes/_storefront.products.$slug': { loader: 'public' },
   'routes/_storefront.regions.$code': { loader: 'public' },
   'routes/_storefront.pairings.$id': { loader: 'public' },
+  'routes/_storefront.search': { loader: 'public' },
+  'routes/search.suggest': { loader: 'public' },
   'routes/_storefront.login': { loader: 'public', action: 'public' },
   'routes/_storefront.signup': { loader: 'public', action: 'public' },
   'routes/language': { loader: 'public', action: 'public' },

@@ -2,6 +2,7 @@ import * as accounts from '../messages/accounts'
 import * as audit from '../messages/audit'
 import * as memberships from '../messages/memberships'
 import * as organizations from '../messages/organizations'
+import * as search from '../messages/search'
 import * as storefront from '../messages/storefront'
 
 /**
@@ -12,7 +13,14 @@ export const locales = ['zh', 'en'] as const
 export type Locale = (typeof locales)[number]
 export const defaultLocale: Locale = 'zh'
 
-const zh = { ...storefront.zh, ...accounts.zh, ...organizations.zh, ...memberships.zh, ...audit.zh }
+const zh = {
+  ...storefront.zh,
+  ...accounts.zh,
+  ...organizations.zh,
+  ...memberships.zh,
+  ...audit.zh,
+  ...search.zh,
+}
 
 export type MessageKey = keyof typeof zh
 
@@ -22,6 +30,7 @@ const en: Record<MessageKey, string> = {
   ...organizations.en,
   ...memberships.en,
   ...audit.en,
+  ...search.en,
 }
 
 const messages: Record<Locale, Record<MessageKey, string>> = { zh, en }
