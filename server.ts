@@ -4,7 +4,7 @@ import type { ServerBuild } from '@remix-run/node'
 import { closeSharedDb, getDbHandle } from './db/client.server'
 import { prepareDatabase } from './db/prepare.server'
 import { getEnv } from './app/utils/env.server'
-import { buildSearchIndex } from './app/models/search.server'
+import { applySearchOutbox, buildSearchIndex } from './app/models/search.server'
 import { shanghaiToday } from './app/utils/clock'
 import { createApp } from './server/app'
 
@@ -31,6 +31,22 @@ void buildSearchIndex(db.db, shanghaiToday()).then(
   ({ documents, ms }) => log(`Search index ready: ${documents} products in ${(ms / 1000).toFixed(1)} s`),
   (error: unknown) => log(`Search index failed, searching the database instead: ${String(error)}`),
 )
+
+// The in-process job loop (embedded mode): applies recorded product changes to the search index.
+let jobRunning = false
+const jobLoop = setInterval(() => {
+  if (jobRunning) return
+  jobRunning = true
+  applySearchOutbox(db.db, shanghaiToday())
+    .then(({ applied }) => {
+      if (applied > 0) log(`Search index: applied ${applied} product change(s)`)
+    })
+    .catch((error: unknown) => log(`Search index sync failed (will retry): ${String(error)}`))
+    .finally(() => {
+      jobRunning = false
+    })
+}, 2_000)
+jobLoop.unref()
 
 let build: ServerBuild | (() => Promise<ServerBuild>)
 let viteMiddlewares
@@ -65,6 +81,7 @@ async function shutdown(signal: string) {
   if (stopping) return
   stopping = true
   log(`${signal}: closing`)
+  clearInterval(jobLoop)
   server.close()
   server.closeAllConnections()
   await closeSharedDb()

@@ -13,6 +13,7 @@ import * as catalog from './schema/catalog'
 import * as households from './schema/households'
 import * as memberships from './schema/memberships'
 import * as organizations from './schema/organizations'
+import * as outbox from './schema/outbox'
 import * as regions from './schema/regions'
 import * as targets from './schema/targets'
 
@@ -25,6 +26,7 @@ export const schema = {
   ...households,
   ...targets,
   ...audit,
+  ...outbox,
 }
 export type Schema = typeof schema
 

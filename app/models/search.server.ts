@@ -1,10 +1,11 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type { SearchSource } from '../../search/document'
 import type { Highlight, SearchFilters, SearchResult, SearchSort, Suggestion } from '../../search/engine'
 import { createMiniSearchEngine, type MiniSearchEngine } from '../../search/minisearch-engine'
 import type { Db } from '../../db/client.server'
 import { certifications, products } from '../../db/schema/catalog'
 import { organizations } from '../../db/schema/organizations'
+import { outbox } from '../../db/schema/outbox'
 import {
   findProducts,
   listProductCardsBySku,
@@ -249,4 +250,51 @@ export async function findProductsForApi(
     today,
   )
   return { ok: true, items: page.items, total: page.total, page: page.page, pageSize: page.pageSize }
+}
+
+// --- keeping the index in step with the catalogue -------------------------------------------------------------
+
+/**
+ * Records, inside the transaction that changes a product, that the search index must follow. Call it from every
+ * model function that creates, edits, re-prices, certifies or delists a product.
+ */
+export async function recordProductChange(tx: Db, skus: readonly string[]): Promise<void> {
+  if (skus.length === 0) return
+  await tx.insert(outbox).values(skus.map((sku) => ({ topic: 'search.product' as const, key: sku })))
+}
+
+/**
+ * The job: applies pending product changes to the index (upsert what is active, remove what is not), oldest first.
+ * Rows are claimed with FOR UPDATE SKIP LOCKED, so several workers can run it side by side. While the index is not
+ * ready the rows wait: the full build will read the products as they are anyway.
+ */
+export async function applySearchOutbox(db: Db, today: string, limit = 200): Promise<{ applied: number }> {
+  const state = store.__xfbfSearch
+  if (state?.status !== 'ready') return { applied: 0 }
+  return db.transaction(async (tx) => {
+    const pending = await tx
+      .select({ id: outbox.id, key: outbox.key })
+      .from(outbox)
+      .where(and(eq(outbox.topic, 'search.product'), isNull(outbox.processedAt)))
+      .orderBy(asc(outbox.id))
+      .limit(limit)
+      .for('update', { skipLocked: true })
+    if (pending.length === 0) return { applied: 0 }
+    const skus = [...new Set(pending.map((row) => row.key))]
+    const ids = pending.map((row) => row.id)
+    try {
+      const sources = (await loadSearchSources(tx, today)).filter((source) => skus.includes(source.sku))
+      const active = new Set(sources.map((source) => source.sku))
+      await state.engine.upsert(sources)
+      await state.engine.remove(skus.filter((sku) => !active.has(sku)))
+      await tx.update(outbox).set({ processedAt: new Date() }).where(inArray(outbox.id, ids))
+      return { applied: pending.length }
+    } catch (error) {
+      await tx
+        .update(outbox)
+        .set({ attempts: sql`${outbox.attempts} + 1`, lastError: String(error).slice(0, 500) })
+        .where(inArray(outbox.id, ids))
+      return { applied: 0 }
+    }
+  })
 }

@@ -14,6 +14,7 @@ const expectedTables = [
   'login_throttles',
   'memberships',
   'organizations',
+  'outbox',
   'pairings',
   'price_tiers',
   'proceeds_rules',
