@@ -4,7 +4,7 @@ import type { ServerBuild } from '@remix-run/node'
 import { closeSharedDb, getDbHandle } from './db/client.server'
 import { prepareDatabase } from './db/prepare.server'
 import { getEnv } from './app/utils/env.server'
-import { applySearchOutbox, buildSearchIndex } from './app/models/search.server'
+import { applySearchOutbox, buildSearchIndex, rebuildSearchIndexIfFailed } from './app/models/search.server'
 import { shanghaiToday } from './app/utils/clock'
 import { createApp } from './server/app'
 
@@ -37,8 +37,10 @@ let jobRunning = false
 const jobLoop = setInterval(() => {
   if (jobRunning) return
   jobRunning = true
-  applySearchOutbox(db.db, shanghaiToday())
-    .then(({ applied }) => {
+  rebuildSearchIndexIfFailed(db.db, shanghaiToday())
+    .then(async (rebuilt) => {
+      if (rebuilt) log('Search index rebuilt after a failure')
+      const { applied } = await applySearchOutbox(db.db, shanghaiToday())
       if (applied > 0) log(`Search index: applied ${applied} product change(s)`)
     })
     .catch((error: unknown) => log(`Search index sync failed (will retry): ${String(error)}`))

@@ -23,7 +23,13 @@ import { referenceData, regionChain } from './reference-data.server'
  * fails — search answers from the database and says so ('degraded').
  */
 
-type EngineState = { engine: MiniSearchEngine; status: 'building' | 'ready' | 'failed'; documents: number }
+type EngineState = {
+  engine: MiniSearchEngine
+  status: 'building' | 'ready' | 'failed'
+  documents: number
+  /** When the last full build started (for retrying a failed one at most once a minute). */
+  lastBuildAt?: number
+}
 const store = globalThis as typeof globalThis & { __xfbfSearch?: EngineState }
 
 /** Every active product as the search engines want it (names of its places, its cooperative, today's status). */
@@ -79,6 +85,8 @@ export async function buildSearchIndex(db: Db, today: string): Promise<{ documen
     documents: 0,
   }
   store.__xfbfSearch = state
+  state.status = state.engine.ready ? state.status : 'building'
+  state.lastBuildAt = Date.now()
   const started = performance.now()
   try {
     const sources = await loadSearchSources(db, today)
@@ -94,6 +102,17 @@ export async function buildSearchIndex(db: Db, today: string): Promise<{ documen
 
 export function searchHealth(): 'ok' | 'degraded' {
   return store.__xfbfSearch?.status === 'ready' ? 'ok' : 'degraded'
+}
+
+/**
+ * Called by the job loop: rebuilds an index that failed (at most once a minute), so search recovers by itself.
+ */
+export async function rebuildSearchIndexIfFailed(db: Db, today: string): Promise<boolean> {
+  const state = store.__xfbfSearch
+  if (!state || state.status !== 'failed' || Date.now() - (state.lastBuildAt ?? 0) < 60_000) return false
+  state.engine = createMiniSearchEngine()
+  await buildSearchIndex(db, today)
+  return true
 }
 
 /** Tests only: forget the process's index, as if the server had just started. */
@@ -168,7 +187,8 @@ export async function searchCatalog(
         facets: await namedFacets(db, result.facets),
       }
     } catch {
-      // The engine failed on this query: fall through to the database, visibly.
+      // The engine failed: answer from the database, visibly, and report 'degraded' until a rebuild succeeds.
+      state.status = 'failed'
     }
   }
   const listing = await listProducts(

@@ -58,6 +58,21 @@ describe(`search (${testDbKind()})`, async () => {
     expect(total).toBe(herbs.total)
   })
 
+  it('falls back to the database and reports degraded when the engine fails', async () => {
+    await buildSearchIndex(db, today)
+    const state = (globalThis as { __xfbfSearch?: { engine: { search: () => Promise<never> } } }).__xfbfSearch
+    state!.engine.search = () => Promise.reject(new Error('engine crashed'))
+    const page = await searchCatalog(
+      db,
+      { q: '当归', filters: {}, sort: 'relevance', page: 1, pageSize: 10 },
+      today,
+    )
+    expect(page.mode).toBe('database')
+    expect(page.items.map((item) => item.name)).toContain('岷县当归')
+    expect((await checkHealth(db)).search).toBe('degraded')
+    resetSearchIndex()
+  })
+
   it('serves /api/v1/products?q= from the index, with the same filters and error shape', async () => {
     await buildSearchIndex(db, today)
     const call = (query: string) =>

@@ -1,0 +1,30 @@
+import { NavLink, Outlet } from '@remix-run/react'
+import { SiteFrame } from '~/components/site-frame'
+
+/** The frame of a signed-in area (account, administration): a side navigation and the page beside it. */
+export function SectionLayout(props: {
+  title?: string
+  navLabel: string
+  links: Array<{ to: string; label: string; end?: boolean }>
+}) {
+  const linkClass = ({ isActive }: { isActive: boolean }) =>
+    `block rounded px-3 py-2 ${isActive ? 'bg-brand-50 font-semibold text-brand-700' : 'hover:bg-stone-100'}`
+  return (
+    <SiteFrame>
+      {props.title ? <h1 className="mb-4 text-2xl font-bold">{props.title}</h1> : null}
+      <div className="grid gap-6 md:grid-cols-[14rem_1fr]">
+        <nav aria-label={props.navLabel} className="text-sm">
+          {props.links.map((link) => (
+            <NavLink key={link.to} to={link.to} end={link.end} className={linkClass}>
+              {link.label}
+            </NavLink>
+          ))}
+        </nav>
+        {/* min-w-0: wide tables scroll inside the column instead of widening the page. */}
+        <div className="min-w-0">
+          <Outlet />
+        </div>
+      </div>
+    </SiteFrame>
+  )
+}
