@@ -112,9 +112,26 @@ export default function SearchPage() {
             ) : null}
           </aside>
           <section aria-labelledby="results-count">
-            <p id="results-count" className="text-sm text-stone-600" aria-live="polite">
-              {t('search.total', { n: result.total })}
-            </p>
+            <div className="flex flex-wrap items-center justify-between gap-2">
+              <p id="results-count" className="text-sm text-stone-600" aria-live="polite">
+                {t('search.total', { n: result.total })}
+              </p>
+              <nav aria-label={t('list.sort')} className="flex gap-1 text-sm">
+                {(['relevance', 'price_asc', 'price_desc'] as const).map((sort) => {
+                  const current = (query.sort ?? 'relevance') === sort
+                  return (
+                    <Link
+                      key={sort}
+                      to={withParam('sort', sort === 'relevance' ? null : sort)}
+                      aria-current={current ? 'true' : undefined}
+                      className={`rounded px-2 py-1 ${current ? 'bg-brand-50 font-semibold text-brand-800' : 'hover:bg-stone-100'}`}
+                    >
+                      {t(sort === 'relevance' ? 'search.sort.relevance' : `list.sort.${sort}`)}
+                    </Link>
+                  )
+                })}
+              </nav>
+            </div>
             {result.items.length === 0 ? (
               <div className="mt-4 rounded-lg border border-dashed border-stone-300 bg-white p-8 text-center">
                 <p className="font-medium">{t('search.empty', { q: query.q })}</p>
