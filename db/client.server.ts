@@ -12,6 +12,7 @@ import * as audit from './schema/audit'
 import * as catalog from './schema/catalog'
 import * as households from './schema/households'
 import * as memberships from './schema/memberships'
+import * as orders from './schema/orders'
 import * as organizations from './schema/organizations'
 import * as outbox from './schema/outbox'
 import * as regions from './schema/regions'
@@ -27,6 +28,7 @@ export const schema = {
   ...targets,
   ...audit,
   ...outbox,
+  ...orders,
 }
 export type Schema = typeof schema
 

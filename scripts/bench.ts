@@ -22,6 +22,7 @@ import {
   runMain,
   startBenchServer,
 } from './bench-lib'
+import { searchScenario } from './bench-search'
 
 interface ScenarioOptions {
   smoke: boolean
@@ -29,6 +30,7 @@ interface ScenarioOptions {
 
 const scenarios: Record<string, (options: ScenarioOptions) => Promise<BenchOutcome>> = {
   'product-page': productPage,
+  search: searchScenario,
 }
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, 500))
