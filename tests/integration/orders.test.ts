@@ -352,6 +352,30 @@ describe(`orders (${testDbKind()})`, () => {
     await setProduct(p4, { stock: 100 })
     let inFlight = 0
     let maxInFlight = 0
+    // On the server, watch PostgreSQL itself: how many of our sessions were busy at once, and whether any waited
+    // on a row lock (the product row every order locks).
+    let watching = true
+    let maxBusySessions = 0
+    let sawLockWait = false
+    const watcher =
+      handle.driver === 'postgres'
+        ? (async () => {
+            const connection = await handle.client.reserve()
+            try {
+              while (watching) {
+                const [row] = await connection<Array<{ busy: number; waiting: number }>>`
+                  select count(*) filter (where state <> 'idle')::int as busy,
+                         count(*) filter (where wait_event_type = 'Lock')::int as waiting
+                  from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`
+                maxBusySessions = Math.max(maxBusySessions, row?.busy ?? 0)
+                if ((row?.waiting ?? 0) > 0) sawLockWait = true
+                await new Promise((resolve) => setTimeout(resolve, 2))
+              }
+            } finally {
+              connection.release()
+            }
+          })()
+        : Promise.resolve()
     const before = Date.now()
     const results = await Promise.all(
       Array.from({ length: 200 }, async () => {
@@ -365,6 +389,8 @@ describe(`orders (${testDbKind()})`, () => {
       }),
     )
     const elapsed = Date.now() - before
+    watching = false
+    await watcher
     const succeeded = results.filter((r) => r.ok)
     expect(succeeded).toHaveLength(100)
     for (const r of results) if (!r.ok) expect(r.errors).toEqual([{ productId: p4, code: 'out_of_stock' }])
@@ -381,8 +407,10 @@ describe(`orders (${testDbKind()})`, () => {
       .where(inArray(orderLines.orderId, ids))
     expect(Number(ordered!.qty)).toBe(100)
     if (handle.driver === 'postgres') {
-      // Ten pooled connections: the transactions really overlapped and waited on the product lock.
+      // Pooled connections: the transactions really overlapped in the database and queued on the product lock.
       expect(maxInFlight).toBeGreaterThan(1)
+      expect(maxBusySessions).toBeGreaterThan(1)
+      expect(sawLockWait).toBe(true)
     }
     expect(elapsed).toBeGreaterThan(0)
   })
