@@ -46,12 +46,12 @@ export type ProductCard = {
 const parentRegion = alias(regions, 'parent_region')
 
 /** Certified on a date = holds a certificate whose validity covers that (Asia/Shanghai) date. */
-function certifiedOn(today: string | SQL.Aliased | ReturnType<typeof sql.placeholder>) {
+export function certifiedOn(today: string | SQL.Aliased | ReturnType<typeof sql.placeholder>) {
   return sql<boolean>`exists (select 1 from ${certifications} c where c.product_id = ${products.id}
     and ${today}::date between c.valid_from and c.valid_until)`
 }
 
-function escapeLike(text: string): string {
+export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`)
 }
 
@@ -271,11 +271,6 @@ export type ProductPage = ProductCard & {
     programme: string
     helpedName: string
   }>
-}
-
-/** Codes from the province down to the region itself: 621126 → 620000, 621100, 621126. */
-export function regionChainCodes(code: string): string[] {
-  return [...new Set([`${code.slice(0, 2)}0000`, `${code.slice(0, 4)}00`, code])]
 }
 
 /**

@@ -1,8 +1,9 @@
-import { asc, eq, inArray, sql } from 'drizzle-orm'
+import { asc, eq, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.server'
 import { pairings, regions } from '../../db/schema/regions'
-import { listProducts, type ProductCard, regionChainCodes } from './catalog.server'
+import { listProducts, type ProductCard } from './catalog.server'
+import { referenceData, regionChain } from './reference-data.server'
 
 export type PairingSummary = {
   id: string
@@ -75,13 +76,10 @@ export async function getPairingPage(db: Db, id: string, today: string): Promise
     .where(eq(pairings.id, id))
     .limit(1)
   if (!row) return null
-  const [chain, listing] = await Promise.all([
-    db
-      .select({ code: regions.code, name: regions.name })
-      .from(regions)
-      .where(inArray(regions.code, regionChainCodes(row.helpedCode)))
-      .orderBy(asc(regions.code)),
+  const [reference, listing] = await Promise.all([
+    referenceData(db),
     listProducts(db, { regionCode: row.helpedCode }, { page: 1, pageSize: 24 }, today),
   ])
+  const chain = regionChain(reference, row.helpedCode).map((r) => ({ code: r.code, name: r.name }))
   return { ...row, helpedChain: chain, products: listing.items, productTotal: listing.total }
 }

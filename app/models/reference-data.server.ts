@@ -56,8 +56,14 @@ export function referenceData(db: Db): Promise<ReferenceData> {
   return loaded
 }
 
+/** Codes from the province down to the region itself: 621126 → 620000, 621100, 621126. */
+export function regionChainCodes(code: string): string[] {
+  return [...new Set([`${code.slice(0, 2)}0000`, `${code.slice(0, 4)}00`, code])]
+}
+
 /** The region and its ancestors, province first: 621126 → 甘肃省, 定西市, 岷县. */
 export function regionChain(data: ReferenceData, code: string): RegionRecord[] {
-  const codes = [...new Set([`${code.slice(0, 2)}0000`, `${code.slice(0, 4)}00`, code])]
-  return codes.map((c) => data.regions.get(c)).filter((r): r is RegionRecord => r !== undefined)
+  return regionChainCodes(code)
+    .map((c) => data.regions.get(c))
+    .filter((r): r is RegionRecord => r !== undefined)
 }

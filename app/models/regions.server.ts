@@ -2,7 +2,8 @@ import { asc, eq, inArray, or } from 'drizzle-orm'
 import type { Db } from '../../db/client.server'
 import { pairings, regions } from '../../db/schema/regions'
 import { isRegionCode } from '../utils/regions'
-import { listProducts, type ProductCard, regionChainCodes } from './catalog.server'
+import { listProducts, type ProductCard } from './catalog.server'
+import { regionChainCodes } from './reference-data.server'
 
 export type RegionSummary = {
   code: string
@@ -11,16 +12,25 @@ export type RegionSummary = {
   parentCode: string | null
 }
 
-/** Children of a region (provinces when parent is omitted): the address and organisation pickers' data. */
-export async function listChildRegions(db: Db, parentCode: string | null): Promise<RegionSummary[]> {
+/**
+ * Children of a region (provinces when parent is omitted): the address and organisation pickers' data. Null when the
+ * parent is not a region at all (an empty list means a region without subdivisions, such as 东莞市).
+ */
+export async function listChildRegions(db: Db, parentCode: string | null): Promise<RegionSummary[] | null> {
   const columns = {
     code: regions.code,
     name: regions.name,
     level: regions.level,
     parentCode: regions.parentCode,
   }
-  const where = parentCode === null ? eq(regions.level, 'province') : eq(regions.parentCode, parentCode)
-  return db.select(columns).from(regions).where(where).orderBy(asc(regions.code))
+  if (parentCode === null) {
+    return db.select(columns).from(regions).where(eq(regions.level, 'province')).orderBy(asc(regions.code))
+  }
+  const [parent, children] = await Promise.all([
+    getRegion(db, parentCode),
+    db.select(columns).from(regions).where(eq(regions.parentCode, parentCode)).orderBy(asc(regions.code)),
+  ])
+  return parent ? children : null
 }
 
 export async function getRegion(db: Db, code: string): Promise<RegionSummary | null> {

@@ -3,10 +3,12 @@ import type { SearchSource } from '../../search/document'
 import type { Highlight, SearchFilters, SearchResult, SearchSort, Suggestion } from '../../search/engine'
 import { createMiniSearchEngine, type MiniSearchEngine } from '../../search/minisearch-engine'
 import type { Db } from '../../db/client.server'
-import { certifications, products } from '../../db/schema/catalog'
+import { products } from '../../db/schema/catalog'
 import { organizations } from '../../db/schema/organizations'
 import { outbox } from '../../db/schema/outbox'
 import {
+  certifiedOn,
+  escapeLike,
   findProducts,
   listProductCardsBySku,
   listProducts,
@@ -46,8 +48,7 @@ export async function loadSearchSources(db: Db, today: string): Promise<SearchSo
         originCode: products.originCode,
         cooperative: organizations.name,
         priceFen: products.priceFen,
-        certified: sql<boolean>`exists (select 1 from ${certifications} c where c.product_id = ${products.id}
-          and ${today}::date between c.valid_from and c.valid_until)`,
+        certified: certifiedOn(today),
       })
       .from(products)
       .innerJoin(organizations, eq(organizations.id, products.orgId))
@@ -228,12 +229,7 @@ export async function suggestProducts(db: Db, prefix: string, limit = 8): Promis
   const rows = await db
     .select({ sku: products.sku, slug: products.slug, name: products.name })
     .from(products)
-    .where(
-      and(
-        eq(products.status, 'active'),
-        sql`${products.name} like ${`%${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`,
-      ),
-    )
+    .where(and(eq(products.status, 'active'), sql`${products.name} like ${`%${escapeLike(prefix)}%`}`))
     .limit(limit)
   return rows.map((r) => ({ kind: 'product' as const, text: r.name, id: r.sku, slug: r.slug }))
 }

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { z } from 'zod'
-import { getRegion, listChildRegions } from '~/models/regions.server'
+import { listChildRegions } from '~/models/regions.server'
 import { apiError, apiJson, apiMethodNotAllowed } from '~/utils/api.server'
 import { getDb } from '~/utils/db.server'
 import { requireAccess } from '~/utils/permissions.server'
@@ -16,9 +16,9 @@ export async function loader(args: LoaderFunctionArgs) {
   if (raw === null || raw === '') return apiJson({ items: await listChildRegions(db, null) })
   const parsed = parentParam.safeParse(raw)
   if (!parsed.success) return apiError(400, 'parent', parsed.error.issues[0]?.message ?? 'invalid parent')
-  if (!(await getRegion(db, parsed.data)))
-    return apiError(404, 'parent', `no region with code ${parsed.data}`)
-  return apiJson({ items: await listChildRegions(db, parsed.data) })
+  const children = await listChildRegions(db, parsed.data)
+  if (!children) return apiError(404, 'parent', `no region with code ${parsed.data}`)
+  return apiJson({ items: children })
 }
 
 export async function action(args: ActionFunctionArgs) {
