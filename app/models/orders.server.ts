@@ -3,6 +3,7 @@ import { type Db, queryRows, toBigInt } from '../../db/client.server'
 import { priceTiers, products } from '../../db/schema/catalog'
 import { proceedsRules } from '../../db/schema/households'
 import { orderLines, orders, payments, sellerOrders } from '../../db/schema/orders'
+import type { PaymentMethod } from '../services/payments/index.server'
 import { type Clock, shanghaiDate } from '../utils/clock'
 import { lineProceedsFen, proceedsRuleFromRow } from './proceeds'
 import { type PriceTier, unitPriceFor } from './pricing'
@@ -46,7 +47,7 @@ export async function placeOrder(
   db: Db,
   input: PlaceOrderInput,
   clock: Clock,
-  options: { paymentWindowHours: number },
+  method: PaymentMethod,
 ): Promise<PlaceOrderResult> {
   if (input.lines.length === 0) throw new RangeError('an order needs at least one line')
   // Two lines of one product count together: validated, priced and reserved as one line.
@@ -127,7 +128,7 @@ export async function placeOrder(
       const [seq] = await queryRows<{ n: unknown }>(tx, sql`select nextval('order_number_seq') as n`)
       const running = (toBigInt(seq?.n) % 1_000_000n).toString().padStart(6, '0')
       const number = `XF${shanghaiDate(now).replaceAll('-', '')}-${running}`
-      const paymentDueAt = new Date(now.getTime() + options.paymentWindowHours * 3_600_000)
+      const paymentDueAt = new Date(now.getTime() + method.windowHours * 3_600_000)
 
       const [order] = await tx
         .insert(orders)
@@ -171,10 +172,10 @@ export async function placeOrder(
         })),
       )
 
-      const paymentReference = `BT${number.replace('-', '')}`
+      const paymentReference = method.reference(number)
       await tx.insert(payments).values({
         orderId,
-        provider: 'bank_transfer',
+        provider: method.provider,
         reference: paymentReference,
         amountFen: totalFen,
         status: 'pending',

@@ -39,6 +39,20 @@ const envSchema = z
       .min(1)
       .max(24 * 90)
       .default(7 * 24),
+    /** How long a consumer has to pay by bank transfer before the reserved stock is released (default 3 days). */
+    PAYMENT_WINDOW_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 24)
+      .default(72),
+    /** The platform's receiving account shown to payers (对公转账). Required in production; demo mode shows a fake one. */
+    PLATFORM_BANK_ACCOUNT_NAME: z.string().min(2).max(100).optional(),
+    PLATFORM_BANK_NAME: z.string().min(2).max(100).optional(),
+    PLATFORM_BANK_ACCOUNT_NUMBER: z
+      .string()
+      .regex(/^[0-9 ]{8,40}$/, 'PLATFORM_BANK_ACCOUNT_NUMBER must be digits (spaces allowed)')
+      .optional(),
     /** Log every SQL statement (development aid). */
     LOG_SQL: z
       .enum(['0', '1', 'true', 'false'])
@@ -52,6 +66,21 @@ const envSchema = z
         path: ['DATABASE_URL'],
         message: 'APP_MODE=production needs a PostgreSQL server: set DATABASE_URL',
       })
+    }
+    if (env.APP_MODE === 'production') {
+      for (const key of [
+        'PLATFORM_BANK_ACCOUNT_NAME',
+        'PLATFORM_BANK_NAME',
+        'PLATFORM_BANK_ACCOUNT_NUMBER',
+      ] as const) {
+        if (!env[key]) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: [key],
+            message: 'APP_MODE=production shows payers the platform account: set ' + key,
+          })
+        }
+      }
     }
   })
 

@@ -15,6 +15,7 @@ import { priceTiers, products } from '../../db/schema/catalog'
 import { proceedsRules } from '../../db/schema/households'
 import { orderLines, orders, payments, sellerOrders } from '../../db/schema/orders'
 import { seedUuid } from '../../db/seed/synthetic'
+import { bankTransfer } from '../../app/services/payments/index.server'
 import { openTestDatabase, testDbKind } from '../support/db'
 import { fcParams } from '../support/fast-check'
 import { SEED_NOW } from '../support/test-clock'
@@ -28,7 +29,8 @@ const [p1, p2, p3, p4] = ['PRD001', 'PRD002', 'PRD003', 'PRD004'].map((k) => see
   string,
 ]
 const clock = fixedClock(SEED_NOW)
-const window = { paymentWindowHours: 72 }
+const testAccount = { accountName: '测试平台', bankName: '测试银行', accountNumber: '0000 0000', demo: true }
+const window = bankTransfer({ account: testAccount, windowHours: 72 })
 const delivery = { name: '张三', phone: '13800000000', address: '福州市鼓楼区演示路1号' }
 
 let handle: DbHandle
@@ -120,7 +122,7 @@ describe(`orders (${testDbKind()})`, () => {
     expect(result.ok).toBe(true)
     if (!result.ok) return
     expect(result.number).toMatch(/^XF20260615-\d{6}$/)
-    expect(result.paymentReference).toBe(`BT${result.number.replace('-', '')}`)
+    expect(result.paymentReference).toBe(`BT${result.number.slice(2).replace('-', '')}`)
 
     const lines = await db.select().from(orderLines).where(eq(orderLines.orderId, result.orderId))
     expect(lines).toHaveLength(2)
@@ -466,7 +468,7 @@ describe(`orders (${testDbKind()})`, () => {
                 delivery,
               },
               at,
-              { paymentWindowHours: 2 },
+              bankTransfer({ account: testAccount, windowHours: 2 }),
             )
             const fits = stock[step.product]! >= step.qty
             expect(result.ok).toBe(fits)
