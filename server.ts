@@ -4,8 +4,9 @@ import type { ServerBuild } from '@remix-run/node'
 import { closeSharedDb, getDbHandle } from './db/client.server'
 import { prepareDatabase } from './db/prepare.server'
 import { getEnv } from './app/utils/env.server'
-import { applySearchOutbox, buildSearchIndex, rebuildSearchIndexIfFailed } from './app/models/search.server'
-import { shanghaiToday } from './app/utils/clock'
+import { runBackgroundJobs } from './app/models/jobs.server'
+import { buildSearchIndex } from './app/models/search.server'
+import { shanghaiToday, systemClock } from './app/utils/clock'
 import { createApp } from './server/app'
 
 /**
@@ -32,21 +33,14 @@ void buildSearchIndex(db.db, shanghaiToday()).then(
   (error: unknown) => log(`Search index failed, searching the database instead: ${String(error)}`),
 )
 
-// The in-process job loop (embedded mode): applies recorded product changes to the search index.
+// The in-process job loop (embedded mode): search index sync and the expiry of unpaid orders.
 let jobRunning = false
 const jobLoop = setInterval(() => {
   if (jobRunning) return
   jobRunning = true
-  rebuildSearchIndexIfFailed(db.db, shanghaiToday())
-    .then(async (rebuilt) => {
-      if (rebuilt) log('Search index rebuilt after a failure')
-      const { applied } = await applySearchOutbox(db.db, shanghaiToday())
-      if (applied > 0) log(`Search index: applied ${applied} product change(s)`)
-    })
-    .catch((error: unknown) => log(`Search index sync failed (will retry): ${String(error)}`))
-    .finally(() => {
-      jobRunning = false
-    })
+  void runBackgroundJobs(db.db, systemClock, log).finally(() => {
+    jobRunning = false
+  })
 }, 2_000)
 jobLoop.unref()
 

@@ -13,6 +13,9 @@ import type { ReactNode } from 'react'
 import stylesheet from './tailwind.css?url'
 import { localeFromCookieHeader, translate } from './utils/i18n'
 import { useNonce } from './utils/nonce'
+import { cartLineCount } from '~/models/cart.server'
+import { cartOwnerOf } from '~/utils/cart-cookie.server'
+import { getDb } from '~/utils/db.server'
 import { requireAccess } from '~/utils/permissions.server'
 
 export const links: LinksFunction = () => [
@@ -31,6 +34,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const auth = context.auth
   return {
     locale: localeFromCookieHeader(request.headers.get('Cookie')),
+    cartCount: await cartLineCount(getDb(), cartOwnerOf(request, auth)),
     // Only what the header shows: never ids, hashes or contact details.
     user: auth
       ? {

@@ -13,8 +13,9 @@ type RootUser = {
 /** The page frame every audience shares: header (navigation, account, language), main landmark, footer. */
 export function SiteFrame({ children }: { children: ReactNode }) {
   const t = useT()
-  const root = useRouteLoaderData<{ user?: RootUser }>('root')
+  const root = useRouteLoaderData<{ user?: RootUser; cartCount?: number }>('root')
   const user = root?.user ?? null
+  const cartCount = root?.cartCount ?? 0
   const navClass = ({ isActive }: { isActive: boolean }) =>
     `rounded px-2 py-1 hover:bg-brand-50 ${isActive ? 'font-semibold text-brand-700' : 'text-stone-700'}`
   return (
@@ -37,6 +38,9 @@ export function SiteFrame({ children }: { children: ReactNode }) {
             </NavLink>
             <NavLink to="/about" className={navClass}>
               {t('nav.about')}
+            </NavLink>
+            <NavLink to="/cart" className={navClass} data-testid="cart-link">
+              {cartCount > 0 ? t('cart.linkCount', { count: cartCount }) : t('cart.link')}
             </NavLink>
             {user ? (
               <>

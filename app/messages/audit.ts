@@ -35,6 +35,9 @@ export const zh = {
   'audit.subject.login_throttle': '登录限制',
   'audit.subject.household': '受益农户',
   'audit.subject.refund': '退款',
+  'audit.action.payment.confirmed': '确认到账',
+  'audit.action.payment.flagged': '到账金额不符',
+  'audit.subject.payment': '付款',
 }
 
 export const en: Record<keyof typeof zh, string> = {
@@ -76,4 +79,7 @@ export const en: Record<keyof typeof zh, string> = {
   'audit.subject.login_throttle': 'Login throttle',
   'audit.subject.household': 'Household',
   'audit.subject.refund': 'Refund',
+  'audit.action.payment.confirmed': 'Payment confirmed',
+  'audit.action.payment.flagged': 'Payment amount mismatch',
+  'audit.subject.payment': 'Payment',
 }

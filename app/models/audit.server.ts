@@ -31,10 +31,12 @@ export const auditActions = [
   'login.locked',
   'personal_data.revealed',
   'refund.created',
+  'payment.confirmed',
+  'payment.flagged',
 ] as const
 export type AuditAction = (typeof auditActions)[number]
 
-export const auditSubjectTypes = ['organization', 'login_throttle', 'household', 'refund'] as const
+export const auditSubjectTypes = ['organization', 'login_throttle', 'household', 'refund', 'payment'] as const
 export type AuditSubjectType = (typeof auditSubjectTypes)[number]
 
 export type AuditEventInput = {

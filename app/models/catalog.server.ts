@@ -248,6 +248,8 @@ export type CertificationView = {
 }
 
 export type ProductPage = ProductCard & {
+  /** What the add-to-cart form posts. */
+  id: string
   alias: string | null
   description: string
   stock: number
@@ -373,6 +375,7 @@ export async function getProductPage(db: Db, slug: string, today: string): Promi
   const card = toCard(row)
   return {
     ...card,
+    id: row.id,
     alias: row.alias,
     description: row.description,
     stock: row.stock,

@@ -18,6 +18,8 @@ export type PlaceOrderInput = {
   buyerRegionCode: string
   lines: ReadonlyArray<{ productId: string; qty: number }>
   delivery: Record<string, unknown>
+  /** The 发票 request, if any (checkout-forms.ts invoiceRequest). */
+  invoice?: Record<string, unknown> | null
 }
 
 export type PlaceOrderErrorCode = 'not_found' | 'inactive' | 'below_minimum' | 'out_of_stock'
@@ -142,6 +144,7 @@ export async function placeOrder(
           subtotalFen: totalFen,
           proceedsFen,
           delivery: input.delivery,
+          invoice: input.invoice ?? null,
           paymentDueAt,
           createdAt: now,
         })

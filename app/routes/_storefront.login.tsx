@@ -14,7 +14,8 @@ import { getDb } from '~/utils/db.server'
 import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
 import { safeRedirectPath } from '~/utils/redirect'
-import { sessionCookie, sessionPolicy } from '~/utils/session.server'
+import { sessionPolicy } from '~/utils/session.server'
+import { completeSignIn } from '~/utils/sign-in.server'
 import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction = () => [{ title: '登录 · 消费帮扶集市' }]
@@ -55,8 +56,10 @@ export async function action(args: ActionFunctionArgs) {
     systemClock,
     sessionPolicy(),
   )
-  return redirect(safeRedirectPath(parsed.data.redirectTo, '/account'), {
-    headers: { 'Set-Cookie': sessionCookie(session.token, session.expiresAt) },
+  return completeSignIn(db, request, {
+    userId: result.userId,
+    session,
+    redirectTo: safeRedirectPath(parsed.data.redirectTo, '/account'),
   })
 }
 

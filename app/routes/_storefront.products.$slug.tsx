@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { AddToCart } from '~/components/add-to-cart'
 import { Badge } from '~/components/ui/badge'
 import { Breadcrumbs } from '~/components/ui/breadcrumbs'
 import { getProductPage } from '~/models/catalog.server'
@@ -115,6 +116,12 @@ export default function ProductPage() {
             <dt className="text-stone-500">{t('product.stock')}</dt>
             <dd>{product.stock}</dd>
           </dl>
+          <AddToCart
+            productId={product.id}
+            minOrderQty={product.minOrderQty}
+            stock={product.stock}
+            unit={product.unit}
+          />
         </div>
       </header>
 

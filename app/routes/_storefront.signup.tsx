@@ -14,7 +14,8 @@ import { getDb } from '~/utils/db.server'
 import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
 import { safeRedirectPath } from '~/utils/redirect'
-import { sessionCookie, sessionPolicy } from '~/utils/session.server'
+import { sessionPolicy } from '~/utils/session.server'
+import { completeSignIn } from '~/utils/sign-in.server'
 import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction = () => [{ title: '注册 · 消费帮扶集市' }]
@@ -51,8 +52,10 @@ export async function action(args: ActionFunctionArgs) {
     systemClock,
     sessionPolicy(),
   )
-  return redirect(safeRedirectPath(form.redirectTo, '/account'), {
-    headers: { 'Set-Cookie': sessionCookie(session.token, session.expiresAt) },
+  return completeSignIn(db, request, {
+    userId: result.userId,
+    session,
+    redirectTo: safeRedirectPath(form.redirectTo, '/account'),
   })
 }
 

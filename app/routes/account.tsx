@@ -16,6 +16,7 @@ export default function AccountLayout() {
       navLabel={t('account.nav')}
       links={[
         { to: '/account', label: t('account.overview'), end: true },
+        { to: '/account/orders', label: t('orders.title') },
         { to: '/account/organizations', label: t('account.organizations') },
         { to: '/account/security', label: t('account.security') },
       ]}

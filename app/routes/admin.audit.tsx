@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { Pagination } from '~/components/ui/pagination'
 import { auditActions, auditSubjectTypes, getAuditLogPage } from '~/models/audit.server'
 import { getDb } from '~/utils/db.server'
+import { shanghaiDateTime } from '~/utils/clock'
 import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
 import { requireAccess } from '~/utils/permissions.server'
@@ -58,17 +59,14 @@ export async function loader(args: LoaderFunctionArgs) {
   }
 }
 
-/** 'YYYY-MM-DD HH:mm:ss' in Asia/Shanghai (UTC+8, no daylight saving), the same on server and browser. */
-function shanghaiDateTime(iso: string): string {
-  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ')
-}
+const withSeconds = (iso: string) => shanghaiDateTime(iso, { seconds: true })
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/
 
 function detailValue(value: JsonValue): string {
   if (value === null) return '—'
   // Instants are stored in UTC (as hashed); people read them in Beijing time like the time column.
-  if (typeof value === 'string' && ISO_INSTANT.test(value)) return shanghaiDateTime(value)
+  if (typeof value === 'string' && ISO_INSTANT.test(value)) return withSeconds(value)
   if (Array.isArray(value)) return value.map(detailValue).join(', ')
   if (typeof value === 'object') return JSON.stringify(value)
   return String(value)
@@ -138,7 +136,7 @@ export default function AuditLog() {
                     {event.seq}
                   </th>
                   <td className="px-3 py-2 whitespace-nowrap">
-                    <time dateTime={event.occurredAt}>{shanghaiDateTime(event.occurredAt)}</time>
+                    <time dateTime={event.occurredAt}>{withSeconds(event.occurredAt)}</time>
                   </td>
                   <td className="px-3 py-2">
                     {event.actorName ?? t(event.hasActor ? 'audit.actor.unknown' : 'audit.actor.none')}

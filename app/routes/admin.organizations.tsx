@@ -11,7 +11,7 @@ import {
   type OrganizationStatus,
   reviewOrganization,
 } from '~/models/organizations.server'
-import { systemClock } from '~/utils/clock'
+import { shanghaiDateTime, systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
 import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
@@ -86,12 +86,6 @@ const tabLabels: Record<ReviewStatusFilter, MessageKey> = {
   verified: 'orgReview.tab.verified',
   rejected: 'orgReview.tab.rejected',
   all: 'orgReview.tab.all',
-}
-
-/** The date and the time (HH:mm) in Asia/Shanghai (UTC+8, no daylight saving), the same on server and browser. */
-function shanghaiDateTime(iso: string): { date: string; time: string } {
-  const local = new Date(Date.parse(iso) + 8 * 3_600_000).toISOString()
-  return { date: local.slice(0, 10), time: local.slice(11, 16) }
 }
 
 const columns = [
@@ -184,7 +178,7 @@ function ReviewRows({ org, actionData }: { org: OrganizationForReview; actionDat
   const busy = navigation.state === 'submitting' && navigation.formData?.get('orgId') === org.id
   const reasonCode = actionData && 'errors' in actionData ? actionData.errors.reason : undefined
   const reasonError = reasonCode ? t(errorMessageKey('reason', reasonCode)) : null
-  const submitted = shanghaiDateTime(org.createdAt)
+  const [submittedDate, submittedTime] = shanghaiDateTime(org.createdAt).split(' ')
   const pending = org.status === 'pending'
   return (
     <tbody className="border-t border-stone-200">
@@ -203,8 +197,8 @@ function ReviewRows({ org, actionData }: { org: OrganizationForReview; actionDat
         <td className="px-3 py-2">{org.submitterName ?? t('orgReview.noSubmitter')}</td>
         <td className="px-3 py-2 whitespace-nowrap">
           <time dateTime={org.createdAt}>
-            {submitted.date}
-            <span className="block text-xs text-stone-500">{submitted.time}</span>
+            {submittedDate}
+            <span className="block text-xs text-stone-500">{submittedTime}</span>
           </time>
         </td>
         <td className="px-3 py-2">

@@ -18,6 +18,7 @@ export default function AdminLayout() {
       links={[
         { to: '/admin/organizations', label: t('admin.organizations') },
         { to: '/admin/offices/new', label: t('admin.newOffice') },
+        { to: '/admin/payments', label: t('payments.title') },
         { to: '/admin/audit', label: t('audit.title') },
       ]}
     />

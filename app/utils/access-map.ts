@@ -13,6 +13,7 @@ export type Permission =
   | 'review:organization:any'
   | 'create:office:any'
   | 'read:audit:any'
+  | 'confirm:payment:any'
 
 /** `public`: anyone; `signed-in`: any user with a session; otherwise a permission some role grants. */
 export type Access = 'public' | 'signed-in' | Permission
@@ -40,6 +41,12 @@ export const accessMap = {
   'routes/_storefront.signup': { loader: 'public', action: 'public' },
   'routes/language': { loader: 'public', action: 'public' },
   'routes/logout': { loader: 'public', action: 'public' },
+  // The cart works before sign-in (a cookie); checkout needs an account.
+  'routes/_storefront.cart': {
+    loader: 'public',
+    action: { intents: { add: 'public', set: 'public', remove: 'public' } },
+  },
+  'routes/_storefront.checkout': { loader: 'signed-in', action: 'signed-in' },
 
   // Signed-in users.
   'routes/account': { loader: 'signed-in' },
@@ -64,12 +71,16 @@ export const accessMap = {
     },
   },
   'routes/invitations.$token': { loader: 'signed-in', action: 'signed-in' },
+  // A buyer's own orders: the model only ever finds the signed-in user's (another's is 404).
+  'routes/account.orders._index': { loader: 'signed-in' },
+  'routes/account.orders.$orderId': { loader: 'signed-in', action: { intents: { cancel: 'signed-in' } } },
 
   // Platform administration.
   'routes/admin': { loader: 'access:admin:any' },
   'routes/admin.organizations': { loader: 'review:organization:any', action: 'review:organization:any' },
   'routes/admin.offices.new': { loader: 'create:office:any', action: 'create:office:any' },
   'routes/admin.audit': { loader: 'read:audit:any' },
+  'routes/admin.payments': { loader: 'confirm:payment:any', action: 'confirm:payment:any' },
 
   // Public read-only API and probes (their actions only answer 405).
   'routes/api.v1.products._index': { loader: 'public', action: 'public' },

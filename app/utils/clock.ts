@@ -32,3 +32,12 @@ export function startOfShanghaiDate(date: string): Date {
 export function shanghaiToday(clock: Clock = systemClock): string {
   return shanghaiDate(clock.now())
 }
+
+/**
+ * An instant as Asia/Shanghai "YYYY-MM-DD HH:mm" (or with ":ss"), the same on server and browser (no Intl time
+ * zone data needed).
+ */
+export function shanghaiDateTime(instant: string | Date, options: { seconds?: boolean } = {}): string {
+  const local = new Date(new Date(instant).getTime() + SHANGHAI_OFFSET_MS).toISOString()
+  return `${local.slice(0, 10)} ${local.slice(11, options.seconds ? 19 : 16)}`
+}

@@ -1,6 +1,7 @@
 import * as accounts from '../messages/accounts'
 import * as audit from '../messages/audit'
 import * as memberships from '../messages/memberships'
+import * as orders from '../messages/orders'
 import * as organizations from '../messages/organizations'
 import * as search from '../messages/search'
 import * as storefront from '../messages/storefront'
@@ -20,6 +21,7 @@ const zh = {
   ...memberships.zh,
   ...audit.zh,
   ...search.zh,
+  ...orders.zh,
 }
 
 export type MessageKey = keyof typeof zh
@@ -31,6 +33,7 @@ const en: Record<MessageKey, string> = {
   ...memberships.en,
   ...audit.en,
   ...search.en,
+  ...orders.en,
 }
 
 const messages: Record<Locale, Record<MessageKey, string>> = { zh, en }

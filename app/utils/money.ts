@@ -199,3 +199,18 @@ export function splitLargestRemainder<K extends string | number>(
     return { key: share.key, amount: negative ? -amount : amount }
   })
 }
+
+/**
+ * A yuan amount as typed by a person ("1,234.5", "¥88", "100.00") → fen. Null for anything that is not a
+ * non-negative amount with at most two decimals — never rounded, since a confirmed payment must match exactly.
+ */
+export function parseYuan(text: string): bigint | null {
+  const cleaned = text
+    .trim()
+    .replace(/^[¥￥]\s*/, '')
+    .replaceAll(',', '')
+    .replaceAll('，', '')
+  const match = cleaned.match(/^(\d{1,13})(?:\.(\d{1,2}))?$/)
+  if (!match) return null
+  return BigInt(match[1]!) * FEN_PER_YUAN + BigInt((match[2] ?? '').padEnd(2, '0'))
+}

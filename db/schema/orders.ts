@@ -40,6 +40,8 @@ export const cartItems = pgTable(
       .notNull()
       .references(() => products.id, { onDelete: 'cascade' }),
     qty: integer('qty').notNull(),
+    /** Lines are shown in the order they were first added. */
+    addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.cartId, t.productId] }),

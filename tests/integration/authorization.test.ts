@@ -141,6 +141,8 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
       'routes/account.security',
       'routes/account.organizations._index',
       'routes/account.organizations.new',
+      'routes/account.orders._index',
+      'routes/_storefront.checkout',
     ]) {
       await expectMatrix(id, signedIn, (person) => callLoader(id, person))
     }
@@ -151,6 +153,11 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
     await expectMatrix('organisation review', ['admin'], (p) => callLoader('routes/admin.organizations', p))
     await expectMatrix('new office', ['admin'], (p) => callLoader('routes/admin.offices.new', p))
     await expectMatrix('audit log', ['finance', 'admin'], (p) => callLoader('routes/admin.audit', p))
+    // Confirming money received is finance's job alone (separation of duties from the admins who verify sellers).
+    await expectMatrix('payment confirmation', ['finance'], (p) => callLoader('routes/admin.payments', p))
+    await expectMatrix('confirm a payment', ['finance'], (p) =>
+      callAction('routes/admin.payments', p, { paymentId: seedUuid('test:no-such-payment'), received: 'x' }),
+    )
   })
 
   it('lets only platform admins review organisations and create offices', async () => {

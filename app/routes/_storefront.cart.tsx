@@ -1,0 +1,234 @@
+import {
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+  redirect,
+} from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { z } from 'zod'
+import { type CartChangeError, type CartItemView, changeCart, getCartView } from '~/models/cart.server'
+import { cartCookie, cartOwnerOf } from '~/utils/cart-cookie.server'
+import { cartErrorMessage, cartIssueMessage } from '~/utils/cart-messages'
+import { getDb } from '~/utils/db.server'
+import { useLocale, useT } from '~/utils/locale'
+import { formatFen } from '~/utils/money'
+import { requireAccess } from '~/utils/permissions.server'
+import { safeRedirectPath } from '~/utils/redirect'
+
+export const meta: MetaFunction = () => [{ title: '购物车 · 消费帮扶集市' }]
+
+export async function loader(args: LoaderFunctionArgs) {
+  const auth = requireAccess(args, 'routes/_storefront.cart', 'loader')
+  const cart = await getCartView(getDb(), cartOwnerOf(args.request, auth))
+  return { cart, signedIn: auth !== null }
+}
+
+const changeForm = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('add'), productId: z.string(), qty: z.coerce.number() }),
+  z.object({ intent: z.literal('set'), productId: z.string(), qty: z.coerce.number() }),
+  z.object({ intent: z.literal('remove'), productId: z.string() }),
+])
+
+export type CartActionData = { productId: string; error: CartChangeError }
+
+export async function action(args: ActionFunctionArgs) {
+  const form = Object.fromEntries(await args.request.formData())
+  const intent = typeof form.intent === 'string' ? form.intent : undefined
+  const auth = requireAccess(args, 'routes/_storefront.cart', 'action', { intent })
+  const parsed = changeForm.safeParse(form)
+  if (!parsed.success) {
+    const productId = typeof form.productId === 'string' ? form.productId : ''
+    return Response.json({ productId, error: { code: 'bad_quantity' } } satisfies CartActionData, {
+      status: 400,
+    })
+  }
+  const change =
+    parsed.data.intent === 'remove'
+      ? { kind: 'remove' as const, productId: parsed.data.productId }
+      : { kind: parsed.data.intent, productId: parsed.data.productId, qty: parsed.data.qty }
+  const owner = cartOwnerOf(args.request, auth)
+  const result = await changeCart(getDb(), owner, change)
+  if (!result.ok) {
+    return Response.json({ productId: parsed.data.productId, error: result.error } satisfies CartActionData, {
+      status: 400,
+    })
+  }
+  const target = parsed.data.intent === 'add' ? '/cart?added=1' : safeRedirectPath(form.redirectTo, '/cart')
+  // A visitor's cart lives in the cookie: write the new lines back. An account's is already stored.
+  const headers = 'lines' in owner ? { 'Set-Cookie': cartCookie(result.lines) } : undefined
+  return redirect(target, { headers })
+}
+
+export default function CartPage() {
+  const { cart, signedIn } = useLoaderData<typeof loader>()
+  const actionData = useActionData<CartActionData>()
+  const [params] = useSearchParams()
+  const t = useT()
+  const locale = useLocale()
+  const generalError =
+    actionData && !cart.sellers.some((s) => s.items.some((i) => i.productId === actionData.productId))
+      ? cartErrorMessage(t, actionData.error)
+      : null
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-bold">{t('cart.title')}</h1>
+      {params.get('added') ? (
+        <p role="status" className="rounded border border-brand-200 bg-brand-50 p-3 text-sm text-brand-800">
+          {t('cart.added')}
+        </p>
+      ) : null}
+      {generalError ? (
+        <p role="alert" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+          {generalError}
+        </p>
+      ) : null}
+      {cart.lineCount === 0 ? (
+        <div className="rounded-lg border border-dashed border-stone-300 p-8 text-center">
+          <p className="text-stone-600">{t('cart.empty')}</p>
+          <Link to="/products" className="mt-3 inline-block text-brand-700 underline">
+            {t('cart.browse')}
+          </Link>
+        </div>
+      ) : (
+        <>
+          {cart.sellers.map((seller) => (
+            <section
+              key={seller.sellerOrgId}
+              aria-label={t('cart.seller', { name: seller.sellerName })}
+              className="rounded-lg border border-stone-200 bg-white"
+            >
+              <h2 className="border-b border-stone-100 px-4 py-2 text-sm font-medium text-stone-700">
+                {t('cart.seller', { name: seller.sellerName })}
+              </h2>
+              <ul className="divide-y divide-stone-100">
+                {seller.items.map((item) => (
+                  <CartItemRow
+                    key={item.productId}
+                    item={item}
+                    error={
+                      actionData?.productId === item.productId ? cartErrorMessage(t, actionData.error) : null
+                    }
+                  />
+                ))}
+              </ul>
+              <p className="border-t border-stone-100 px-4 py-2 text-right text-sm">
+                {t('cart.sellerSubtotal', { amount: formatFen(seller.subtotalFen, locale) })}
+              </p>
+            </section>
+          ))}
+          <section aria-label={t('cart.total')} className="rounded-lg bg-brand-50 p-4">
+            <p className="text-lg">
+              {t('cart.total')}：
+              <strong className="text-earth-500" data-testid="cart-total">
+                {formatFen(cart.totalFen, locale)}
+              </strong>
+            </p>
+            <p className="text-sm text-brand-800">
+              {t('cart.proceeds', { amount: formatFen(cart.proceedsFen, locale) })}
+            </p>
+            {cart.sellers.length > 1 ? (
+              <p className="mt-1 text-sm text-stone-600">
+                {t('cart.sellerCount', { count: cart.sellers.length })}
+              </p>
+            ) : null}
+            {cart.hasIssues ? (
+              <p role="alert" className="mt-2 text-sm text-red-700">
+                {t('cart.fixIssues')}
+              </p>
+            ) : (
+              <Link
+                to={signedIn ? '/checkout' : `/login?redirectTo=${encodeURIComponent('/checkout')}`}
+                className="mt-3 inline-block rounded bg-brand-700 px-6 py-2 font-medium text-white hover:bg-brand-800"
+              >
+                {signedIn ? t('cart.checkout') : t('cart.loginToCheckout')}
+              </Link>
+            )}
+          </section>
+        </>
+      )}
+    </div>
+  )
+}
+
+function CartItemRow({ item, error }: { item: CartItemView; error: string | null }) {
+  const t = useT()
+  const locale = useLocale()
+  const qtyId = `qty-${item.productId}`
+  const errorId = `${qtyId}-error`
+  return (
+    <li className="grid gap-3 px-4 py-3 sm:grid-cols-[1fr_auto_auto] sm:items-start">
+      <div>
+        <Link to={`/products/${item.slug}`} className="font-medium hover:underline">
+          {item.name}
+        </Link>
+        <p className="text-sm text-stone-500">
+          {item.originName} ·{' '}
+          {t('cart.unitPrice', { price: formatFen(item.unitPriceFen, locale), unit: item.unit })}
+          {item.unitPriceFen !== item.basePriceFen
+            ? ` · ${t('cart.tierApplied', { price: formatFen(item.basePriceFen, locale) })}`
+            : ''}
+        </p>
+        <p className="text-xs text-stone-500">
+          {t('cart.stock', { stock: item.stock })} · {t('cart.minQty', { qty: item.minOrderQty })}
+          {item.nextTier
+            ? ` · ${t('cart.nextTier', {
+                qty: item.nextTier.minQty,
+                unit: item.unit,
+                price: formatFen(item.nextTier.unitPriceFen, locale),
+              })}`
+            : ''}
+        </p>
+        {item.issue ? (
+          <p className="mt-1 text-sm text-red-700" data-testid="cart-issue">
+            {cartIssueMessage(t, item.issue, item)}
+          </p>
+        ) : null}
+      </div>
+      <div>
+        <Form method="post" className="flex items-start gap-2">
+          <input type="hidden" name="intent" value="set" />
+          <input type="hidden" name="productId" value={item.productId} />
+          <label htmlFor={qtyId} className="sr-only">
+            {t('cart.qty')} · {item.name}
+          </label>
+          <div>
+            <input
+              id={qtyId}
+              name="qty"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              defaultValue={item.qty}
+              key={item.qty}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? errorId : undefined}
+              className={`w-20 rounded border bg-white px-2 py-1 ${error ? 'border-red-600' : 'border-stone-300'}`}
+            />
+            {error ? (
+              <p id={errorId} role="alert" className="mt-1 max-w-40 text-sm text-red-700">
+                {error}
+              </p>
+            ) : null}
+          </div>
+          <button
+            type="submit"
+            className="rounded border border-stone-300 px-2 py-1 text-sm hover:bg-stone-100"
+          >
+            {t('cart.update')}
+          </button>
+        </Form>
+        <Form method="post" className="mt-1">
+          <input type="hidden" name="intent" value="remove" />
+          <input type="hidden" name="productId" value={item.productId} />
+          <button type="submit" className="text-sm text-stone-500 underline hover:text-red-700">
+            {t('cart.remove')}
+            <span className="sr-only"> {item.name}</span>
+          </button>
+        </Form>
+      </div>
+      <p className="text-right font-medium" data-testid="line-amount">
+        {formatFen(item.amountFen, locale)}
+      </p>
+    </li>
+  )
+}

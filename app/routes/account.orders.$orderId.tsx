@@ -1,0 +1,213 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { OrderStatusBadge } from '~/components/order-status'
+import { getBuyerOrder, type TimelineStep } from '~/models/order-views.server'
+import { cancelOrder } from '~/models/orders.server'
+import { configuredBankTransfer } from '~/services/payments/configured.server'
+import { shanghaiDateTime, systemClock } from '~/utils/clock'
+import { getDb } from '~/utils/db.server'
+import { useLocale, useT } from '~/utils/locale'
+import { formatFen } from '~/utils/money'
+import { requireAccess } from '~/utils/permissions.server'
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `订单 ${data.order.number} · 消费帮扶集市` : '订单 · 消费帮扶集市' },
+]
+
+export async function loader(args: LoaderFunctionArgs) {
+  const auth = requireAccess(args, 'routes/account.orders.$orderId', 'loader')
+  const order = await getBuyerOrder(
+    getDb(),
+    { userId: auth.userId, orderId: args.params.orderId ?? '' },
+    configuredBankTransfer(),
+  )
+  if (!order) throw new Response('订单不存在 / Order not found', { status: 404 })
+  return { order }
+}
+
+type ActionData = { done: 'cancelled' } | { error: 'not_pending' }
+
+export async function action(args: ActionFunctionArgs) {
+  const form = await args.request.formData()
+  const intent = form.get('intent')
+  const auth = requireAccess(args, 'routes/account.orders.$orderId', 'action', {
+    intent: typeof intent === 'string' ? intent : undefined,
+  })
+  const result = await cancelOrder(
+    getDb(),
+    { orderId: args.params.orderId ?? '', buyerUserId: auth.userId },
+    systemClock,
+  )
+  if (result.ok) return { done: 'cancelled' } satisfies ActionData
+  if (result.reason === 'not_found') throw new Response('订单不存在 / Order not found', { status: 404 })
+  return Response.json({ error: 'not_pending' } satisfies ActionData, { status: 409 })
+}
+
+function stepLabel(t: ReturnType<typeof useT>, step: TimelineStep): string {
+  if (step.key === 'awaiting_payment')
+    return t('order.step.awaiting_payment', { at: shanghaiDateTime(step.at!) })
+  return t(`order.step.${step.key}`)
+}
+
+export default function OrderPage() {
+  const { order } = useLoaderData<typeof loader>()
+  const actionData = useActionData<ActionData>()
+  const [params] = useSearchParams()
+  const t = useT()
+  const locale = useLocale()
+  return (
+    <article className="space-y-6">
+      <Link to="/account/orders" className="text-sm text-brand-700 underline">
+        {t('order.back')}
+      </Link>
+      <header className="flex flex-wrap items-center gap-3">
+        <h2 className="text-xl font-semibold">{t('order.title', { number: order.number })}</h2>
+        <OrderStatusBadge status={order.status} />
+      </header>
+      {params.get('placed') && order.status === 'pending_payment' ? (
+        <p role="status" className="rounded border border-brand-200 bg-brand-50 p-3 text-sm text-brand-800">
+          {t('order.placed')}
+        </p>
+      ) : null}
+      {actionData && 'done' in actionData ? (
+        <p role="status" className="rounded border border-stone-200 bg-stone-50 p-3 text-sm">
+          {t('order.cancelled')}
+        </p>
+      ) : null}
+      {actionData && 'error' in actionData ? (
+        <p role="alert" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+          {t('order.notPending')}
+        </p>
+      ) : null}
+
+      <section aria-labelledby="timeline-heading">
+        <h3 id="timeline-heading" className="font-semibold">
+          {t('order.timeline')}
+        </h3>
+        <ol className="mt-2 space-y-2 border-l-2 border-brand-200 pl-4" data-testid="order-timeline">
+          {order.timeline.map((step) => (
+            <li
+              key={step.key}
+              aria-current={step.current ? 'step' : undefined}
+              className={step.current ? 'font-medium text-brand-800' : 'text-stone-600'}
+            >
+              {stepLabel(t, step)}
+              {step.at && step.key !== 'awaiting_payment' ? (
+                <time dateTime={step.at} className="ml-2 text-xs text-stone-500">
+                  {shanghaiDateTime(step.at)}
+                </time>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      {order.instructions ? (
+        <section
+          aria-labelledby="pay-heading"
+          className="rounded-lg border-2 border-amber-300 bg-amber-50 p-4"
+        >
+          <h3 id="pay-heading" className="font-semibold">
+            {t('order.pay.title')}
+          </h3>
+          {order.instructions.account.demo ? (
+            <p className="mt-1 text-sm font-medium text-red-700">{t('order.pay.demo')}</p>
+          ) : null}
+          <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+            <dt className="text-stone-500">{t('order.pay.accountName')}</dt>
+            <dd>{order.instructions.account.accountName}</dd>
+            <dt className="text-stone-500">{t('order.pay.bank')}</dt>
+            <dd>{order.instructions.account.bankName}</dd>
+            <dt className="text-stone-500">{t('order.pay.accountNumber')}</dt>
+            <dd className="font-mono">{order.instructions.account.accountNumber}</dd>
+            <dt className="text-stone-500">{t('order.pay.reference')}</dt>
+            <dd className="font-mono text-lg font-semibold" data-testid="payment-reference">
+              {order.instructions.reference}
+            </dd>
+            <dt className="text-stone-500">{t('order.pay.amount')}</dt>
+            <dd className="text-lg font-semibold text-earth-500" data-testid="payment-amount">
+              {formatFen(order.instructions.amountFen, locale)}
+            </dd>
+          </dl>
+          <p className="mt-2 text-sm">{t('order.pay.referenceHint')}</p>
+          <p className="text-sm">{t('order.pay.due', { at: shanghaiDateTime(order.paymentDueAt) })}</p>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="sellers-heading" className="space-y-3">
+        <h3 id="sellers-heading" className="font-semibold">
+          {t('order.sellers')}
+        </h3>
+        {order.sellers.map((seller) => (
+          <div key={seller.sellerName} className="rounded-lg border border-stone-200 bg-white">
+            <p className="flex items-center justify-between border-b border-stone-100 px-4 py-2 text-sm">
+              <span>{t('cart.seller', { name: seller.sellerName })}</span>
+              <OrderStatusBadge status={seller.status} />
+            </p>
+            <ul className="divide-y divide-stone-100 text-sm">
+              {seller.lines.map((line) => (
+                <li key={line.slug} className="flex justify-between gap-3 px-4 py-2">
+                  <span>
+                    <Link to={`/products/${line.slug}`} className="hover:underline">
+                      {line.name}
+                    </Link>{' '}
+                    × {line.qty}（
+                    {t('cart.unitPrice', { price: formatFen(line.unitPriceFen, locale), unit: line.unit })}）
+                  </span>
+                  <span>{formatFen(line.amountFen, locale)}</span>
+                </li>
+              ))}
+            </ul>
+            <p className="border-t border-stone-100 px-4 py-2 text-right text-sm">
+              {t('cart.sellerSubtotal', { amount: formatFen(seller.subtotalFen, locale) })}
+            </p>
+          </div>
+        ))}
+        <p className="text-right text-lg">
+          {t('cart.total')}：<strong className="text-earth-500">{formatFen(order.totalFen, locale)}</strong>
+        </p>
+        <p className="rounded bg-brand-50 p-3 text-sm text-brand-800">
+          {t('order.impact', { amount: formatFen(order.proceedsFen, locale) })}
+        </p>
+      </section>
+
+      <section className="grid gap-4 sm:grid-cols-2">
+        <div>
+          <h3 className="font-semibold">{t('order.delivery')}</h3>
+          <p className="mt-1 text-sm">
+            {order.delivery.recipient} · {order.delivery.phone}
+            <br />
+            {order.delivery.regionPath} {order.delivery.address}
+          </p>
+        </div>
+        <div>
+          <h3 className="font-semibold">{t('order.invoice')}</h3>
+          <p className="mt-1 text-sm">
+            {order.invoice === null
+              ? t('order.invoice.none')
+              : order.invoice.kind === 'company'
+                ? t('order.invoice.company', { title: order.invoice.title, taxId: order.invoice.taxId ?? '' })
+                : t('order.invoice.personal', { title: order.invoice.title })}
+          </p>
+        </div>
+      </section>
+
+      {order.canCancel ? (
+        <Form
+          method="post"
+          onSubmit={(event) => {
+            if (!window.confirm(t('order.cancelConfirm'))) event.preventDefault()
+          }}
+        >
+          <input type="hidden" name="intent" value="cancel" />
+          <button
+            type="submit"
+            className="rounded border border-red-300 px-4 py-2 text-sm text-red-700 hover:bg-red-50"
+          >
+            {t('order.cancel')}
+          </button>
+        </Form>
+      ) : null}
+    </article>
+  )
+}

@@ -1,0 +1,256 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { z } from 'zod'
+import { Badge } from '~/components/ui/badge'
+import { Pagination } from '~/components/ui/pagination'
+import { confirmBankTransfer } from '~/models/finance.server'
+import { listBankTransfers, type PaymentQueueItem } from '~/models/order-views.server'
+import { paymentQueueFilters } from '~/models/payment-queue'
+import { shanghaiDateTime, systemClock } from '~/utils/clock'
+import { getDb } from '~/utils/db.server'
+import { useLocale, useT } from '~/utils/locale'
+import { formatFen, parseYuan } from '~/utils/money'
+import { requireAccess } from '~/utils/permissions.server'
+
+export const meta: MetaFunction = () => [{ title: '到账确认 · 消费帮扶集市' }]
+
+const PAGE_SIZE = 20
+
+const listQuery = z.object({
+  filter: z.enum(paymentQueueFilters).catch('open'),
+  q: z.string().max(40).catch(''),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+})
+
+/** Platform finance: bank transfers waiting to be matched with the statement, and what was confirmed. */
+export async function loader(args: LoaderFunctionArgs) {
+  requireAccess(args, 'routes/admin.payments', 'loader')
+  const params = new URL(args.request.url).searchParams
+  const query = listQuery.parse({
+    filter: params.get('filter') ?? undefined,
+    q: params.get('q') ?? '',
+    page: params.get('page') ?? undefined,
+  })
+  const result = await listBankTransfers(getDb(), { ...query, pageSize: PAGE_SIZE })
+  return { ...query, ...result, pageSize: PAGE_SIZE }
+}
+
+type ActionData = { paymentId: string } & (
+  | { done: true; reference: string }
+  | { error: 'amount_invalid' | 'not_found' | 'not_pending' }
+  | { error: 'amount_mismatch'; receivedFen: number }
+)
+
+export async function action(args: ActionFunctionArgs) {
+  const auth = requireAccess(args, 'routes/admin.payments', 'action')
+  const form = await args.request.formData()
+  const paymentId = z.string().uuid().safeParse(form.get('paymentId'))
+  if (!paymentId.success) throw new Response('Bad request: paymentId', { status: 400 })
+  const received = form.get('received')
+  const receivedFen = typeof received === 'string' ? parseYuan(received) : null
+  if (receivedFen === null) {
+    return Response.json({ paymentId: paymentId.data, error: 'amount_invalid' } satisfies ActionData, {
+      status: 400,
+    })
+  }
+  const result = await confirmBankTransfer(
+    getDb(),
+    { paymentId: paymentId.data, receivedFen, financeUserId: auth.userId },
+    systemClock,
+  )
+  if (result.ok) {
+    const reference = String(form.get('reference') ?? '')
+    return { paymentId: paymentId.data, done: true, reference } satisfies ActionData
+  }
+  const body: ActionData =
+    result.reason === 'amount_mismatch'
+      ? { paymentId: paymentId.data, error: 'amount_mismatch', receivedFen: Number(receivedFen) }
+      : { paymentId: paymentId.data, error: result.reason }
+  return Response.json(body, { status: result.reason === 'not_found' ? 404 : 409 })
+}
+
+const statusTone = { pending: 'amber', flagged: 'red', confirmed: 'green' } as const
+
+export default function Payments() {
+  const data = useLoaderData<typeof loader>()
+  const actionData = useActionData<ActionData>()
+  const t = useT()
+  const done = actionData && 'done' in actionData ? actionData : null
+  return (
+    <div className="space-y-4">
+      <h2 className="text-xl font-semibold">{t('payments.title')}</h2>
+      <p className="text-sm text-stone-600">{t('payments.intro')}</p>
+      {done ? (
+        <p role="status" className="rounded border border-brand-200 bg-brand-50 p-3 text-sm text-brand-800">
+          {t('payments.done', { reference: done.reference })}
+        </p>
+      ) : null}
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <nav aria-label={t('payments.filter')}>
+          <ul className="flex flex-wrap gap-2 text-sm">
+            {paymentQueueFilters.map((filter) => (
+              <li key={filter}>
+                <Link
+                  to={filter === 'open' ? '/admin/payments' : `/admin/payments?filter=${filter}`}
+                  aria-current={filter === data.filter ? 'page' : undefined}
+                  className={`rounded px-3 py-1 ${
+                    filter === data.filter
+                      ? 'bg-brand-700 text-white'
+                      : 'border border-stone-300 hover:bg-stone-100'
+                  }`}
+                >
+                  {t(`payments.tab.${filter}`)}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <Form method="get" role="search" className="flex gap-2">
+          <input type="hidden" name="filter" value={data.filter} />
+          <label htmlFor="payment-q" className="sr-only">
+            {t('payments.search')}
+          </label>
+          <input
+            id="payment-q"
+            name="q"
+            defaultValue={data.q}
+            placeholder={t('payments.search')}
+            className="rounded border border-stone-300 px-3 py-1 text-sm"
+          />
+          <button
+            type="submit"
+            className="rounded border border-stone-300 px-3 py-1 text-sm hover:bg-stone-100"
+          >
+            {t('payments.searchSubmit')}
+          </button>
+        </Form>
+      </div>
+      {data.items.length === 0 ? (
+        <p className="rounded-lg border border-dashed border-stone-300 p-8 text-center text-stone-600">
+          {t('payments.empty')}
+        </p>
+      ) : (
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm">
+            <thead className="text-left text-stone-500">
+              <tr>
+                <th scope="col" className="py-2 pr-3">
+                  {t('payments.col.reference')}
+                </th>
+                <th scope="col" className="py-2 pr-3">
+                  {t('payments.col.order')}
+                </th>
+                <th scope="col" className="py-2 pr-3">
+                  {t('payments.col.buyer')}
+                </th>
+                <th scope="col" className="py-2 pr-3 text-right">
+                  {t('payments.col.amount')}
+                </th>
+                <th scope="col" className="py-2 pr-3">
+                  {t('payments.col.due')}
+                </th>
+                <th scope="col" className="py-2 pr-3">
+                  {t('payments.col.status')}
+                </th>
+                <th scope="col" className="py-2">
+                  {t('payments.col.action')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.items.map((item) => (
+                <PaymentRow
+                  key={item.paymentId}
+                  item={item}
+                  actionData={actionData?.paymentId === item.paymentId ? actionData : undefined}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pagination page={data.page} pageSize={data.pageSize} total={data.total} />
+    </div>
+  )
+}
+
+function PaymentRow({ item, actionData }: { item: PaymentQueueItem; actionData: ActionData | undefined }) {
+  const t = useT()
+  const locale = useLocale()
+  const navigation = useNavigation()
+  const inputId = `received-${item.paymentId}`
+  const error =
+    actionData && 'error' in actionData
+      ? actionData.error === 'amount_mismatch'
+        ? t('payments.mismatch', {
+            received: formatFen(actionData.receivedFen, locale),
+            amount: formatFen(item.amountFen, locale),
+          })
+        : actionData.error === 'amount_invalid'
+          ? t('payments.amountInvalid')
+          : actionData.error === 'not_found'
+            ? t('payments.notFound')
+            : t('payments.notPending')
+      : null
+  const open = item.status !== 'confirmed' && item.orderStatus === 'pending_payment'
+  return (
+    <tr className="border-t border-stone-100 align-top" data-testid={`payment-${item.reference}`}>
+      <td className="py-2 pr-3 font-mono">{item.reference}</td>
+      <td className="py-2 pr-3 font-mono">{item.orderNumber}</td>
+      <td className="py-2 pr-3">{item.buyerName}</td>
+      <td className="py-2 pr-3 text-right">
+        {formatFen(item.amountFen, locale)}
+        {item.receivedFen !== null && item.receivedFen !== item.amountFen ? (
+          <span className="block text-xs text-red-700">
+            {t('payments.col.received')} {formatFen(item.receivedFen, locale)}
+          </span>
+        ) : null}
+      </td>
+      <td className="py-2 pr-3">{shanghaiDateTime(item.paymentDueAt)}</td>
+      <td className="py-2 pr-3">
+        <Badge tone={statusTone[item.status]}>{t(`payments.status.${item.status}`)}</Badge>
+        {item.orderStatus !== 'pending_payment' && item.status !== 'confirmed' ? (
+          <span className="block text-xs text-stone-500">{t(`orders.status.${item.orderStatus}`)}</span>
+        ) : null}
+      </td>
+      <td className="py-2">
+        {open ? (
+          <Form method="post" className="flex flex-wrap items-start gap-2">
+            <input type="hidden" name="paymentId" value={item.paymentId} />
+            <input type="hidden" name="reference" value={item.reference} />
+            <div>
+              <label htmlFor={inputId} className="sr-only">
+                {t('payments.received')} · {item.reference}
+              </label>
+              <input
+                id={inputId}
+                name="received"
+                inputMode="decimal"
+                placeholder={t('payments.received')}
+                aria-invalid={error ? true : undefined}
+                aria-describedby={error ? `${inputId}-error` : undefined}
+                className={`w-36 rounded border px-2 py-1 ${error ? 'border-red-600' : 'border-stone-300'}`}
+              />
+              {error ? (
+                <p id={`${inputId}-error`} role="alert" className="mt-1 max-w-56 text-xs text-red-700">
+                  {error}
+                </p>
+              ) : null}
+            </div>
+            <button
+              type="submit"
+              disabled={navigation.state === 'submitting'}
+              className="rounded bg-brand-700 px-3 py-1 text-white hover:bg-brand-800 disabled:opacity-60"
+            >
+              {t('payments.confirm')}
+            </button>
+          </Form>
+        ) : item.confirmedAt ? (
+          <time dateTime={item.confirmedAt} className="text-xs text-stone-500">
+            {shanghaiDateTime(item.confirmedAt)}
+          </time>
+        ) : null}
+      </td>
+    </tr>
+  )
+}
