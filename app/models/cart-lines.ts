@@ -37,10 +37,11 @@ export function addLine(lines: readonly CartLine[], productId: string, qty: numb
   )
 }
 
-/** Sets a line's quantity; 0 removes it. */
+/** Sets a line's quantity (capped at MAX_LINE_QTY, like addLine); 0 removes it. */
 export function setLine(lines: readonly CartLine[], productId: string, qty: number): CartLine[] {
   if (qty <= 0) return lines.filter((l) => l.productId !== productId)
-  if (!lines.some((l) => l.productId === productId)) return [...lines, { productId, qty }]
+  if (!lines.some((l) => l.productId === productId))
+    return [...lines, { productId, qty: Math.min(qty, MAX_LINE_QTY) }]
   return lines.map((l) => (l.productId === productId ? { productId, qty: Math.min(qty, MAX_LINE_QTY) } : l))
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { isValidUscc } from '../utils/uscc'
+import { fieldErrors } from './auth-forms'
 
 /**
  * The checkout form: delivery address, phone and optional 发票. Shared by the server (which decides) and the page
@@ -21,57 +22,82 @@ const text = (required: string, min: number, max: number, tooLong: string) =>
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)
 
-export const checkoutForm = z
-  .object({
-    recipient: text('checkout.recipient.required', 2, 30, 'checkout.recipient.tooLong'),
-    phone: z
-      .string({ required_error: 'checkout.phone.required' })
+const fields = z.object({
+  recipient: text('checkout.recipient.required', 2, 30, 'checkout.recipient.tooLong'),
+  phone: z
+    .string({ required_error: 'checkout.phone.required' })
+    .trim()
+    .min(1, 'checkout.phone.required')
+    .transform((value, ctx) => {
+      const phone = normalizePhone(value)
+      if (!phone) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'checkout.phone.invalid' })
+        return z.NEVER
+      }
+      return phone
+    }),
+  regionCode: z
+    .string({ required_error: 'checkout.region.required' })
+    .regex(/^[1-9]\d{5}$/, 'checkout.region.required'),
+  address: text('checkout.address.required', 4, 120, 'checkout.address.tooLong'),
+  invoiceKind: z.enum(['none', 'personal', 'company']).default('none'),
+  invoiceTitle: z.preprocess(
+    blankToUndefined,
+    z.string().trim().max(100, 'checkout.invoiceTitle.tooLong').optional(),
+  ),
+  taxId: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
       .trim()
-      .min(1, 'checkout.phone.required')
-      .transform((value, ctx) => {
-        const phone = normalizePhone(value)
-        if (!phone) {
-          ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'checkout.phone.invalid' })
-          return z.NEVER
-        }
-        return phone
-      }),
-    regionCode: z
-      .string({ required_error: 'checkout.region.required' })
-      .regex(/^[1-9]\d{5}$/, 'checkout.region.required'),
-    address: text('checkout.address.required', 4, 120, 'checkout.address.tooLong'),
-    invoiceKind: z.enum(['none', 'personal', 'company']).default('none'),
-    invoiceTitle: z.preprocess(
-      blankToUndefined,
-      z.string().trim().max(100, 'checkout.invoiceTitle.tooLong').optional(),
-    ),
-    taxId: z.preprocess(
-      blankToUndefined,
-      z
-        .string()
-        .trim()
-        .transform((v) => v.toUpperCase())
-        .optional(),
-    ),
-    invoiceEmail: z.preprocess(
-      blankToUndefined,
-      z.string().trim().email('checkout.invoiceEmail.invalid').optional(),
-    ),
-  })
-  .superRefine((form, ctx) => {
-    if (form.invoiceKind === 'company') {
-      if (!form.invoiceTitle || form.invoiceTitle.length < 2)
-        ctx.addIssue({
-          code: z.ZodIssueCode.custom,
-          path: ['invoiceTitle'],
-          message: 'checkout.invoiceTitle.required',
-        })
-      if (!form.taxId)
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['taxId'], message: 'checkout.taxId.required' })
-      else if (!isValidUscc(form.taxId))
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['taxId'], message: 'checkout.taxId.invalid' })
-    }
-  })
+      .transform((v) => v.toUpperCase())
+      .optional(),
+  ),
+  invoiceEmail: z.preprocess(
+    blankToUndefined,
+    z.string().trim().email('checkout.invoiceEmail.invalid').optional(),
+  ),
+})
+
+type InvoiceFields = { invoiceKind: 'none' | 'personal' | 'company'; invoiceTitle?: string; taxId?: string }
+
+/** A company invoice needs its title and a valid tax id (the 18-character credit code, check digit verified). */
+function invoiceRules(form: InvoiceFields, ctx: z.RefinementCtx) {
+  if (form.invoiceKind === 'company') {
+    if (!form.invoiceTitle || form.invoiceTitle.length < 2)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['invoiceTitle'],
+        message: 'checkout.invoiceTitle.required',
+      })
+    if (!form.taxId)
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['taxId'], message: 'checkout.taxId.required' })
+    else if (!isValidUscc(form.taxId))
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['taxId'], message: 'checkout.taxId.invalid' })
+  }
+}
+
+export const checkoutForm = fields.superRefine(invoiceRules)
+
+const invoiceOnly = fields
+  .pick({ invoiceKind: true, invoiceTitle: true, taxId: true })
+  .superRefine(invoiceRules)
+
+/**
+ * Parses the checkout form. On failure every field's first problem is reported at once — including the invoice
+ * rules, which zod alone would only check after every other field is valid.
+ */
+export function parseCheckoutForm(
+  values: Record<string, unknown>,
+): { success: true; data: CheckoutForm } | { success: false; errors: Record<string, string> } {
+  const parsed = checkoutForm.safeParse(values)
+  if (parsed.success) return { success: true, data: parsed.data }
+  const invoice = invoiceOnly.safeParse(values)
+  return {
+    success: false,
+    errors: { ...(invoice.success ? {} : fieldErrors(invoice.error)), ...fieldErrors(parsed.error) },
+  }
+}
 
 export type CheckoutForm = z.infer<typeof checkoutForm>
 

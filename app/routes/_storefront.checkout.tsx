@@ -8,10 +8,9 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { useState } from 'react'
 import { RegionPicker } from '~/components/region-picker'
 import { Field } from '~/components/ui/field'
-import { fieldErrors } from '~/models/auth-forms'
 import { getCartView } from '~/models/cart.server'
 import { checkoutCart } from '~/models/checkout.server'
-import { checkoutForm } from '~/models/checkout-forms'
+import { parseCheckoutForm } from '~/models/checkout-forms'
 import { configuredBankTransfer } from '~/services/payments/configured.server'
 import { systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
@@ -43,11 +42,11 @@ export async function action(args: ActionFunctionArgs) {
   const values: FormValues = Object.fromEntries(
     Object.entries(raw).map(([k, v]) => [k, typeof v === 'string' ? v : '']),
   )
-  const parsed = checkoutForm.safeParse(values)
+  const parsed = parseCheckoutForm(values)
   if (!parsed.success) {
     return Response.json(
       {
-        errors: fieldErrors(parsed.error),
+        errors: parsed.errors,
         form: 'checkout.fixForm',
         lineErrors: [],
         values,

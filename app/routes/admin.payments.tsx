@@ -66,7 +66,9 @@ export async function action(args: ActionFunctionArgs) {
     result.reason === 'amount_mismatch'
       ? { paymentId: paymentId.data, error: 'amount_mismatch', receivedFen: Number(receivedFen) }
       : { paymentId: paymentId.data, error: result.reason }
-  return Response.json(body, { status: result.reason === 'not_found' ? 404 : 409 })
+  // A mismatch is recorded (the payment is now flagged): 200, so that the page reloads and shows it.
+  const status = result.reason === 'amount_mismatch' ? 200 : result.reason === 'not_found' ? 404 : 409
+  return Response.json(body, { status })
 }
 
 const statusTone = { pending: 'amber', flagged: 'red', confirmed: 'green' } as const
@@ -195,8 +197,8 @@ function PaymentRow({ item, actionData }: { item: PaymentQueueItem; actionData: 
   const open = item.status !== 'confirmed' && item.orderStatus === 'pending_payment'
   return (
     <tr className="border-t border-stone-100 align-top" data-testid={`payment-${item.reference}`}>
-      <td className="py-2 pr-3 font-mono">{item.reference}</td>
-      <td className="py-2 pr-3 font-mono">{item.orderNumber}</td>
+      <td className="py-2 pr-3 font-mono whitespace-nowrap">{item.reference}</td>
+      <td className="py-2 pr-3 font-mono whitespace-nowrap">{item.orderNumber}</td>
       <td className="py-2 pr-3">{item.buyerName}</td>
       <td className="py-2 pr-3 text-right">
         {formatFen(item.amountFen, locale)}

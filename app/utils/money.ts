@@ -202,15 +202,18 @@ export function splitLargestRemainder<K extends string | number>(
 
 /**
  * A yuan amount as typed by a person ("1,234.5", "¥88", "100.00") → fen. Null for anything that is not a
- * non-negative amount with at most two decimals — never rounded, since a confirmed payment must match exactly.
+ * non-negative amount with at most two decimals (commas only between groups of three digits) — never rounded or
+ * guessed, since a confirmed payment must match exactly.
  */
 export function parseYuan(text: string): bigint | null {
   const cleaned = text
     .trim()
     .replace(/^[¥￥]\s*/, '')
-    .replaceAll(',', '')
-    .replaceAll('，', '')
-  const match = cleaned.match(/^(\d{1,13})(?:\.(\d{1,2}))?$/)
+    .replaceAll('，', ',')
+  // Commas only as thousands separators: "12,34" (a decimal comma) must not be read as 1,234.
+  const match = cleaned.match(/^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$/)
   if (!match) return null
-  return BigInt(match[1]!) * FEN_PER_YUAN + BigInt((match[2] ?? '').padEnd(2, '0'))
+  const yuan = match[1]!.replaceAll(',', '')
+  if (yuan.length > 13) return null
+  return BigInt(yuan) * FEN_PER_YUAN + BigInt((match[2] ?? '').padEnd(2, '0'))
 }

@@ -66,6 +66,7 @@ test('a consumer buys from two cooperatives by bank transfer, finance confirms, 
   await row.getByLabel(/实际到账金额/).fill('1.00')
   await row.getByRole('button', { name: '确认到账' }).click()
   await expect(row.getByRole('alert')).toContainText('已标记待核对，未确认')
+  await expect(row.getByText('金额不符', { exact: true })).toBeVisible()
   await row.getByLabel(/实际到账金额/).fill(total)
   await row.getByRole('button', { name: '确认到账' }).click()
   await expect(page.getByRole('status')).toHaveText(`已确认 ${reference} 到账，订单已付款。`)

@@ -10,6 +10,8 @@ const tones = {
 
 export function Badge({ tone = 'grey', children }: { tone?: keyof typeof tones; children: ReactNode }) {
   return (
-    <span className={`inline-block shrink-0 rounded px-2 py-0.5 text-xs ${tones[tone]}`}>{children}</span>
+    <span className={`inline-block shrink-0 whitespace-nowrap rounded px-2 py-0.5 text-xs ${tones[tone]}`}>
+      {children}
+    </span>
   )
 }
