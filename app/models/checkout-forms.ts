@@ -7,14 +7,30 @@ import { fieldErrors } from './auth-forms'
  * (which shows the same messages); messages are i18n keys.
  */
 
-/** Mainland mobile (11 digits from 13–19) or a landline with its area code (010-12345678, 0931 1234567). */
+/**
+ * Mainland mobile (11 digits from 13–19) or a landline with its area code (010-12345678, 0931 1234567,
+ * +86 591 1234 5678, 0591-12345678转123). Area codes 010 and 02x have three digits, all others four — that is
+ * how a landline written without separators is split. Returns the normalised form, or null.
+ */
 export function normalizePhone(raw: string): string | null {
-  const compact = raw.replace(/[\s()-]/g, '').replace(/^(\+86|0086)/, '')
-  if (/^1[3-9]\d{9}$/.test(compact)) return compact
-  const landline = raw.trim().replace(/^(\+86|0086)\s*/, '')
-  const match = landline.match(/^\(?(0\d{2,3})\)?[\s-]?(\d{7,8})(?:[\s-]?(?:转|ext\.?|-)\s*(\d{1,6}))?$/i)
-  if (!match) return null
-  return `${match[1]}-${match[2]}${match[3] ? `-${match[3]}` : ''}`
+  const trimmed = raw.trim()
+  const withoutCountry = trimmed.replace(/^\(?(\+86|0086)\)?[\s-]*/, '')
+  const international = withoutCountry !== trimmed
+  const [main = '', extension, ...rest] = withoutCountry.split(/\s*(?:转|ext\.?)\s*/i)
+  if (rest.length > 0) return null
+  const digits = main.replace(/[\s()-]/g, '')
+  if (!/^\d+$/.test(digits)) return null
+  if (/^1[3-9]\d{9}$/.test(digits)) return extension === undefined ? digits : null
+  // Written internationally the trunk 0 is dropped (+86 591 …): put it back.
+  const national = international && !digits.startsWith('0') ? `0${digits}` : digits
+  const areaLength = /^0[12]/.test(national) ? 3 : 4
+  const area = national.slice(0, areaLength)
+  const local = national.slice(areaLength)
+  // 010 and 020–029 are the only three-digit area codes; four-digit ones start 03–09.
+  if (!/^(010|02\d|0[3-9]\d{2})$/.test(area)) return null
+  if (!/^[1-9]\d{6,7}$/.test(local)) return null
+  if (extension !== undefined && !/^\d{1,6}$/.test(extension)) return null
+  return `${area}-${local}${extension ? `-${extension}` : ''}`
 }
 
 const text = (required: string, min: number, max: number, tooLong: string) =>

@@ -265,3 +265,14 @@ describe('parseCheckoutForm', () => {
     })
   })
 })
+
+describe('normalizePhone, international and spaced landlines', () => {
+  it('reads a landline written internationally or with spaces inside the number', () => {
+    expect(normalizePhone('+86 591 1234 5678')).toBe('0591-12345678')
+    expect(normalizePhone('0591-8765 4321')).toBe('0591-87654321')
+    expect(normalizePhone('+86 10 8888 6666')).toBe('010-88886666')
+    expect(normalizePhone('05918765432')).toBe('0591-8765432')
+    expect(normalizePhone('87654321')).toBeNull()
+    expect(normalizePhone('13800138000转12')).toBeNull()
+  })
+})
