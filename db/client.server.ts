@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { type SQL, sql } from 'drizzle-orm'
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglite'
 import { drizzle as drizzlePostgres, type PostgresJsDatabase } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
@@ -11,6 +11,7 @@ import * as accounts from './schema/accounts'
 import * as audit from './schema/audit'
 import * as catalog from './schema/catalog'
 import * as households from './schema/households'
+import * as ledger from './schema/ledger'
 import * as memberships from './schema/memberships'
 import * as orders from './schema/orders'
 import * as organizations from './schema/organizations'
@@ -29,6 +30,7 @@ export const schema = {
   ...audit,
   ...outbox,
   ...orders,
+  ...ledger,
 }
 export type Schema = typeof schema
 
@@ -142,10 +144,23 @@ export function openPglite(options: PgliteOptions & { logger?: boolean }): Pglit
   }
 }
 
-export function openPostgres(url: string, options: { max?: number; logger?: boolean } = {}): PostgresHandle {
+export function openPostgres(
+  url: string,
+  options: {
+    max?: number
+    logger?: boolean
+    /**
+     * Called with the text of every statement the driver sends (BEGIN and COMMIT included): the checkout bench
+     * counts statements with it. Unset, the driver runs exactly as without it.
+     */
+    onQuery?: (query: string) => void
+  } = {},
+): PostgresHandle {
+  const { onQuery } = options
   const client = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
+    ...(onQuery ? { debug: (_connection: number, query: string) => onQuery(query) } : {}),
     // Money and counts arrive as strings from int8 columns; drizzle maps typed columns, raw queries use the
     // helpers below, so no global parser override is needed.
   })
@@ -167,6 +182,22 @@ export function openPostgres(url: string, options: { max?: number; logger?: bool
 /** `db.execute()` gives `{ rows }` on PGlite and a plain array on postgres.js. */
 export async function queryRows<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
   const result: unknown = await db.execute(query)
+  if (Array.isArray(result)) return result as T[]
+  return ((result as { rows?: T[] }).rows ?? []) as T[]
+}
+
+const rawDialect = new PgDialect()
+
+/**
+ * `queryRows`, but as a prepared statement. `db.execute()` sends postgres.js every statement unnamed, and one with
+ * parameters costs two round trips (Parse/Describe, wait for the parameter types, then Bind/Execute) and a parse
+ * each time; a prepared one is parsed once per connection (postgres.js caches it by its text) and then costs one
+ * round trip. PGlite runs it as `queryRows` would. Keep the text fixed — pass lists as one array parameter, not
+ * as a list of parameters — or every length becomes another statement on every connection.
+ */
+export async function preparedRows<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+  const prepared = db._.session.prepareQuery(rawDialect.sqlToQuery(query), undefined, 'prepared', false)
+  const result: unknown = await prepared.execute()
   if (Array.isArray(result)) return result as T[]
   return ((result as { rows?: T[] }).rows ?? []) as T[]
 }

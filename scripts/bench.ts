@@ -22,6 +22,7 @@ import {
   runMain,
   startBenchServer,
 } from './bench-lib'
+import { checkoutScenario } from './bench-checkout'
 import { searchScenario } from './bench-search'
 
 interface ScenarioOptions {
@@ -31,6 +32,7 @@ interface ScenarioOptions {
 const scenarios: Record<string, (options: ScenarioOptions) => Promise<BenchOutcome>> = {
   'product-page': productPage,
   search: searchScenario,
+  checkout: checkoutScenario,
 }
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, 500))

@@ -1,7 +1,8 @@
 import type { Db } from '../../db/client.server'
 import type { Clock } from '../utils/clock'
 import { recordAuditEvent } from './audit.server'
-import { confirmPayment, type ConfirmPaymentResult, ledgerHook } from './orders.server'
+import { ledgerConfirmationHook } from './ledger.server'
+import { confirmPayment, type ConfirmPaymentResult } from './orders.server'
 
 /**
  * Platform finance matches a bank transfer on the statement to its reference and enters what arrived. The
@@ -19,7 +20,7 @@ export async function confirmBankTransfer(
       tx,
       { paymentId: input.paymentId, receivedFen: input.receivedFen, confirmedBy: input.financeUserId },
       clock,
-      ledgerHook,
+      ledgerConfirmationHook,
     )
     if (result.ok || result.reason === 'amount_mismatch') {
       await recordAuditEvent(tx, {

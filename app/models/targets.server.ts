@@ -1,17 +1,61 @@
-import { asc } from 'drizzle-orm'
+import { and, asc, between, eq, inArray, like, or, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.server'
+import { aidRollups, targetReach } from '../../db/schema/ledger'
 import { targets } from '../../db/schema/targets'
+import { subtreePrefix } from '../utils/regions'
 
 export type TargetProgress =
-  /** No sales ledger yet: progress is unknown, and is shown as "—", never as a made-up number. */
-  { state: 'unavailable' }
+  /** Reference targets: their documented outcomes are quoted instead, never a computed figure. */
+  | { state: 'unavailable' }
+  /** Fen (amount targets) or persons (people targets), as a decimal string; floored, never rounded up. */
+  | { state: 'counted'; achieved: string }
+
+type TargetScopeRow = {
+  id: string
+  kind: 'demo' | 'reference'
+  metric: 'amount_fen' | 'people'
+  periodStart: string
+  periodEnd: string
+  helpedCodes: string[]
+  helperCodes: string[]
+  buyerChannels: string[]
+  certifiedOnly: boolean
+}
 
 /**
- * The one place progress toward a target is computed. Until the consumption-aid ledger exists there is nothing
- * to count, so it says so; reference targets never get computed progress (their outcomes are quoted instead).
+ * The one place progress toward a target is computed (DESIGN §5): the sum of the ledger's rollups inside the
+ * target's scope and period, or the people reached (members of the households in target_reach). It reads only
+ * aid_rollups and target_reach, never the entries, so it stays fast however long the ledger grows.
  */
-export function targetProgress(_target: { kind: 'demo' | 'reference' }): TargetProgress {
-  return { state: 'unavailable' }
+export async function targetProgress(db: Db, target: TargetScopeRow): Promise<TargetProgress> {
+  if (target.kind === 'reference') return { state: 'unavailable' }
+  if (target.metric === 'people') {
+    const [row] = await db
+      .select({ people: sql<string>`coalesce(sum(${targetReach.members}), 0)::text` })
+      .from(targetReach)
+      .where(eq(targetReach.targetId, target.id))
+    return { state: 'counted', achieved: row?.people ?? '0' }
+  }
+  const inSubtrees = (
+    column: typeof aidRollups.helpedCode | typeof aidRollups.helperCode,
+    codes: string[],
+  ): SQL | undefined =>
+    codes.length === 0 ? undefined : or(...codes.map((code) => like(column, `${subtreePrefix(code)}%`)))
+  const [row] = await db
+    .select({ amount: sql<string>`coalesce(sum(${aidRollups.amountFen}), 0)::text` })
+    .from(aidRollups)
+    .where(
+      and(
+        between(aidRollups.day, target.periodStart, target.periodEnd),
+        inSubtrees(aidRollups.helpedCode, target.helpedCodes),
+        inSubtrees(aidRollups.helperCode, target.helperCodes),
+        target.buyerChannels.length === 0
+          ? undefined
+          : inArray(aidRollups.buyerChannel, target.buyerChannels),
+        target.certifiedOnly ? eq(aidRollups.certified, true) : undefined,
+      ),
+    )
+  return { state: 'counted', achieved: row?.amount ?? '0' }
 }
 
 export type TargetSummary = {
@@ -44,8 +88,27 @@ export async function listTargets(db: Db): Promise<TargetSummary[]> {
       periodEnd: targets.periodEnd,
       sourceText: targets.sourceText,
       documentedOutcomes: targets.documentedOutcomes,
+      helpedCodes: targets.helpedCodes,
+      helperCodes: targets.helperCodes,
+      buyerChannels: targets.buyerChannels,
+      certifiedOnly: targets.certifiedOnly,
     })
     .from(targets)
     .orderBy(asc(targets.sortOrder), asc(targets.key))
-  return rows.map((row) => ({ ...row, goal: row.goal.toString(), progress: targetProgress(row) }))
+  return Promise.all(
+    rows.map(async (row) => ({
+      id: row.id,
+      key: row.key,
+      parentId: row.parentId,
+      name: row.name,
+      kind: row.kind,
+      metric: row.metric,
+      goal: row.goal.toString(),
+      periodStart: row.periodStart,
+      periodEnd: row.periodEnd,
+      sourceText: row.sourceText,
+      documentedOutcomes: row.documentedOutcomes,
+      progress: await targetProgress(db, row),
+    })),
+  )
 }

@@ -175,6 +175,36 @@ export async function appendToChain<T>(
   chain: string,
   build: (link: ChainLink) => ChainRow<T> | Promise<ChainRow<T>>,
 ): Promise<ChainEntry & { result: T }> {
+  let result: T | undefined
+  const [entry] = await appendManyToChain(tx, chain, 1, async ([link]) => {
+    const row = await build(link!)
+    return {
+      payloads: [row.payload],
+      insert: async ([stored]) => {
+        result = await row.insert(stored!)
+      },
+    }
+  })
+  return { ...entry!, result: result as T }
+}
+
+/** What the caller of appendManyToChain provides once it knows its seqs: one payload per entry, and the insert. */
+export type ChainRows = {
+  payloads: CanonicalInput[]
+  insert(entries: ChainEntry[]): Promise<void>
+}
+
+/**
+ * Appends `count` consecutive entries under one head lock (a confirmation appends one per order line): seqs
+ * head.seq + 1 … head.seq + count, each hash chained to the one before. Same locking rules as appendToChain.
+ */
+export async function appendManyToChain(
+  tx: Db,
+  chain: string,
+  count: number,
+  build: (links: ChainLink[]) => ChainRows | Promise<ChainRows>,
+): Promise<ChainEntry[]> {
+  if (!Number.isSafeInteger(count) || count < 1) throw new RangeError('count must be a positive integer')
   await queryRows(
     tx,
     sql`insert into chain_heads (chain, seq, hash) values (${chain}, 0, ${GENESIS_HASH})
@@ -185,16 +215,27 @@ export async function appendToChain<T>(
     sql`select seq, hash from chain_heads where chain = ${chain} for update`,
   )
   if (!head) throw new Error(`chain head ${chain} vanished`)
-  const link: ChainLink = { seq: toSeq(head.seq) + 1, prevHash: head.hash }
-  const row = await build(link)
-  const entry: ChainEntry = { ...link, hash: chainHash(link.prevHash, row.payload) }
-  const result = await row.insert(entry)
+  const first = toSeq(head.seq) + 1
+  // prevHash of each link is only known after hashing the one before; build() sees seqs, insert() full entries.
+  const links: ChainLink[] = Array.from({ length: count }, (_, i) => ({ seq: first + i, prevHash: '' }))
+  links[0]!.prevHash = head.hash
+  const rows = await build(links)
+  if (rows.payloads.length !== count) throw new Error('appendManyToChain: one payload per entry')
+  const entries: ChainEntry[] = []
+  let prevHash = head.hash
+  for (let i = 0; i < count; i++) {
+    const hash = chainHash(prevHash, rows.payloads[i]!)
+    entries.push({ seq: first + i, prevHash, hash })
+    prevHash = hash
+  }
+  await rows.insert(entries)
+  const last = entries[entries.length - 1]!
   await queryRows(
     tx,
-    sql`update chain_heads set seq = ${entry.seq}, hash = ${entry.hash}, updated_at = now()
+    sql`update chain_heads set seq = ${last.seq}, hash = ${last.hash}, updated_at = now()
         where chain = ${chain}`,
   )
-  return { ...entry, result }
+  return entries
 }
 
 // ---------------------------------------------------------------------------------------------------------------

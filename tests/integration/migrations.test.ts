@@ -5,12 +5,15 @@ import { migrateDatabase } from '../../db/migrate.server'
 import { openTestDatabase, testDbKind } from '../support/db'
 
 const expectedTables = [
+  'aid_entries',
+  'aid_rollups',
   'audit_events',
   'bases',
   'cart_items',
   'carts',
   'certifications',
   'chain_heads',
+  'household_credits',
   'households',
   'invitations',
   'login_throttles',
@@ -30,6 +33,7 @@ const expectedTables = [
   'regions',
   'seller_orders',
   'sessions',
+  'target_reach',
   'targets',
   'users',
 ]

@@ -1,0 +1,91 @@
+import { eq, sql } from 'drizzle-orm'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { checkoutCart } from '../../app/models/checkout.server'
+import { changeCart } from '../../app/models/cart.server'
+import { confirmBankTransfer } from '../../app/models/finance.server'
+import { LEDGER_CHAIN, ledgerChainSource, ledgerHead } from '../../app/models/ledger.server'
+import { bankTransfer } from '../../app/services/payments/index.server'
+import { verifyChain } from '../../app/services/hash-chain.server'
+import { fixedClock } from '../../app/utils/clock'
+import { type Db, type DbHandle, queryRows } from '../../db/client.server'
+import { products } from '../../db/schema/catalog'
+import { aidEntries, aidRollups, householdCredits, targetReach } from '../../db/schema/ledger'
+import { payments } from '../../db/schema/orders'
+import { seedUuid } from '../../db/seed/synthetic'
+import { openTestDatabase, testDbKind } from '../support/db'
+import { SEED_NOW } from '../support/test-clock'
+
+const consumer = seedUuid('user:consumer@demo.example')
+const finance = seedUuid('user:finance@demo.example')
+const clock = fixedClock(SEED_NOW)
+const method = bankTransfer({
+  account: { accountName: '测试', bankName: '测试银行', accountNumber: '0000 0000', demo: true },
+  windowHours: 72,
+})
+let handle: DbHandle
+let db: Db
+
+beforeAll(async () => {
+  handle = await openTestDatabase('seeded')
+  db = handle.db
+})
+
+/** A Fuzhou (鼓楼区) consumer buys one Dingxi product and finance confirms the transfer. */
+async function buyAndConfirm(sku: string, regionCode: string, qty = 1) {
+  const productId = seedUuid(`product:${sku}`)
+  await db.update(products).set({ stock: 1000, minOrderQty: 1, status: 'active' }).where(eq(products.id, productId))
+  const added = await changeCart(db, { userId: consumer }, { kind: 'add', productId, qty })
+  expect(added.ok).toBe(true)
+  const placed = await checkoutCart(
+    db,
+    {
+      userId: consumer,
+      form: {
+        recipient: '演示',
+        phone: '13800000000',
+        regionCode,
+        address: '演示路 1 号',
+        invoiceKind: 'none',
+      },
+    },
+    clock,
+    method,
+  )
+  if (!placed.ok) throw new Error(`checkout failed: ${JSON.stringify(placed)}`)
+  const [payment] = await db.select().from(payments).where(eq(payments.orderId, placed.orderId))
+  const confirmed = await confirmBankTransfer(
+    db,
+    { paymentId: payment!.id, receivedFen: payment!.amountFen, financeUserId: finance },
+    clock,
+  )
+  expect(confirmed.ok).toBe(true)
+  return placed.orderId
+}
+
+describe(`ledger (${testDbKind()})`, () => {
+  it('a confirmed payment appends one chained entry per line, credits households and rolls up', async () => {
+    const before = await ledgerHead(db)
+    const orderId = await buyAndConfirm('PRD005', '350102', 3)
+    const entries = await db.select().from(aidEntries).where(eq(aidEntries.orderId, orderId))
+    expect(entries).toHaveLength(1)
+    const entry = entries[0]!
+    expect(entry.seq).toBe(before.seq + 1)
+    expect(entry.kind).toBe('sale')
+    expect(entry.buyerRegionCode).toBe('350102')
+    expect(entry.aidCategory).toBe('sales_assist')
+    const credits = await db.select().from(householdCredits).where(eq(householdCredits.entrySeq, entry.seq))
+    expect(credits.reduce((s, c) => s + c.amountFen, 0n)).toBe(entry.proceedsFen)
+    const [rollup] = await queryRows<{ amount: string }>(
+      db,
+      sql`select sum(amount_fen)::text as amount from aid_rollups`,
+    )
+    const [raw] = await queryRows<{ amount: string }>(db, sql`select sum(amount_fen)::text as amount from aid_entries`)
+    expect(rollup!.amount).toBe(raw!.amount)
+    const verified = await verifyChain(db, ledgerChainSource)
+    expect(verified).toMatchObject({ ok: true, headSeq: entry.seq })
+    expect((await ledgerHead(db)).hash).toBe(entry.hash)
+    void LEDGER_CHAIN
+    void aidRollups
+    void targetReach
+  })
+})
