@@ -52,7 +52,8 @@ export const zh = {
   'checkout.invoiceEmail': '接收电子发票的邮箱（选填）',
   'checkout.payment': '付款方式',
   'checkout.bankTransfer': '对公转账（银行转账）',
-  'checkout.bankTransferHint': '下单后请在 {hours} 小时内按订单页的账户和附言转账，逾期订单自动关闭并释放库存。',
+  'checkout.bankTransferHint':
+    '下单后请在 {hours} 小时内按订单页的账户和附言转账，逾期订单自动关闭并释放库存。',
   'checkout.summary': '订单摘要',
   'checkout.impact': '帮扶去向',
   'checkout.impactLine': '本单 {amount} 将按各商品公示的比例计入受益农户，付款确认后入账。',
@@ -225,7 +226,8 @@ export const en: Record<keyof typeof zh, string> = {
   'checkout.invoiceTitle.required': 'Enter the company’s invoice title',
   'checkout.invoiceTitle.tooLong': 'The invoice title can have at most 100 characters',
   'checkout.taxId.required': 'Enter the taxpayer ID',
-  'checkout.taxId.invalid': 'The taxpayer ID must be an 18-character unified social credit code (check digit wrong)',
+  'checkout.taxId.invalid':
+    'The taxpayer ID must be an 18-character unified social credit code (check digit wrong)',
   'checkout.invoiceEmail.invalid': 'Not a valid email address',
   'checkout.lineError': '{name}: {reason}',
   'checkout.lineError.not_found': 'no such product',
@@ -245,7 +247,8 @@ export const en: Record<keyof typeof zh, string> = {
   'orders.status.cancelled': 'Cancelled',
   'orders.status.expired': 'Closed (not paid in time)',
   'order.title': 'Order {number}',
-  'order.placed': 'Order placed. Transfer the amount as shown below; it is marked paid once finance confirms receipt.',
+  'order.placed':
+    'Order placed. Transfer the amount as shown below; it is marked paid once finance confirms receipt.',
   'order.timeline': 'Progress',
   'order.step.placed': 'Order placed',
   'order.step.awaiting_payment': 'Awaiting payment (due {at})',
@@ -269,7 +272,8 @@ export const en: Record<keyof typeof zh, string> = {
   'order.invoice.none': 'None',
   'order.invoice.personal': 'Personal: {title}',
   'order.invoice.company': 'Company: {title} ({taxId})',
-  'order.impact': '{amount} of this order goes to beneficiary households (credited once payment is confirmed)',
+  'order.impact':
+    '{amount} of this order goes to beneficiary households (credited once payment is confirmed)',
   'order.cancel': 'Cancel order',
   'order.cancelConfirm': 'Cancel this order? Its stock will be released.',
   'order.cancelled': 'Order cancelled.',

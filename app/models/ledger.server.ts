@@ -2,7 +2,13 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { type Db, queryRows } from '../../db/client.server'
 import { certifications, products } from '../../db/schema/catalog'
 import { households, productBeneficiaries } from '../../db/schema/households'
-import { type AidCategory, aidEntries, aidRollups, householdCredits, targetReach } from '../../db/schema/ledger'
+import {
+  type AidCategory,
+  aidEntries,
+  aidRollups,
+  householdCredits,
+  targetReach,
+} from '../../db/schema/ledger'
 import { orderLines, orders, payments } from '../../db/schema/orders'
 import { targets } from '../../db/schema/targets'
 import {
@@ -103,7 +109,8 @@ export function entryInScope(
     entry.day >= target.periodStart &&
     entry.day <= target.periodEnd &&
     (target.helpedCodes.length === 0 || target.helpedCodes.some((c) => isInSubtree(entry.originCode, c))) &&
-    (target.helperCodes.length === 0 || target.helperCodes.some((c) => isInSubtree(entry.buyerRegionCode, c))) &&
+    (target.helperCodes.length === 0 ||
+      target.helperCodes.some((c) => isInSubtree(entry.buyerRegionCode, c))) &&
     (target.buyerChannels.length === 0 || target.buyerChannels.includes(entry.buyerChannel)) &&
     (!target.certifiedOnly || entry.certified)
   )
@@ -245,11 +252,15 @@ export async function appendEntries(
     return {
       payloads: rows.map(ledgerEntryPayload),
       insert: async (entries) => {
-        await tx.insert(aidEntries).values(
-          rows.map((row, i) => ({ ...row, prevHash: entries[i]!.prevHash, hash: entries[i]!.hash })),
-        )
+        await tx
+          .insert(aidEntries)
+          .values(rows.map((row, i) => ({ ...row, prevHash: entries[i]!.prevHash, hash: entries[i]!.hash })))
         const credits = rows.flatMap((row, i) =>
-          creditsOf[i]!.map((c) => ({ entrySeq: row.seq, householdId: c.householdId, amountFen: c.amountFen })),
+          creditsOf[i]!.map((c) => ({
+            entrySeq: row.seq,
+            householdId: c.householdId,
+            amountFen: c.amountFen,
+          })),
         )
         if (credits.length > 0) await tx.insert(householdCredits).values(credits)
         // Reach grows with sales only: a reversal does not un-reach a household already reached.

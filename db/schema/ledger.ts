@@ -68,8 +68,12 @@ export const aidEntries = pgTable(
   },
   (t) => [
     // A line counts once; a refund reverses a line at most once.
-    uniqueIndex('aid_entries_sale_line_unique').on(t.orderLineId).where(sql`${t.kind} = 'sale'`),
-    uniqueIndex('aid_entries_reversal_unique').on(t.refundId, t.orderLineId).where(sql`${t.kind} = 'reversal'`),
+    uniqueIndex('aid_entries_sale_line_unique')
+      .on(t.orderLineId)
+      .where(sql`${t.kind} = 'sale'`),
+    uniqueIndex('aid_entries_reversal_unique')
+      .on(t.refundId, t.orderLineId)
+      .where(sql`${t.kind} = 'reversal'`),
     index('aid_entries_payment_id_idx').on(t.paymentId),
     index('aid_entries_day_idx').on(t.day),
     check('aid_entries_seq_positive', sql`${t.seq} > 0`),
