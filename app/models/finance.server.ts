@@ -1,7 +1,6 @@
 import type { Db } from '../../db/client.server'
 import type { Clock } from '../utils/clock'
 import { recordAuditEvent } from './audit.server'
-import { ledgerConfirmationHook } from './ledger.server'
 import { confirmPayment, type ConfirmPaymentResult } from './orders.server'
 
 /**
@@ -20,7 +19,6 @@ export async function confirmBankTransfer(
       tx,
       { paymentId: input.paymentId, receivedFen: input.receivedFen, confirmedBy: input.financeUserId },
       clock,
-      ledgerConfirmationHook,
     )
     if (result.ok || result.reason === 'amount_mismatch') {
       await recordAuditEvent(tx, {

@@ -116,7 +116,7 @@ export function entryInScope(
   )
 }
 
-type Credit = { householdId: string; amountFen: bigint; members: number }
+export type Credit = { householdId: string; amountFen: bigint; members: number }
 
 /** Splits an entry's proceeds over the product's households by weight; sums exactly to the proceeds. */
 export function creditsFor(
@@ -206,24 +206,10 @@ async function appendSaleEntries(tx: Db, event: { orderId: string; paymentId: st
 export async function appendEntries(
   tx: Db,
   contents: ReadonlyArray<Omit<LedgerEntryContent, 'seq'>>,
+  /** Reversals bring their own credits (the mirror of the sale's split); sales are split here. */
+  givenCredits?: ReadonlyArray<ReadonlyArray<Credit>>,
 ): Promise<void> {
-  const productIds = [...new Set(contents.map((c) => c.productId))]
-  const beneficiaryRows = await tx
-    .select({
-      productId: productBeneficiaries.productId,
-      householdId: productBeneficiaries.householdId,
-      weight: productBeneficiaries.weight,
-      members: households.members,
-    })
-    .from(productBeneficiaries)
-    .innerJoin(households, eq(households.id, productBeneficiaries.householdId))
-    .where(inArray(productBeneficiaries.productId, productIds))
-  const creditsOf = contents.map((c) =>
-    creditsFor(
-      c.proceedsFen,
-      beneficiaryRows.filter((b) => b.productId === c.productId),
-    ),
-  )
+  const creditsOf = givenCredits ?? (await splitProceeds(tx, contents))
 
   await addToRollups(tx, contents)
 
@@ -282,6 +268,30 @@ export async function appendEntries(
       },
     }
   })
+}
+
+/** Each sale's proceeds split over its product's beneficiaries as they are now. */
+async function splitProceeds(
+  tx: Db,
+  contents: ReadonlyArray<Omit<LedgerEntryContent, 'seq'>>,
+): Promise<Credit[][]> {
+  const productIds = [...new Set(contents.map((c) => c.productId))]
+  const beneficiaryRows = await tx
+    .select({
+      productId: productBeneficiaries.productId,
+      householdId: productBeneficiaries.householdId,
+      weight: productBeneficiaries.weight,
+      members: households.members,
+    })
+    .from(productBeneficiaries)
+    .innerJoin(households, eq(households.id, productBeneficiaries.householdId))
+    .where(inArray(productBeneficiaries.productId, productIds))
+  return contents.map((c) =>
+    creditsFor(
+      c.proceedsFen,
+      beneficiaryRows.filter((b) => b.productId === c.productId),
+    ),
+  )
 }
 
 async function addToRollups(tx: Db, contents: ReadonlyArray<Omit<LedgerEntryContent, 'seq'>>) {

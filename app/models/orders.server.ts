@@ -3,6 +3,7 @@ import { type Db, preparedRows } from '../../db/client.server'
 import { products } from '../../db/schema/catalog'
 import { orderLines, orders, payments, sellerOrders } from '../../db/schema/orders'
 import type { PaymentMethod } from '../services/payments/index.server'
+import { ledgerConfirmationHook } from './ledger.server'
 import { type Clock, shanghaiDate } from '../utils/clock'
 import { lineProceedsFen, proceedsRuleFromRow } from './proceeds'
 import { type PriceTier, unitPriceFor } from './pricing'
@@ -351,11 +352,6 @@ export type ConfirmationHooks = {
   onConfirmed(tx: Db, event: { orderId: string; paymentId: string }): Promise<void>
 }
 
-/** The ledger (DESIGN §5) will append its entries here; until it exists a confirmation counts nothing. */
-export const ledgerHook: ConfirmationHooks = {
-  async onConfirmed() {},
-}
-
 export type ConfirmPaymentResult =
   | { ok: true; orderId: string }
   | { ok: false; reason: 'not_found' | 'amount_mismatch' | 'not_pending' }
@@ -364,7 +360,8 @@ export async function confirmPayment(
   db: Db,
   input: { paymentId: string; receivedFen: bigint; confirmedBy: string },
   clock: Clock,
-  hooks: ConfirmationHooks = ledgerHook,
+  /** The ledger by default: a confirmed payment always counts (DESIGN §5); tests pass their own to observe. */
+  hooks: ConfirmationHooks = ledgerConfirmationHook,
 ): Promise<ConfirmPaymentResult> {
   if (!uuidPattern.test(input.paymentId)) return { ok: false, reason: 'not_found' }
   return db.transaction(async (tx) => {

@@ -4,6 +4,7 @@ import { checkoutCart } from '../../app/models/checkout.server'
 import { changeCart } from '../../app/models/cart.server'
 import { confirmBankTransfer } from '../../app/models/finance.server'
 import { ledgerChainSource, ledgerHead } from '../../app/models/ledger.server'
+import { refundPayment } from '../../app/models/refunds.server'
 import { bankTransfer } from '../../app/services/payments/index.server'
 import { verifyChain } from '../../app/services/hash-chain.server'
 import { fixedClock } from '../../app/utils/clock'
@@ -90,5 +91,76 @@ describe(`ledger (${testDbKind()})`, () => {
     const verified = await verifyChain(db, ledgerChainSource)
     expect(verified).toMatchObject({ ok: true, headSeq: entry.seq })
     expect((await ledgerHead(db)).hash).toBe(entry.hash)
+  })
+
+  it('refunds in parts append reversals that bring proceeds, credits and rollups back to zero', async () => {
+    const orderId = await buyAndConfirm('PRD006', '350102', 4)
+    const [sale] = await db.select().from(aidEntries).where(eq(aidEntries.orderId, orderId))
+    const refund = (amountFen: bigint) =>
+      refundPayment(
+        db,
+        {
+          paymentId: sale!.paymentId,
+          lines: [{ orderLineId: sale!.orderLineId, amountFen }],
+          financeUserId: finance,
+        },
+        clock,
+      )
+    const third = sale!.amountFen / 3n
+    expect(await refund(third)).toMatchObject({ ok: true })
+    expect(await refund(sale!.amountFen)).toEqual({ ok: false, reason: 'exceeds_line' })
+    expect(await refund(sale!.amountFen - third)).toMatchObject({ ok: true })
+    expect(await refund(1n)).toEqual({ ok: false, reason: 'exceeds_line' })
+
+    const entries = await db.select().from(aidEntries).where(eq(aidEntries.orderId, orderId))
+    expect(entries.map((e) => e.kind).sort()).toEqual(['reversal', 'reversal', 'sale'])
+    expect(entries.reduce((sum, e) => sum + e.amountFen, 0n)).toBe(0n)
+    expect(entries.reduce((sum, e) => sum + e.proceedsFen, 0n)).toBe(0n)
+    const [perHousehold] = await queryRows<{ nonzero: unknown }>(
+      db,
+      sql`select count(*) as nonzero from (
+            select household_id from household_credits where entry_seq in (
+              select seq from aid_entries where order_id = ${orderId})
+            group by household_id having sum(amount_fen) <> 0) h`,
+    )
+    expect(Number(perHousehold!.nonzero)).toBe(0)
+    const [rollup] = await queryRows<{ amount: string }>(
+      db,
+      sql`select sum(amount_fen)::text as amount from aid_rollups`,
+    )
+    const [raw] = await queryRows<{ amount: string }>(
+      db,
+      sql`select sum(amount_fen)::text as amount from aid_entries`,
+    )
+    expect(rollup!.amount).toBe(raw!.amount)
+    expect(await verifyChain(db, ledgerChainSource)).toMatchObject({ ok: true })
+  })
+
+  it('refuses refunds of unconfirmed payments and of lines not in the payment', async () => {
+    const orderId = await buyAndConfirm('PRD005', '350102', 1)
+    const [sale] = await db.select().from(aidEntries).where(eq(aidEntries.orderId, orderId))
+    const other = seedUuid('test:not-a-line')
+    expect(
+      await refundPayment(
+        db,
+        {
+          paymentId: sale!.paymentId,
+          lines: [{ orderLineId: other, amountFen: 1n }],
+          financeUserId: finance,
+        },
+        clock,
+      ),
+    ).toEqual({ ok: false, reason: 'unknown_line' })
+    expect(
+      await refundPayment(
+        db,
+        {
+          paymentId: sale!.paymentId,
+          lines: [{ orderLineId: sale!.orderLineId, amountFen: 0n }],
+          financeUserId: finance,
+        },
+        clock,
+      ),
+    ).toEqual({ ok: false, reason: 'bad_amount' })
   })
 })
