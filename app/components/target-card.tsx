@@ -13,6 +13,7 @@ export type TargetCardView = {
   sourceText: string | null
   documentedOutcomes: string[]
   progress: { state: 'unavailable' } | { state: 'counted'; achieved: string }
+  reach?: { households: number; people: number } | null
 }
 
 function formatMetric(value: bigint, metric: 'amount_fen' | 'people', locale: 'zh' | 'en', people: string) {
@@ -70,6 +71,11 @@ export function TargetCard({ target }: { target: TargetCardView }) {
           </div>
           {achieved === null ? (
             <p className="mt-1 text-xs text-stone-500">{t('target.progressPendingHint')}</p>
+          ) : null}
+          {target.reach ? (
+            <p className="mt-1 text-xs text-stone-600" data-testid="target-reach">
+              {t('target.reach', { households: target.reach.households, people: target.reach.people })}
+            </p>
           ) : null}
         </div>
       ) : null}

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.server'
 import { aidRollups, targetReach } from '../../db/schema/ledger'
 import { targets } from '../../db/schema/targets'
 import { subtreePrefix } from '../utils/regions'
+import { referenceData } from './reference-data.server'
 
 export type TargetProgress =
   /** Reference targets: their documented outcomes are quoted instead, never a computed figure. */
@@ -22,6 +23,23 @@ type TargetScopeRow = {
   certifiedOnly: boolean
 }
 
+const inSubtrees = (
+  column: typeof aidRollups.helpedCode | typeof aidRollups.helperCode,
+  codes: string[],
+): SQL | undefined =>
+  codes.length === 0 ? undefined : or(...codes.map((code) => like(column, `${subtreePrefix(code)}%`)))
+
+/** The rollups inside a target's scope and period (optionally a narrower date range). */
+function scopeConditions(target: TargetScopeRow, range?: { from: string; to: string }): SQL | undefined {
+  return and(
+    between(aidRollups.day, range?.from ?? target.periodStart, range?.to ?? target.periodEnd),
+    inSubtrees(aidRollups.helpedCode, target.helpedCodes),
+    inSubtrees(aidRollups.helperCode, target.helperCodes),
+    target.buyerChannels.length === 0 ? undefined : inArray(aidRollups.buyerChannel, target.buyerChannels),
+    target.certifiedOnly ? eq(aidRollups.certified, true) : undefined,
+  )
+}
+
 /**
  * The one place progress toward a target is computed (DESIGN §5): the sum of the ledger's rollups inside the
  * target's scope and period, or the people reached (members of the households in target_reach). It reads only
@@ -36,25 +54,10 @@ export async function targetProgress(db: Db, target: TargetScopeRow): Promise<Ta
       .where(eq(targetReach.targetId, target.id))
     return { state: 'counted', achieved: row?.people ?? '0' }
   }
-  const inSubtrees = (
-    column: typeof aidRollups.helpedCode | typeof aidRollups.helperCode,
-    codes: string[],
-  ): SQL | undefined =>
-    codes.length === 0 ? undefined : or(...codes.map((code) => like(column, `${subtreePrefix(code)}%`)))
   const [row] = await db
     .select({ amount: sql<string>`coalesce(sum(${aidRollups.amountFen}), 0)::text` })
     .from(aidRollups)
-    .where(
-      and(
-        between(aidRollups.day, target.periodStart, target.periodEnd),
-        inSubtrees(aidRollups.helpedCode, target.helpedCodes),
-        inSubtrees(aidRollups.helperCode, target.helperCodes),
-        target.buyerChannels.length === 0
-          ? undefined
-          : inArray(aidRollups.buyerChannel, target.buyerChannels),
-        target.certifiedOnly ? eq(aidRollups.certified, true) : undefined,
-      ),
-    )
+    .where(scopeConditions(target))
   return { state: 'counted', achieved: row?.amount ?? '0' }
 }
 
@@ -72,6 +75,8 @@ export type TargetSummary = {
   sourceText: string | null
   documentedOutcomes: string[]
   progress: TargetProgress
+  /** Households reached and their people (demo targets; reference targets quote outcomes instead). */
+  reach: TargetReach | null
 }
 
 export async function listTargets(db: Db): Promise<TargetSummary[]> {
@@ -109,6 +114,156 @@ export async function listTargets(db: Db): Promise<TargetSummary[]> {
       sourceText: row.sourceText,
       documentedOutcomes: row.documentedOutcomes,
       progress: await targetProgress(db, row),
+      reach: row.kind === 'demo' ? await targetReachOf(db, row.id) : null,
     })),
   )
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// One target in detail (GET /api/v1/targets/:id, and the office dashboard later): reach, breakdowns, forecast.
+
+export type TargetReach = { households: number; people: number }
+
+export type TargetBreakdownRow = { key: string; label: string; amountFen: string }
+
+export type TargetForecast =
+  /** No counted sales in the last 30 days: no pace to project from. */
+  | { state: 'no_pace' }
+  | {
+      state: 'projected'
+      /** Fen per day over the last 30 days (floored). */
+      dailyPaceFen: string
+      /** What the period would end with at that pace. */
+      projectedFen: string
+      /** The Asia/Shanghai date the goal is reached at that pace (already reached: the date it was; null: not
+       * within the period). */
+      completionDate: string | null
+    }
+
+export type TargetDetail = TargetSummary & {
+  breakdown: {
+    byHelpedRegion: TargetBreakdownRow[]
+    byHelperRegion: TargetBreakdownRow[]
+    byChannel: TargetBreakdownRow[]
+    byCategory: TargetBreakdownRow[]
+  } | null
+  forecast: TargetForecast | null
+}
+
+const DAY_MS = 86_400_000
+const addDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10)
+const daysBetween = (from: string, to: string) =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS)
+
+/** Households reached and the people in them (target_reach only). */
+export async function targetReachOf(db: Db, targetId: string): Promise<TargetReach> {
+  const [row] = await db
+    .select({
+      households: sql<string>`count(*)::text`,
+      people: sql<string>`coalesce(sum(${targetReach.members}), 0)::text`,
+    })
+    .from(targetReach)
+    .where(eq(targetReach.targetId, targetId))
+  return { households: Number(row?.households ?? 0), people: Number(row?.people ?? 0) }
+}
+
+/**
+ * Forecast (DESIGN §5): the pace of the last 30 days (to `today`, inside the period) carried to the period's end,
+ * and the date the goal is reached at that pace. Amount targets only.
+ */
+export function forecastFrom(input: {
+  achievedFen: bigint
+  goalFen: bigint
+  last30DaysFen: bigint
+  today: string
+  periodEnd: string
+}): TargetForecast {
+  const pace = input.last30DaysFen / 30n
+  if (pace <= 0n) return { state: 'no_pace' }
+  const daysLeft = BigInt(Math.max(0, daysBetween(input.today, input.periodEnd)))
+  const projected = input.achievedFen + pace * daysLeft
+  let completionDate: string | null
+  if (input.achievedFen >= input.goalFen) completionDate = input.today
+  else {
+    const needed = input.goalFen - input.achievedFen
+    const days = (needed + pace - 1n) / pace
+    completionDate = days <= daysLeft ? addDays(input.today, Number(days)) : null
+  }
+  return {
+    state: 'projected',
+    dailyPaceFen: pace.toString(),
+    projectedFen: projected.toString(),
+    completionDate,
+  }
+}
+
+export async function getTargetDetail(db: Db, id: string, today: string): Promise<TargetDetail | null> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null
+  const summary = (await listTargets(db)).find((t) => t.id === id.toLowerCase())
+  if (!summary) return null
+  if (summary.kind === 'reference') return { ...summary, breakdown: null, forecast: null }
+  const [scope] = await db
+    .select({
+      id: targets.id,
+      kind: targets.kind,
+      metric: targets.metric,
+      periodStart: targets.periodStart,
+      periodEnd: targets.periodEnd,
+      helpedCodes: targets.helpedCodes,
+      helperCodes: targets.helperCodes,
+      buyerChannels: targets.buyerChannels,
+      certifiedOnly: targets.certifiedOnly,
+    })
+    .from(targets)
+    .where(eq(targets.id, summary.id))
+  const target = scope!
+  const sumBy = (column: SQL.Aliased<string> | SQL) =>
+    db
+      .select({ key: sql<string>`${column}`, amount: sql<string>`sum(${aidRollups.amountFen})::text` })
+      .from(aidRollups)
+      .where(scopeConditions(target))
+      .groupBy(sql`1`)
+      .orderBy(sql`sum(${aidRollups.amountFen}) desc`, sql`1`)
+  const last30From = addDays(today, -29)
+  const [helped, helper, channel, category, recent] = await Promise.all([
+    sumBy(sql`${aidRollups.helpedCode}`),
+    sumBy(sql`${aidRollups.helperCode}`),
+    sumBy(sql`${aidRollups.buyerChannel}`),
+    sumBy(sql`${aidRollups.productCategory}`),
+    db
+      .select({ amount: sql<string>`coalesce(sum(${aidRollups.amountFen}), 0)::text` })
+      .from(aidRollups)
+      .where(
+        scopeConditions(target, {
+          from: last30From > target.periodStart ? last30From : target.periodStart,
+          to: today < target.periodEnd ? today : target.periodEnd,
+        }),
+      ),
+  ])
+  const { regions } = await referenceData(db)
+  const regionRows = (rows: Array<{ key: string; amount: string }>) =>
+    rows.map((r) => ({ key: r.key, label: regions.get(r.key)?.name ?? r.key, amountFen: r.amount }))
+  const plainRows = (rows: Array<{ key: string; amount: string }>) =>
+    rows.map((r) => ({ key: r.key, label: r.key, amountFen: r.amount }))
+  const achieved = summary.progress.state === 'counted' ? BigInt(summary.progress.achieved) : 0n
+  return {
+    ...summary,
+    breakdown: {
+      byHelpedRegion: regionRows(helped),
+      byHelperRegion: regionRows(helper),
+      byChannel: plainRows(channel),
+      byCategory: plainRows(category),
+    },
+    forecast:
+      target.metric === 'amount_fen' && today >= target.periodStart && today <= target.periodEnd
+        ? forecastFrom({
+            achievedFen: achieved,
+            goalFen: BigInt(summary.goal),
+            last30DaysFen: BigInt(recent[0]?.amount ?? '0'),
+            today,
+            periodEnd: target.periodEnd,
+          })
+        : null,
+  }
 }

@@ -86,6 +86,9 @@ export const accessMap = {
   'routes/api.v1.products._index': { loader: 'public', action: 'public' },
   'routes/api.v1.products.$slug': { loader: 'public', action: 'public' },
   'routes/api.v1.regions': { loader: 'public', action: 'public' },
+  'routes/api.v1.targets._index': { loader: 'public', action: 'public' },
+  'routes/api.v1.targets.$id': { loader: 'public', action: 'public' },
+  'routes/api.v1.ledger.head': { loader: 'public', action: 'public' },
   'routes/healthz': { loader: 'public' },
 } as const satisfies Record<string, RouteRule>
 
