@@ -150,6 +150,11 @@ export const zh = {
   'payments.notPending': '该订单已不是待付款状态（已取消或已关闭），未确认；请按流程退款。',
   'payments.notFound': '付款不存在',
   'payments.amountInvalid': '请输入金额，如 128.50（最多两位小数）',
+  'payments.refund': '全额退款',
+  'payments.refundConfirm': '确定将 {reference} 尚未退还的金额全部退款吗？台账将记入冲销分录。',
+  'payments.refunded': '已为 {reference} 退款 {amount}，台账已记入冲销分录。请按原路径转回付款人。',
+  'payments.refundedSoFar': '已退款 {amount}',
+  'payments.refundFailed': '无法退款：该付款已全额退款或尚未确认。',
 } as const
 
 export const en: Record<keyof typeof zh, string> = {
@@ -309,4 +314,11 @@ export const en: Record<keyof typeof zh, string> = {
     'The order is no longer awaiting payment (cancelled or closed): not confirmed; refund through the usual process.',
   'payments.notFound': 'No such payment',
   'payments.amountInvalid': 'Enter an amount such as 128.50 (at most two decimals)',
+  'payments.refund': 'Refund in full',
+  'payments.refundConfirm':
+    'Refund everything not yet refunded of {reference}? The ledger records reversing entries.',
+  'payments.refunded':
+    'Refunded {amount} of {reference}; the ledger records reversing entries. Transfer it back to the payer.',
+  'payments.refundedSoFar': '{amount} refunded',
+  'payments.refundFailed': 'Cannot refund: already refunded in full, or not confirmed.',
 }

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, or, type SQL } from 'drizzle-orm'
+import { and, asc, count, desc, eq, inArray, or, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.server'
 import { users } from '../../db/schema/accounts'
 import { products } from '../../db/schema/catalog'
@@ -8,6 +8,7 @@ import {
   type OrderStatus,
   payments,
   type PaymentStatus,
+  refunds,
   sellerOrders,
 } from '../../db/schema/orders'
 import { organizations } from '../../db/schema/organizations'
@@ -254,6 +255,8 @@ export type PaymentQueueItem = {
   createdAt: string
   paymentDueAt: string
   confirmedAt: string | null
+  /** Fen refunded so far (0 for none). */
+  refundedFen: number
 }
 
 export { type PaymentQueueFilter, paymentQueueFilters } from './payment-queue'
@@ -285,6 +288,7 @@ export async function listBankTransfers(
         createdAt: payments.createdAt,
         paymentDueAt: orders.paymentDueAt,
         confirmedAt: payments.confirmedAt,
+        refundedFen: sql<string>`(select coalesce(sum(r.amount_fen), 0)::text from ${refunds} r where r.payment_id = ${payments.id})`,
       })
       .from(payments)
       .innerJoin(orders, eq(orders.id, payments.orderId))
@@ -303,6 +307,7 @@ export async function listBankTransfers(
       createdAt: r.createdAt.toISOString(),
       paymentDueAt: r.paymentDueAt.toISOString(),
       confirmedAt: r.confirmedAt?.toISOString() ?? null,
+      refundedFen: Number(r.refundedFen),
     })),
     total: Number(totalRow?.n ?? 0),
   }

@@ -214,3 +214,34 @@ async function recordRefundAudit(
     occurredAt: input.now,
   })
 }
+
+/** Refunds whatever is left of every line of a confirmed payment (the finance page's "全额退款"). */
+export async function refundRemaining(
+  db: Db,
+  input: { paymentId: string; financeUserId: string },
+  clock: Clock,
+): Promise<RefundResult> {
+  if (!uuidPattern.test(input.paymentId)) return { ok: false, reason: 'not_found' }
+  const rows = await db
+    .select({
+      orderLineId: aidEntries.orderLineId,
+      left: sql<string>`sum(${aidEntries.amountFen})::text`,
+    })
+    .from(aidEntries)
+    .where(eq(aidEntries.paymentId, input.paymentId))
+    .groupBy(aidEntries.orderLineId)
+    .orderBy(asc(aidEntries.orderLineId))
+  const lines = rows
+    .map((r) => ({ orderLineId: r.orderLineId, amountFen: BigInt(r.left) }))
+    .filter((l) => l.amountFen > 0n)
+  if (rows.length === 0) {
+    const [payment] = await db
+      .select({ status: payments.status })
+      .from(payments)
+      .where(eq(payments.id, input.paymentId))
+    return { ok: false, reason: payment ? 'not_confirmed' : 'not_found' }
+  }
+  if (lines.length === 0) return { ok: false, reason: 'no_lines' }
+  // refundPayment re-checks everything under the payment lock: a concurrent refund makes this one exceed a line.
+  return refundPayment(db, { paymentId: input.paymentId, lines, financeUserId: input.financeUserId }, clock)
+}

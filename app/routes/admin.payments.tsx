@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { Badge } from '~/components/ui/badge'
 import { Pagination } from '~/components/ui/pagination'
 import { confirmBankTransfer } from '~/models/finance.server'
+import { refundRemaining } from '~/models/refunds.server'
 import { listBankTransfers, type PaymentQueueItem } from '~/models/order-views.server'
 import { paymentQueueFilters } from '~/models/payment-queue'
 import { shanghaiDateTime, systemClock } from '~/utils/clock'
@@ -37,15 +38,39 @@ export async function loader(args: LoaderFunctionArgs) {
 
 type ActionData = { paymentId: string } & (
   | { done: true; reference: string }
+  | { refunded: true; reference: string; amountFen: number }
+  | { error: 'refund_failed' }
   | { error: 'amount_invalid' | 'not_found' | 'not_pending' }
   | { error: 'amount_mismatch'; receivedFen: number }
 )
 
 export async function action(args: ActionFunctionArgs) {
-  const auth = requireAccess(args, 'routes/admin.payments', 'action')
   const form = await args.request.formData()
+  const intent = form.get('intent')
+  const auth = requireAccess(args, 'routes/admin.payments', 'action', {
+    intent: typeof intent === 'string' ? intent : undefined,
+  })
   const paymentId = z.string().uuid().safeParse(form.get('paymentId'))
   if (!paymentId.success) throw new Response('Bad request: paymentId', { status: 400 })
+  const reference = String(form.get('reference') ?? '')
+  if (intent === 'refund') {
+    // Whatever is left of the payment goes back; the ledger appends reversing entries (nothing is deleted).
+    const refund = await refundRemaining(
+      getDb(),
+      { paymentId: paymentId.data, financeUserId: auth.userId },
+      systemClock,
+    )
+    if (refund.ok)
+      return {
+        paymentId: paymentId.data,
+        refunded: true,
+        reference,
+        amountFen: Number(refund.amountFen),
+      } satisfies ActionData
+    return Response.json({ paymentId: paymentId.data, error: 'refund_failed' } satisfies ActionData, {
+      status: 409,
+    })
+  }
   const received = form.get('received')
   const receivedFen = typeof received === 'string' ? parseYuan(received) : null
   if (receivedFen === null) {
@@ -59,7 +84,6 @@ export async function action(args: ActionFunctionArgs) {
     systemClock,
   )
   if (result.ok) {
-    const reference = String(form.get('reference') ?? '')
     return { paymentId: paymentId.data, done: true, reference } satisfies ActionData
   }
   const body: ActionData =
@@ -77,11 +101,21 @@ export default function Payments() {
   const data = useLoaderData<typeof loader>()
   const actionData = useActionData<ActionData>()
   const t = useT()
+  const locale = useLocale()
   const done = actionData && 'done' in actionData ? actionData : null
+  const refunded = actionData && 'refunded' in actionData ? actionData : null
   return (
     <div className="space-y-4">
       <h2 className="text-xl font-semibold">{t('payments.title')}</h2>
       <p className="text-sm text-stone-600">{t('payments.intro')}</p>
+      {refunded ? (
+        <p role="status" className="rounded border border-stone-200 bg-stone-50 p-3 text-sm">
+          {t('payments.refunded', {
+            reference: refunded.reference,
+            amount: formatFen(refunded.amountFen, locale),
+          })}
+        </p>
+      ) : null}
       {done ? (
         <p role="status" className="rounded border border-brand-200 bg-brand-50 p-3 text-sm text-brand-800">
           {t('payments.done', { reference: done.reference })}
@@ -192,7 +226,9 @@ function PaymentRow({ item, actionData }: { item: PaymentQueueItem; actionData: 
           ? t('payments.amountInvalid')
           : actionData.error === 'not_found'
             ? t('payments.notFound')
-            : t('payments.notPending')
+            : actionData.error === 'refund_failed'
+              ? t('payments.refundFailed')
+              : t('payments.notPending')
       : null
   const open = item.status !== 'confirmed' && item.orderStatus === 'pending_payment'
   return (
@@ -218,6 +254,7 @@ function PaymentRow({ item, actionData }: { item: PaymentQueueItem; actionData: 
       <td className="py-2">
         {open ? (
           <Form method="post" className="flex flex-wrap items-start gap-2">
+            <input type="hidden" name="intent" value="confirm" />
             <input type="hidden" name="paymentId" value={item.paymentId} />
             <input type="hidden" name="reference" value={item.reference} />
             <div>
@@ -248,9 +285,40 @@ function PaymentRow({ item, actionData }: { item: PaymentQueueItem; actionData: 
             </button>
           </Form>
         ) : item.confirmedAt ? (
-          <time dateTime={item.confirmedAt} className="text-xs text-stone-500">
-            {shanghaiDateTime(item.confirmedAt)}
-          </time>
+          <div className="space-y-1">
+            <time dateTime={item.confirmedAt} className="block text-xs text-stone-500">
+              {shanghaiDateTime(item.confirmedAt)}
+            </time>
+            {item.refundedFen > 0 ? (
+              <span className="block text-xs text-stone-600">
+                {t('payments.refundedSoFar', { amount: formatFen(item.refundedFen, locale) })}
+              </span>
+            ) : null}
+            {item.refundedFen < item.amountFen ? (
+              <Form
+                method="post"
+                onSubmit={(event) => {
+                  if (!window.confirm(t('payments.refundConfirm', { reference: item.reference })))
+                    event.preventDefault()
+                }}
+              >
+                <input type="hidden" name="intent" value="refund" />
+                <input type="hidden" name="paymentId" value={item.paymentId} />
+                <input type="hidden" name="reference" value={item.reference} />
+                <button
+                  type="submit"
+                  className="rounded border border-red-300 px-2 py-0.5 text-xs text-red-700 hover:bg-red-50"
+                >
+                  {t('payments.refund')}
+                </button>
+              </Form>
+            ) : null}
+            {error ? (
+              <p role="alert" className="max-w-56 text-xs text-red-700">
+                {error}
+              </p>
+            ) : null}
+          </div>
         ) : null}
       </td>
     </tr>

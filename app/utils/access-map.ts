@@ -14,6 +14,7 @@ export type Permission =
   | 'create:office:any'
   | 'read:audit:any'
   | 'confirm:payment:any'
+  | 'refund:payment:any'
 
 /** `public`: anyone; `signed-in`: any user with a session; otherwise a permission some role grants. */
 export type Access = 'public' | 'signed-in' | Permission
@@ -80,7 +81,10 @@ export const accessMap = {
   'routes/admin.organizations': { loader: 'review:organization:any', action: 'review:organization:any' },
   'routes/admin.offices.new': { loader: 'create:office:any', action: 'create:office:any' },
   'routes/admin.audit': { loader: 'read:audit:any' },
-  'routes/admin.payments': { loader: 'confirm:payment:any', action: 'confirm:payment:any' },
+  'routes/admin.payments': {
+    loader: 'confirm:payment:any',
+    action: { intents: { confirm: 'confirm:payment:any', refund: 'refund:payment:any' } },
+  },
 
   // Public read-only API and probes (their actions only answer 405).
   'routes/api.v1.products._index': { loader: 'public', action: 'public' },

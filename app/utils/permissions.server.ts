@@ -21,7 +21,7 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
     'create:office:any',
     'read:audit:any',
   ],
-  platform_finance: ['access:admin:any', 'read:audit:any', 'confirm:payment:any'],
+  platform_finance: ['access:admin:any', 'read:audit:any', 'confirm:payment:any', 'refund:payment:any'],
 }
 
 const everyMember: readonly Permission[] = ['read:membership:own-org']

@@ -156,7 +156,17 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
     // Confirming money received is finance's job alone (separation of duties from the admins who verify sellers).
     await expectMatrix('payment confirmation', ['finance'], (p) => callLoader('routes/admin.payments', p))
     await expectMatrix('confirm a payment', ['finance'], (p) =>
-      callAction('routes/admin.payments', p, { paymentId: seedUuid('test:no-such-payment'), received: 'x' }),
+      callAction('routes/admin.payments', p, {
+        intent: 'confirm',
+        paymentId: seedUuid('test:no-such-payment'),
+        received: 'x',
+      }),
+    )
+    await expectMatrix('refund a payment', ['finance'], (p) =>
+      callAction('routes/admin.payments', p, {
+        intent: 'refund',
+        paymentId: seedUuid('test:no-such-payment'),
+      }),
     )
   })
 

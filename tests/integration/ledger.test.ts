@@ -4,7 +4,7 @@ import { checkoutCart } from '../../app/models/checkout.server'
 import { changeCart } from '../../app/models/cart.server'
 import { confirmBankTransfer } from '../../app/models/finance.server'
 import { ledgerChainSource, ledgerHead } from '../../app/models/ledger.server'
-import { refundPayment } from '../../app/models/refunds.server'
+import { refundPayment, refundRemaining } from '../../app/models/refunds.server'
 import { bankTransfer } from '../../app/services/payments/index.server'
 import { verifyChain } from '../../app/services/hash-chain.server'
 import { fixedClock } from '../../app/utils/clock'
@@ -162,5 +162,33 @@ describe(`ledger (${testDbKind()})`, () => {
         clock,
       ),
     ).toEqual({ ok: false, reason: 'bad_amount' })
+  })
+})
+
+describe(`full refund from the finance page (${testDbKind()})`, () => {
+  it('refunds what is left after a partial refund, then has nothing left to refund', async () => {
+    const orderId = await buyAndConfirm('PRD005', '350102', 2)
+    const [sale] = await db.select().from(aidEntries).where(eq(aidEntries.orderId, orderId))
+    const partial = await refundPayment(
+      db,
+      {
+        paymentId: sale!.paymentId,
+        lines: [{ orderLineId: sale!.orderLineId, amountFen: 1n }],
+        financeUserId: finance,
+      },
+      clock,
+    )
+    expect(partial).toMatchObject({ ok: true, amountFen: 1n })
+    const rest = await refundRemaining(db, { paymentId: sale!.paymentId, financeUserId: finance }, clock)
+    expect(rest).toMatchObject({ ok: true, amountFen: sale!.amountFen - 1n })
+    expect(await refundRemaining(db, { paymentId: sale!.paymentId, financeUserId: finance }, clock)).toEqual({
+      ok: false,
+      reason: 'no_lines',
+    })
+    const [left] = await queryRows<{ amount: string }>(
+      db,
+      sql`select sum(amount_fen)::text as amount from aid_entries where order_id = ${orderId}`,
+    )
+    expect(left!.amount).toBe('0')
   })
 })
