@@ -22,7 +22,7 @@ import type { PaymentQueueFilter } from './payment-queue'
  */
 
 export type TimelineStep = {
-  key: 'placed' | 'awaiting_payment' | 'payment_flagged' | 'paid' | 'cancelled' | 'expired'
+  key: 'placed' | 'awaiting_payment' | 'payment_flagged' | 'paid' | 'refunded' | 'cancelled' | 'expired'
   at: string | null
   /** The step the order is at now. */
   current: boolean
@@ -65,6 +65,7 @@ export type OrderDetailView = OrderSummaryView & {
     amountFen: number
     status: PaymentStatus
     receivedFen: number | null
+    refundedFen: number
   } | null
   /** Shown while the order waits for payment. */
   instructions: (Omit<PaymentInstructions, 'amountFen'> & { amountFen: number }) | null
@@ -167,6 +168,17 @@ export async function getBuyerOrder(
     db.select().from(payments).where(eq(payments.orderId, order.id)).orderBy(desc(payments.createdAt)),
   ])
   const payment = paymentRows[0] ?? null
+  const refundRows = payment
+    ? await db
+        .select({
+          amount: sql<string>`coalesce(sum(${refunds.amountFen}), 0)::text`,
+          lastAt: sql<Date | null>`max(${refunds.createdAt})`.mapWith((v: string | Date | null) =>
+            v === null ? null : new Date(v),
+          ),
+        })
+        .from(refunds)
+        .where(eq(refunds.paymentId, payment.id))
+    : []
   const sellers = sellerRows.map((s) => {
     const lines = lineRows
       .filter((l) => l.sellerOrderId === s.id)
@@ -202,10 +214,11 @@ export async function getBuyerOrder(
           amountFen: Number(payment.amountFen),
           status: payment.status,
           receivedFen: payment.receivedFen === null ? null : Number(payment.receivedFen),
+          refundedFen: Number(refundRows[0]?.amount ?? 0),
         }
       : null,
     instructions: instructions ? { ...instructions, amountFen: Number(instructions.amountFen) } : null,
-    timeline: timelineOf(order, payment?.status ?? null),
+    timeline: timelineOf(order, payment?.status ?? null, refundRows[0]?.lastAt ?? null),
     canCancel: pending,
   }
 }
@@ -214,6 +227,7 @@ export async function getBuyerOrder(
 export function timelineOf(
   order: Pick<typeof orders.$inferSelect, 'status' | 'createdAt' | 'paymentDueAt' | 'paidAt' | 'cancelledAt'>,
   paymentStatus: PaymentStatus | null,
+  lastRefundAt: Date | null = null,
 ): TimelineStep[] {
   const steps: TimelineStep[] = [{ key: 'placed', at: order.createdAt.toISOString(), current: false }]
   const iso = (d: Date | null) => d?.toISOString() ?? null
@@ -227,7 +241,8 @@ export function timelineOf(
       if (paymentStatus === 'flagged') steps.push({ key: 'payment_flagged', at: null, current: true })
       break
     case 'paid':
-      steps.push({ key: 'paid', at: iso(order.paidAt), current: true })
+      steps.push({ key: 'paid', at: iso(order.paidAt), current: lastRefundAt === null })
+      if (lastRefundAt) steps.push({ key: 'refunded', at: iso(lastRefundAt), current: true })
       break
     case 'cancelled':
       steps.push({ key: 'cancelled', at: iso(order.cancelledAt), current: true })

@@ -43,9 +43,10 @@ export async function action(args: ActionFunctionArgs) {
   return Response.json({ error: 'not_pending' } satisfies ActionData, { status: 409 })
 }
 
-function stepLabel(t: ReturnType<typeof useT>, step: TimelineStep): string {
+function stepLabel(t: ReturnType<typeof useT>, step: TimelineStep, refunded: string): string {
   if (step.key === 'awaiting_payment')
     return t('order.step.awaiting_payment', { at: shanghaiDateTime(step.at!) })
+  if (step.key === 'refunded') return t('order.step.refunded', { amount: refunded })
   return t(`order.step.${step.key}`)
 }
 
@@ -91,7 +92,7 @@ export default function OrderPage() {
               aria-current={step.current ? 'step' : undefined}
               className={step.current ? 'font-medium text-brand-800' : 'text-stone-600'}
             >
-              {stepLabel(t, step)}
+              {stepLabel(t, step, formatFen(order.payment?.refundedFen ?? 0, locale))}
               {step.at && step.key !== 'awaiting_payment' ? (
                 <time dateTime={step.at} className="ml-2 text-xs text-stone-500">
                   {shanghaiDateTime(step.at)}
