@@ -1,0 +1,690 @@
+import { execFile } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { PGlite } from '@electric-sql/pglite'
+import { asc, eq, sql } from 'drizzle-orm'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { changeCart } from '../../app/models/cart.server'
+import { checkoutCart } from '../../app/models/checkout.server'
+import { confirmBankTransfer } from '../../app/models/finance.server'
+import { verifyLedger } from '../../app/models/ledger-verify.server'
+import {
+  LEDGER_CHAIN,
+  type LedgerEntryContent,
+  ledgerChainSource,
+  ledgerEntryPayload,
+  ledgerHead,
+} from '../../app/models/ledger.server'
+import { refundPayment } from '../../app/models/refunds.server'
+import { appendManyToChain, chainHash, verifyChain } from '../../app/services/hash-chain.server'
+import { bankTransfer } from '../../app/services/payments/index.server'
+import { fixedClock } from '../../app/utils/clock'
+import { type Db, type DbHandle, openPglite, queryRows } from '../../db/client.server'
+import { products } from '../../db/schema/catalog'
+import { aidEntries, householdCredits } from '../../db/schema/ledger'
+import { orderLines, payments, refunds } from '../../db/schema/orders'
+import { seedUuid } from '../../db/seed/synthetic'
+import { openTestDatabase, testDbKind } from '../support/db'
+import { databaseUrl } from '../support/server-url'
+import { SEED_NOW } from '../support/test-clock'
+
+const consumer = seedUuid('user:consumer@demo.example')
+const finance = seedUuid('user:finance@demo.example')
+const clock = fixedClock(SEED_NOW)
+const method = bankTransfer({
+  account: { accountName: '测试', bankName: '测试银行', accountNumber: '0000 0000', demo: true },
+  windowHours: 72,
+})
+
+type Entry = typeof aidEntries.$inferSelect
+
+/** The consumer checks out `items` (SKU → quantity) as one order; finance confirms the transfer unless told not to. */
+async function buy(db: Db, items: Record<string, number>, options: { confirm?: boolean } = {}) {
+  for (const [sku, qty] of Object.entries(items)) {
+    const productId = seedUuid(`product:${sku}`)
+    await db
+      .update(products)
+      .set({ stock: 1000, minOrderQty: 1, status: 'active' })
+      .where(eq(products.id, productId))
+    const added = await changeCart(db, { userId: consumer }, { kind: 'add', productId, qty })
+    expect(added.ok).toBe(true)
+  }
+  const placed = await checkoutCart(
+    db,
+    {
+      userId: consumer,
+      form: {
+        recipient: '演示',
+        phone: '13800000000',
+        regionCode: '350102',
+        address: '演示路 1 号',
+        invoiceKind: 'none',
+      },
+    },
+    clock,
+    method,
+  )
+  if (!placed.ok) throw new Error(`checkout failed: ${JSON.stringify(placed)}`)
+  const [payment] = await db.select().from(payments).where(eq(payments.orderId, placed.orderId))
+  if (options.confirm !== false) {
+    const confirmed = await confirmBankTransfer(
+      db,
+      { paymentId: payment!.id, receivedFen: payment!.amountFen, financeUserId: finance },
+      clock,
+    )
+    expect(confirmed.ok).toBe(true)
+  }
+  return { orderId: placed.orderId, paymentId: payment!.id }
+}
+
+/** The hashed content of a stored entry (every column but prev_hash and hash). */
+function contentOf(entry: Entry): LedgerEntryContent {
+  const { prevHash: _prevHash, hash: _hash, ...content } = entry
+  return content
+}
+
+async function entries(db: Db): Promise<Entry[]> {
+  return db.select().from(aidEntries).orderBy(asc(aidEntries.seq))
+}
+
+/** The messages along an error's cause chain: drizzle wraps the database's own error. */
+async function failureOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise
+  } catch (error) {
+    const messages: string[] = []
+    for (let current: unknown = error; current instanceof Error; current = current.cause) {
+      messages.push(current.message)
+    }
+    return messages.join(' | ')
+  }
+  throw new Error('expected the statement to be refused')
+}
+
+class Rollback extends Error {}
+
+/**
+ * Runs `tamper` as the owner with triggers off (session_replication_role = replica, which also switches off the
+ * foreign keys) on the transaction's one connection, hands back what it returns, and rolls everything back so
+ * the next test finds the ledger whole.
+ */
+async function whileTampered<T>(db: Db, tamper: (tx: Db) => Promise<T>): Promise<T> {
+  let result: T | undefined
+  try {
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`set local session_replication_role = replica`)
+      result = await tamper(tx)
+      throw new Rollback()
+    })
+  } catch (error) {
+    if (!(error instanceof Rollback)) throw error
+  }
+  return result as T
+}
+
+/** What a forger who knows the algorithm does after changing rows: re-hashes from `fromSeq` on and moves the head. */
+async function rehashFrom(tx: Db, fromSeq: number) {
+  const rows = await entries(tx)
+  let prevHash = rows.find((r) => r.seq === fromSeq - 1)?.hash ?? '0'.repeat(64)
+  for (const row of rows.filter((r) => r.seq >= fromSeq)) {
+    const hash = chainHash(prevHash, ledgerEntryPayload(contentOf(row)))
+    await tx.update(aidEntries).set({ prevHash, hash }).where(eq(aidEntries.seq, row.seq))
+    prevHash = hash
+  }
+  const last = rows[rows.length - 1]!
+  await tx.execute(
+    sql`update chain_heads set seq = ${last.seq}, hash = ${prevHash} where chain = ${LEDGER_CHAIN}`,
+  )
+  return { seq: last.seq, hash: prevHash }
+}
+
+describe(`ledger verification (${testDbKind()})`, async () => {
+  const handle = await openTestDatabase('seeded', { poolSize: 6 })
+  const db = handle.db
+  /** The seed's own ledger ends here (demo history, if any); this file's entries are base + 1 … base + 6. */
+  let base = 0
+  const at = (k: number) => base + k
+  /** An order placed but never paid: what a forger would like to count. */
+  let unpaid: { orderId: string; paymentId: string; line: typeof orderLines.$inferSelect }
+
+  beforeAll(async () => {
+    const seeded = await ledgerHead(db)
+    base = seeded.seq
+    expect(await verifyLedger(db)).toEqual({
+      ok: true,
+      checked: base,
+      headSeq: base,
+      headHash: seeded.hash,
+    })
+    await buy(db, { PRD005: 3 })
+    await buy(db, { PRD006: 1, PRD007: 2 })
+    await buy(db, { PRD008: 1 })
+    await buy(db, { PRD009: 2, PRD010: 1 })
+    const order = await buy(db, { PRD011: 4 }, { confirm: false })
+    const [line] = await db.select().from(orderLines).where(eq(orderLines.orderId, order.orderId))
+    unpaid = { ...order, line: line! }
+  })
+
+  /** A sale entry for the unpaid order's line, at `seq`, linked to `prevHash` (with its own hash unless given). */
+  function forgedSale(seq: number, like: Entry) {
+    const content: LedgerEntryContent = {
+      ...contentOf(like),
+      seq,
+      paymentId: unpaid.paymentId,
+      orderId: unpaid.orderId,
+      orderLineId: unpaid.line.id,
+      productId: unpaid.line.productId,
+      quantity: unpaid.line.qty,
+      amountFen: unpaid.line.amountFen,
+      proceedsFen: unpaid.line.proceedsFen,
+    }
+    return {
+      content,
+      insert: (tx: Db, prevHash: string, hash?: string) =>
+        tx.insert(aidEntries).values({
+          ...content,
+          prevHash,
+          hash: hash ?? chainHash(prevHash, ledgerEntryPayload(content)),
+        }),
+    }
+  }
+
+  it('an intact ledger: every sale matches its confirmed line, credits sum to the proceeds', async () => {
+    const stored = await entries(db)
+    expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: base + 6 }, (_, i) => i + 1))
+    const head = await ledgerHead(db)
+    expect(head.seq).toBe(at(6))
+    const credited = await queryRows<{ n: unknown }>(
+      db,
+      sql`select count(distinct entry_seq) as n from household_credits where entry_seq > ${base}`,
+    )
+    // The credits check has something to check.
+    expect(Number(credited[0]!.n)).toBeGreaterThan(0)
+    const ok = { ok: true, checked: at(6), headSeq: at(6), headHash: head.hash }
+    expect(await verifyLedger(db)).toEqual(ok)
+    // In more than one batch, and against heads published earlier (the current one too).
+    expect(await verifyLedger(db, { batchSize: at(2) })).toEqual(ok)
+    expect(await verifyLedger(db, { expect: { seq: at(6), hash: head.hash } })).toEqual(ok)
+    expect(
+      await verifyLedger(db, { expect: { seq: at(3), hash: stored[at(3) - 1]!.hash }, batchSize: at(4) }),
+    ).toEqual(ok)
+  })
+
+  it('refuses UPDATE, DELETE and TRUNCATE on aid_entries and household_credits', async () => {
+    const before = await entries(db)
+    const creditsBefore = await db.select().from(householdCredits)
+    expect(
+      await failureOf(db.execute(sql`update aid_entries set amount_fen = 1 where seq = ${at(1)}`)),
+    ).toMatch(/aid_entries is append-only/)
+    expect(await failureOf(db.execute(sql`delete from aid_entries where seq = ${at(6)}`))).toMatch(
+      /aid_entries is append-only/,
+    )
+    expect(await failureOf(db.execute(sql`truncate aid_entries cascade`))).toMatch(
+      /aid_entries is append-only/,
+    )
+    expect(await failureOf(db.execute(sql`update household_credits set amount_fen = amount_fen`))).toMatch(
+      /household_credits is append-only/,
+    )
+    expect(await failureOf(db.execute(sql`delete from household_credits`))).toMatch(
+      /household_credits is append-only/,
+    )
+    expect(await failureOf(db.execute(sql`truncate household_credits`))).toMatch(
+      /household_credits is append-only/,
+    )
+    expect(await entries(db)).toEqual(before)
+    expect(await db.select().from(householdCredits)).toEqual(creditsBefore)
+    expect(await verifyLedger(db)).toMatchObject({ ok: true })
+  })
+
+  describe('with triggers switched off by the owner, verifyLedger finds the first broken seq', () => {
+    it('a changed amount', async () => {
+      const changed = await whileTampered(db, async (tx) => {
+        await tx.execute(sql`update aid_entries set amount_fen = amount_fen + 100 where seq = ${at(2)}`)
+        return verifyLedger(tx)
+      })
+      // The row no longer gives its hash (the chain's reason comes before the money's at the same seq).
+      expect(changed).toEqual({ ok: false, firstBrokenSeq: at(2), reason: 'hash_mismatch' })
+      // Re-hashed from there on, the chain is whole again: only the money shows it.
+      const rehashed = await whileTampered(db, async (tx) => {
+        await tx.execute(sql`update aid_entries set amount_fen = amount_fen + 100 where seq = ${at(2)}`)
+        await rehashFrom(tx, at(2))
+        return [await verifyChain(tx, ledgerChainSource), await verifyLedger(tx)] as const
+      })
+      expect(rehashed[0]).toMatchObject({ ok: true })
+      expect(rehashed[1]).toEqual({ ok: false, firstBrokenSeq: at(2), reason: 'payment_mismatch' })
+    })
+
+    it('the money behind an entry changed: a payment un-confirmed, a line re-priced, a credit moved', async () => {
+      const [third] = await db
+        .select()
+        .from(aidEntries)
+        .where(eq(aidEntries.seq, at(3)))
+      const unconfirmed = await whileTampered(db, async (tx) => {
+        await tx.update(payments).set({ status: 'pending' }).where(eq(payments.id, third!.paymentId))
+        return verifyLedger(tx)
+      })
+      // Seq 2 belongs to the same order (two lines, one payment).
+      expect(third!.paymentId).toBe((await entries(db))[at(2) - 1]!.paymentId)
+      expect(unconfirmed).toEqual({ ok: false, firstBrokenSeq: at(2), reason: 'payment_mismatch' })
+
+      const repriced = await whileTampered(db, async (tx) => {
+        await tx.execute(sql`alter table order_lines drop constraint order_lines_amount_check`)
+        await tx
+          .update(orderLines)
+          .set({ amountFen: third!.amountFen - 1n, proceedsFen: 0n })
+          .where(eq(orderLines.id, third!.orderLineId))
+        return verifyLedger(tx)
+      })
+      expect(repriced).toEqual({ ok: false, firstBrokenSeq: at(3), reason: 'payment_mismatch' })
+
+      const [credited] = await queryRows<{ seq: unknown }>(
+        db,
+        sql`select min(entry_seq) as seq from household_credits where entry_seq > ${base}`,
+      )
+      const creditedSeq = Number(credited!.seq)
+      const credit = await whileTampered(db, async (tx) => {
+        await tx.execute(
+          sql`update household_credits set amount_fen = amount_fen + 1
+              where entry_seq = ${creditedSeq}
+                and household_id = (select min(household_id::text)::uuid from household_credits
+                                     where entry_seq = ${creditedSeq})`,
+        )
+        return verifyLedger(tx)
+      })
+      expect(credit).toEqual({ ok: false, firstBrokenSeq: creditedSeq, reason: 'credits_mismatch' })
+    })
+
+    it('a deleted row', async () => {
+      const deleted = await whileTampered(db, async (tx) => {
+        await tx.execute(sql`delete from household_credits where entry_seq = ${at(4)}`)
+        await tx.execute(sql`delete from aid_entries where seq = ${at(4)}`)
+        return verifyLedger(tx)
+      })
+      expect(deleted).toEqual({ ok: false, firstBrokenSeq: at(4), reason: 'seq_gap' })
+    })
+
+    it('two rows that swapped their contents, keeping their seqs', async () => {
+      const swap = (k: number, l: number, withHashes: boolean) =>
+        whileTampered(db, async (tx) => {
+          const [i, j] = [at(k), at(l)]
+          const content = `kind, occurred_at, day, payment_id, refund_id, order_id, order_line_id, product_id,
+            seller_org_id, origin_code, buyer_org_id, buyer_region_code, buyer_channel, certified, aid_category,
+            product_category, pairing_id, quantity, amount_fen, proceeds_fen`
+          const columns = (withHashes ? `${content}, prev_hash, hash` : content)
+            .split(',')
+            .map((c) => c.trim())
+          await tx.execute(sql`create temporary table swap on commit drop as
+                               select seq, ${sql.raw(columns.join(', '))} from aid_entries
+                               where seq in (${i}, ${j})`)
+          // Unique hash and sale line: the two rows cannot hold one value at the same time.
+          await tx.execute(sql`update aid_entries set order_line_id = gen_random_uuid() where seq = ${i}`)
+          if (withHashes)
+            await tx.execute(sql`update aid_entries set hash = repeat('f', 64) where seq = ${i}`)
+          const set = sql.raw(columns.map((c) => `${c} = s.${c}`).join(', '))
+          await tx.execute(
+            sql`update aid_entries a set ${set} from swap s where a.seq = ${j} and s.seq = ${i}`,
+          )
+          await tx.execute(
+            sql`update aid_entries a set ${set} from swap s where a.seq = ${i} and s.seq = ${j}`,
+          )
+          return verifyLedger(tx)
+        })
+      expect(await swap(2, 5, false)).toEqual({ ok: false, firstBrokenSeq: at(2), reason: 'hash_mismatch' })
+      // With their hashes too, the moved rows no longer link to their neighbours.
+      expect(await swap(2, 5, true)).toEqual({
+        ok: false,
+        firstBrokenSeq: at(2),
+        reason: 'prev_hash_mismatch',
+      })
+      expect(await swap(5, 6, true)).toEqual({
+        ok: false,
+        firstBrokenSeq: at(5),
+        reason: 'prev_hash_mismatch',
+      })
+    })
+
+    it('a row inserted mid-chain', async () => {
+      const mine = (await entries(db)).slice(base)
+      const makeRoomAt = async (tx: Db, seq: number) => {
+        // Two steps, so that no two rows hold one seq in between; their credits move with them.
+        await tx.execute(sql`update aid_entries set seq = seq + 1000000 where seq >= ${seq}`)
+        await tx.execute(sql`update aid_entries set seq = seq - 999999 where seq >= 1000000`)
+        await tx.execute(
+          sql`update household_credits set entry_seq = entry_seq + 1000000 where entry_seq >= ${seq}`,
+        )
+        await tx.execute(
+          sql`update household_credits set entry_seq = entry_seq - 999999 where entry_seq >= 1000000`,
+        )
+      }
+      // A careless forger: the row's hash is not its own.
+      const careless = await whileTampered(db, async (tx) => {
+        await makeRoomAt(tx, at(3))
+        await forgedSale(at(3), mine[0]!).insert(tx, mine[1]!.hash, 'e'.repeat(64))
+        return verifyLedger(tx)
+      })
+      expect(careless).toEqual({ ok: false, firstBrokenSeq: at(3), reason: 'hash_mismatch' })
+      // A forger who links it to seq 2 correctly: the chain breaks at the genuine row after it, but the forged
+      // sale itself has no confirmed payment, and that comes first.
+      const careful = await whileTampered(db, async (tx) => {
+        await makeRoomAt(tx, at(3))
+        await forgedSale(at(3), mine[0]!).insert(tx, mine[1]!.hash)
+        return [await verifyChain(tx, ledgerChainSource), await verifyLedger(tx)] as const
+      })
+      expect(careful[0]).toEqual({ ok: false, firstBrokenSeq: at(4), reason: 'prev_hash_mismatch' })
+      expect(careful[1]).toEqual({ ok: false, firstBrokenSeq: at(3), reason: 'payment_mismatch' })
+      // Re-hashing everything after it and moving the head makes the chain whole; the money still is not.
+      const published = await ledgerHead(db)
+      const rewritten = await whileTampered(db, async (tx) => {
+        await makeRoomAt(tx, at(3))
+        await forgedSale(at(3), mine[0]!).insert(tx, mine[1]!.hash)
+        await rehashFrom(tx, at(4))
+        return [
+          await verifyChain(tx, ledgerChainSource),
+          await verifyChain(tx, ledgerChainSource, { expect: published }),
+          await verifyLedger(tx, { expect: published, batchSize: at(2) }),
+        ] as const
+      })
+      expect(rewritten[0]).toMatchObject({ ok: true, headSeq: at(7) })
+      expect(rewritten[1]).toEqual({
+        ok: false,
+        firstBrokenSeq: published.seq,
+        reason: 'expected_head_mismatch',
+      })
+      expect(rewritten[2]).toEqual({ ok: false, firstBrokenSeq: at(3), reason: 'payment_mismatch' })
+    })
+
+    it('a validly hashed row appended at the end with the head moved', async () => {
+      const published = await ledgerHead(db)
+      const stored = await entries(db)
+      const last = stored[stored.length - 1]!
+      // Appended without moving the head: the head says so.
+      const headless = await whileTampered(db, async (tx) => {
+        await forgedSale(published.seq + 1, last).insert(tx, published.hash)
+        return verifyLedger(tx)
+      })
+      expect(headless).toEqual({ ok: false, firstBrokenSeq: published.seq + 1, reason: 'head_mismatch' })
+      // With the head moved: the chain is whole and still contains the published head (a chain grows), so only
+      // the money catches the forged sale.
+      const appended = await whileTampered(db, async (tx) => {
+        await forgedSale(published.seq + 1, last).insert(tx, published.hash)
+        await rehashFrom(tx, published.seq + 1)
+        return [
+          await verifyChain(tx, ledgerChainSource, { expect: published }),
+          await verifyLedger(tx),
+          await verifyLedger(tx, { expect: published }),
+        ] as const
+      })
+      expect(appended[0]).toMatchObject({ ok: true, headSeq: published.seq + 1 })
+      const forged = { ok: false, firstBrokenSeq: published.seq + 1, reason: 'payment_mismatch' }
+      expect(appended[1]).toEqual(forged)
+      expect(appended[2]).toEqual(forged)
+      // The last row replaced by a re-hashed one (the same sale, inflated) and the head moved: the money shows it,
+      // and so does the head published before.
+      const replaced = await whileTampered(db, async (tx) => {
+        await tx.execute(sql`update aid_entries set amount_fen = amount_fen * 2 where seq = ${last.seq}`)
+        await rehashFrom(tx, last.seq)
+        return [
+          await verifyChain(tx, ledgerChainSource),
+          await verifyLedger(tx),
+          await verifyLedger(tx, { expect: published }),
+        ] as const
+      })
+      expect(replaced[0]).toMatchObject({ ok: true, headSeq: last.seq })
+      expect(replaced[1]).toEqual({ ok: false, firstBrokenSeq: last.seq, reason: 'payment_mismatch' })
+      expect(replaced[2]).toEqual({ ok: false, firstBrokenSeq: last.seq, reason: 'expected_head_mismatch' })
+    })
+
+    it('reversals: refunds of the payment count, anything else does not', async () => {
+      const [sale] = await db
+        .select()
+        .from(aidEntries)
+        .where(eq(aidEntries.seq, at(1)))
+      const [other] = await db
+        .select()
+        .from(aidEntries)
+        .where(eq(aidEntries.seq, at(6)))
+      const third = sale!.amountFen / 3n
+      /** Refunds `amountFen` of the first sale's line through the real function: one reversal, at(7) first. */
+      const refund = async (tx: Db, amountFen: bigint) => {
+        const result = await refundPayment(
+          tx,
+          {
+            paymentId: sale!.paymentId,
+            lines: [{ orderLineId: sale!.orderLineId, amountFen }],
+            financeUserId: finance,
+          },
+          clock,
+        )
+        if (!result.ok) throw new Error(`refund failed: ${result.reason}`)
+        return result.refundId
+      }
+      /** A reversal of the first sale's line the forger appends, through the real chain function. */
+      const appendReversal = (tx: Db, refundId: string, amountFen: bigint) =>
+        appendManyToChain(tx, LEDGER_CHAIN, 1, ([link]) => {
+          const content: LedgerEntryContent = {
+            ...contentOf(sale!),
+            seq: link!.seq,
+            kind: 'reversal',
+            refundId,
+            quantity: 0,
+            amountFen,
+            proceedsFen: 0n,
+          }
+          return {
+            payloads: [ledgerEntryPayload(content)],
+            insert: async ([entry]) => {
+              await tx.insert(aidEntries).values({ ...content, prevHash: entry!.prevHash, hash: entry!.hash })
+            },
+          }
+        })
+      const refundRow = (tx: Db, paymentId: string, amountFen: bigint) =>
+        tx
+          .insert(refunds)
+          .values({ paymentId, providerRefundId: `test-${randomUUID()}`, amountFen, createdAt: SEED_NOW })
+          .returning({ id: refunds.id })
+          .then(([row]) => row!.id)
+
+      const genuine = await whileTampered(db, async (tx) => {
+        await refund(tx, third)
+        await refund(tx, sale!.amountFen - third)
+        return verifyLedger(tx, { batchSize: at(2) })
+      })
+      expect(genuine).toMatchObject({ ok: true, checked: at(8) })
+
+      const cases: Record<string, (tx: Db) => Promise<unknown>> = {
+        // A refund of another payment.
+        'another payment': async (tx) =>
+          appendReversal(tx, await refundRow(tx, other!.paymentId, third), -third),
+        // A refund that does not exist (possible only with the foreign keys off).
+        'no refund': (tx) => appendReversal(tx, randomUUID(), -third),
+        // More reversed than the refund was.
+        'more than refunded': async (tx) =>
+          appendReversal(tx, await refundRow(tx, sale!.paymentId, third), -third - 1n),
+        // More reversed than the line was sold for, in two refunds.
+        'more than sold': async (tx) => {
+          await refund(tx, sale!.amountFen - 1n)
+          await appendReversal(tx, await refundRow(tx, sale!.paymentId, 2n), -2n)
+        },
+        // A positive "reversal": the check constraint refuses it, so changed afterwards and re-hashed.
+        positive: async (tx) => {
+          await appendReversal(tx, await refundRow(tx, sale!.paymentId, 1n), 0n)
+          await tx.execute(sql`alter table aid_entries drop constraint aid_entries_sign_check`)
+          await tx.execute(sql`update aid_entries set amount_fen = 5 where seq = ${at(7)}`)
+          await rehashFrom(tx, at(7))
+        },
+      }
+      const found: Record<string, unknown> = {}
+      for (const [name, tamper] of Object.entries(cases)) {
+        found[name] = await whileTampered(db, async (tx) => {
+          await tamper(tx)
+          return verifyLedger(tx)
+        })
+      }
+      const brokenAt = (k: number) => ({ ok: false, firstBrokenSeq: at(k), reason: 'refund_mismatch' })
+      expect(found).toEqual({
+        'another payment': brokenAt(7),
+        'no refund': brokenAt(7),
+        'more than refunded': brokenAt(7),
+        'more than sold': brokenAt(8),
+        positive: brokenAt(7),
+      })
+    })
+
+    it('the lowest broken seq wins, whichever check finds it and in whichever batch it falls', async () => {
+      const mine = (await entries(db)).slice(base)
+      // A changed row late in the chain, and a payment of the first entry flagged: the money breaks first.
+      const moneyFirst = await whileTampered(db, async (tx) => {
+        await tx.execute(sql`update aid_entries set quantity = quantity + 1 where seq = ${at(5)}`)
+        await tx.update(payments).set({ status: 'flagged' }).where(eq(payments.id, mine[0]!.paymentId))
+        return [
+          await verifyLedger(tx, { batchSize: at(1) }),
+          await verifyLedger(tx, { batchSize: at(3) }),
+          await verifyLedger(tx),
+        ] as const
+      })
+      for (const r of moneyFirst)
+        expect(r).toEqual({ ok: false, firstBrokenSeq: at(1), reason: 'payment_mismatch' })
+      // The other way round: the chain breaks first.
+      const chainFirst = await whileTampered(db, async (tx) => {
+        await tx.execute(sql`update aid_entries set quantity = quantity + 1 where seq = ${at(1)}`)
+        await tx.update(payments).set({ status: 'flagged' }).where(eq(payments.id, mine[5]!.paymentId))
+        return [
+          await verifyLedger(tx, { batchSize: at(1) }),
+          await verifyLedger(tx, { batchSize: at(3) }),
+          await verifyLedger(tx),
+        ] as const
+      })
+      for (const r of chainFirst)
+        expect(r).toEqual({ ok: false, firstBrokenSeq: at(1), reason: 'hash_mismatch' })
+      const late = await whileTampered(db, async (tx) => {
+        await tx.update(payments).set({ status: 'flagged' }).where(eq(payments.id, mine[5]!.paymentId))
+        return [
+          await verifyLedger(tx, { batchSize: at(5) }),
+          await verifyLedger(tx, { batchSize: at(3) }),
+        ] as const
+      })
+      // Seqs 5 and 6 are one order's two lines.
+      for (const r of late)
+        expect(r).toEqual({ ok: false, firstBrokenSeq: at(5), reason: 'payment_mismatch' })
+      expect(await verifyLedger(db)).toMatchObject({ ok: true, checked: at(6) })
+    })
+  })
+
+  it('confirmations committed while it reads are not taken for damage', async () => {
+    const start = (await ledgerHead(db)).seq
+    const results: Array<Awaited<ReturnType<typeof verifyLedger>>> = []
+    let buying = true
+    await Promise.all([
+      (async () => {
+        try {
+          for (const sku of ['PRD012', 'PRD013', 'PRD014']) await buy(db, { [sku]: 1 })
+        } finally {
+          buying = false
+        }
+      })(),
+      (async () => {
+        while (buying || results.length === 0) results.push(await verifyLedger(db, { batchSize: 25 }))
+      })(),
+    ])
+    for (const r of results) expect(r).toMatchObject({ ok: true })
+    expect(await verifyLedger(db)).toMatchObject({ ok: true, checked: start + 3 })
+  })
+})
+
+describe(`npm run ledger:verify (${testDbKind()})`, async () => {
+  const handle = await openTestDatabase('seeded')
+  const db = handle.db
+  const tsx = path.resolve('node_modules/.bin/tsx')
+  const run = promisify(execFile)
+  const dirs: string[] = []
+
+  /**
+   * Where the CLI finds the test's database: the server database by URL, or (PGlite) a copy of the in-memory
+   * database written to a data directory of its own — made afresh after every change.
+   */
+  async function cliEnv(source: DbHandle): Promise<NodeJS.ProcessEnv> {
+    if (source.driver === 'postgres') {
+      const [row] = await queryRows<{ name: string }>(source.db, sql`select current_database() as name`)
+      return { ...process.env, DATABASE_URL: databaseUrl(row!.name) }
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xfbf-ledger-verify-'))
+    dirs.push(dir)
+    const copy = await PGlite.create(path.join(dir, 'pglite'), {
+      loadDataDir: await source.client.dumpDataDir('none'),
+    })
+    await copy.close()
+    return { ...process.env, DATABASE_URL: '', DATA_DIR: dir }
+  }
+
+  async function cli(env: NodeJS.ProcessEnv, args: string[] = []) {
+    const result = await run(tsx, ['scripts/ledger-verify.ts', ...args], { env }).then(
+      (done) => ({ ...done, code: 0 }),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    )
+    return { code: result.code, stdout: result.stdout, stderr: result.stderr }
+  }
+
+  it('prints one JSON line: exit 0 when intact, 1 naming the first broken seq, 2 for a malformed --expect', async () => {
+    try {
+      const base = (await ledgerHead(db)).seq
+      await buy(db, { PRD005: 1 })
+      await buy(db, { PRD006: 2, PRD007: 1 })
+      const head = await ledgerHead(db)
+      expect(head.seq).toBe(base + 3)
+      const intact = await cliEnv(handle)
+
+      const ok = await cli(intact)
+      expect(ok).toEqual({
+        code: 0,
+        stdout: `${JSON.stringify({ ok: true, checked: head.seq, headSeq: head.seq, headHash: head.hash })}\n`,
+        stderr: '',
+      })
+      const held = await cli(intact, ['--expect', `${head.seq}:${head.hash.toUpperCase()}`])
+      expect(held.code).toBe(0)
+      expect(JSON.parse(held.stdout)).toMatchObject({ ok: true, headSeq: head.seq })
+      // Usage errors are found before the database is opened.
+      const usages = await Promise.all(
+        [['--expect'], ['--expect', '3'], ['--expect', `x:${head.hash}`], ['--verbose']].map((args) =>
+          cli(intact, args),
+        ),
+      )
+      for (const usage of usages) {
+        expect(usage.code).toBe(2)
+        expect(usage.stdout).toBe('')
+        expect(usage.stderr).toContain('Usage: npm run ledger:verify')
+      }
+
+      if (handle.driver === 'pglite') {
+        // The embedded database's lock file is respected: a directory in use is refused, not opened twice.
+        const holder = openPglite({ dataDir: intact.DATA_DIR! })
+        await holder.client.waitReady
+        try {
+          const locked = await cli(intact)
+          expect(locked.code).toBe(1)
+          expect(locked.stdout).toBe('')
+          expect(locked.stderr).toContain('Stop the server or set DATABASE_URL')
+        } finally {
+          await holder.close()
+        }
+      }
+
+      // Committed this time: the database is this describe's own and dropped afterwards.
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`set local session_replication_role = replica`)
+        await tx.execute(sql`update aid_entries set proceeds_fen = 0 where seq = ${base + 2}`)
+      })
+      const broken = await cli(await cliEnv(handle), [`--expect=${head.seq}:${head.hash}`])
+      expect(broken.code).toBe(1)
+      expect(broken.stdout).toBe(
+        `${JSON.stringify({ ok: false, firstBrokenSeq: base + 2, reason: 'hash_mismatch' })}\n`,
+      )
+      expect(broken.stderr).toContain(`seq ${base + 2}: hash_mismatch`)
+    } finally {
+      for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true })
+    }
+    // Each run of the CLI on PGlite opens the embedded database from disk: seconds apiece.
+  }, 120_000)
+})
