@@ -11,6 +11,7 @@ import { households, productBeneficiaries, proceedsRules } from '../schema/house
 import { organizations } from '../schema/organizations'
 import { type PairingProgramme, pairings, regions } from '../schema/regions'
 import { targets } from '../schema/targets'
+import { demoHistoryPresent, seedDemoHistory } from './demo-history.server'
 import { loadSourceData, type SourcePairing, type SourceProduct } from './source-data.server'
 import { intBetween, maskedName, pick, seedUuid, seededRandom } from './synthetic'
 
@@ -20,18 +21,31 @@ import { intBetween, maskedName, pick, seedUuid, seededRandom } from './syntheti
  * half-way is completed by the next one. It never overwrites: a price a cooperative edited stays edited.
  *
  * Reference data (regions, pairings, documented 2020 targets) is seeded in every mode; the synthetic demo world
- * (cooperatives, bases, products, households, demo targets) only in demo mode.
+ * (cooperatives, bases, products, households, demo targets, and a year of orders through the domain functions:
+ * demo-history.server.ts) only in demo mode.
  */
 
 export type SeedOptions = {
   demo: boolean
   now?: Date
+  /**
+   * The demo year of orders (the last demo step; on by default). The integration tests' shared seeded database
+   * leaves it out, so that each test starts from an empty ledger and untouched stock.
+   */
+  history?: boolean
   /** Called after each step commits; tests throw from it to simulate an interrupted run. */
   afterStep?: (step: SeedStep) => void | Promise<void>
 }
 
 export const referenceSteps = ['regions', 'pairings', 'reference-targets'] as const
-export const demoSteps = ['organizations', 'demo-accounts', 'catalog', 'households', 'demo-targets'] as const
+export const demoSteps = [
+  'organizations',
+  'demo-accounts',
+  'catalog',
+  'households',
+  'demo-targets',
+  'demo-history',
+] as const
 export type SeedStep = (typeof referenceSteps)[number] | (typeof demoSteps)[number]
 
 export async function seedDatabase(db: Db, options: SeedOptions): Promise<void> {
@@ -49,6 +63,11 @@ export async function seedDatabase(db: Db, options: SeedOptions): Promise<void> 
       ['households', seedHouseholds],
       ['demo-targets', (tx) => seedDemoTargets(tx, now)],
     )
+    if (options.history ?? true)
+      steps.push([
+        'demo-history',
+        (tx) => seedDemoHistory(tx, { now, password: DEMO_PASSWORD }).then(() => {}),
+      ])
   }
   for (const [step, run] of steps) {
     await db.transaction(async (tx) => run(tx as unknown as Db))
@@ -56,10 +75,13 @@ export async function seedDatabase(db: Db, options: SeedOptions): Promise<void> 
   }
 }
 
-/** True when the demo world has not been (fully) seeded: the last demo step writes the demo targets. */
+/**
+ * True when the demo world has not been (fully) seeded: the demo targets (written by the last step of the world)
+ * or the demo history (the last step of all) are missing.
+ */
 export async function needsDemoSeed(db: Db): Promise<boolean> {
   const [row] = await db.select({ n: count() }).from(targets).where(eq(targets.kind, 'demo'))
-  return (row?.n ?? 0) === 0
+  return (row?.n ?? 0) === 0 || !(await demoHistoryPresent(db))
 }
 
 async function insertInChunks<T>(items: T[], size: number, insert: (chunk: T[]) => Promise<unknown>) {
@@ -627,7 +649,9 @@ async function seedDemoTargets(tx: Db, now: Date) {
 
 /**
  * Row-level digests of every seeded table, ignoring timestamps (which record when, not what) and password hashes
- * (salted: the same password hashes differently each time).
+ * (salted: the same password hashes differently each time). The demo history's tables (orders and their lines,
+ * payments, refunds, the ledger and its rollups, the audit log) are left out: their ids are random and their times
+ * the app's, as for any order. Its effect on products (stock) and users (its buyers) is deterministic and included.
  */
 export async function tableDigests(db: Db): Promise<Record<string, string>> {
   const tables = [

@@ -1,44 +1,129 @@
 import { sql } from 'drizzle-orm'
-import { describe, expect, it } from 'vitest'
-import { queryRows, toBigInt, toCount } from '../../db/client.server'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { verifyLedger } from '../../app/models/ledger-verify.server'
+import { listTargets } from '../../app/models/targets.server'
+import { startOfShanghaiDate } from '../../app/utils/clock'
+import { type Db, type DbHandle, queryRows, toBigInt, toCount } from '../../db/client.server'
+import { prepareDatabase } from '../../db/prepare.server'
+import { historyBuyers } from '../../db/seed/demo-history.server'
 import { loadSourceData } from '../../db/seed/source-data.server'
-import { seedDatabase, tableDigests } from '../../db/seed/seed.server'
+import { needsDemoSeed, seedDatabase, tableDigests } from '../../db/seed/seed.server'
+import { seedUuid } from '../../db/seed/synthetic'
 import { isValidUscc } from '../../app/utils/uscc'
 import { openTestDatabase, testDbKind } from '../support/db'
 import { SEED_NOW } from '../support/test-clock'
 
+/** A full demo seed (its year of orders included) takes a while on PGlite; more so on a busy machine. */
+const SEED_TIMEOUT = 240_000
+
+/**
+ * What the history step wrote, by table. Its rows carry random ids and the app's timestamps by design (they are
+ * orders, as real as any), so they are compared by count and amount, not by digest.
+ */
+async function historyCounts(db: Db): Promise<Record<string, string>> {
+  const [row] = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select
+          (select count(*) || ':' || coalesce(sum(subtotal_fen), 0) from orders) as orders,
+          (select string_agg(status || '=' || n, ',' order by status)
+             from (select status, count(*) as n from orders group by status) s) as statuses,
+          (select count(*) from seller_orders) as seller_orders,
+          (select count(*) || ':' || coalesce(sum(qty), 0) from order_lines) as order_lines,
+          (select count(*) || ':' || coalesce(sum(amount_fen), 0) from payments where status = 'confirmed') as payments,
+          (select count(*) || ':' || coalesce(sum(amount_fen), 0) from refunds) as refunds,
+          (select count(*) || ':' || coalesce(sum(amount_fen), 0) || ':' || coalesce(sum(proceeds_fen), 0)
+             from aid_entries) as aid_entries,
+          (select count(*) || ':' || coalesce(sum(amount_fen), 0) from household_credits) as household_credits,
+          (select count(*) || ':' || coalesce(sum(amount_fen), 0) from aid_rollups) as aid_rollups,
+          (select count(*) from target_reach) as target_reach,
+          (select count(*) from audit_events) as audit_events`,
+  )
+  return Object.fromEntries(Object.entries(row ?? {}).map(([k, v]) => [k, String(v)]))
+}
+
 describe(`seed (${testDbKind()})`, () => {
-  it('gives identical tables when run twice', async () => {
-    const handle = await openTestDatabase('migrated')
-    await seedDatabase(handle.db, { demo: true, now: SEED_NOW })
-    const first = await tableDigests(handle.db)
-    await seedDatabase(handle.db, { demo: true, now: SEED_NOW })
-    expect(await tableDigests(handle.db)).toEqual(first)
-    expect(first.products?.startsWith('108:')).toBe(true)
-  })
+  // One complete seed (demo world and history, at SEED_NOW) that the other runs are compared with.
+  let full: DbHandle
+  let fullDigests: Record<string, string>
+  let fullHistory: Record<string, string>
+  beforeAll(async () => {
+    full = await openTestDatabase('migrated')
+    await seedDatabase(full.db, { demo: true, now: SEED_NOW })
+    fullDigests = await tableDigests(full.db)
+    fullHistory = await historyCounts(full.db)
+  }, SEED_TIMEOUT)
 
-  it('completes a run interrupted half-way, ending where a clean run ends', async () => {
-    const clean = await openTestDatabase('seeded')
-    const handle = await openTestDatabase('migrated')
-    await expect(
-      seedDatabase(handle.db, {
-        demo: true,
-        now: SEED_NOW,
-        afterStep: (step) => {
-          if (step === 'catalog') throw new Error('power cut')
-        },
-      }),
-    ).rejects.toThrow('power cut')
-    const [half] = await queryRows<{ products: unknown; households: unknown }>(
-      handle.db,
-      sql`select (select count(*) from products) as products, (select count(*) from households) as households`,
-    )
-    expect(toCount(half?.products)).toBe(108)
-    expect(toCount(half?.households)).toBe(0)
+  it(
+    'gives identical tables when run twice, and the second run adds no orders',
+    async () => {
+      expect(fullDigests.products?.startsWith('108:')).toBe(true)
+      expect(await needsDemoSeed(full.db)).toBe(false)
+      await seedDatabase(full.db, { demo: true, now: SEED_NOW })
+      expect(await tableDigests(full.db)).toEqual(fullDigests)
+      expect(await historyCounts(full.db)).toEqual(fullHistory)
+      // Later the same year, too: the history is there, so nothing is added.
+      await seedDatabase(full.db, { demo: true, now: new Date(SEED_NOW.getTime() + 30 * 86_400_000) })
+      expect(await historyCounts(full.db)).toEqual(fullHistory)
+    },
+    SEED_TIMEOUT,
+  )
 
-    await seedDatabase(handle.db, { demo: true, now: SEED_NOW })
-    expect(await tableDigests(handle.db)).toEqual(await tableDigests(clean.db))
-  })
+  it(
+    'completes a run interrupted half-way, ending where a clean run ends',
+    async () => {
+      const handle = await openTestDatabase('migrated')
+      await expect(
+        seedDatabase(handle.db, {
+          demo: true,
+          now: SEED_NOW,
+          afterStep: (step) => {
+            if (step === 'catalog') throw new Error('power cut')
+          },
+        }),
+      ).rejects.toThrow('power cut')
+      const [half] = await queryRows<{ products: unknown; households: unknown }>(
+        handle.db,
+        sql`select (select count(*) from products) as products, (select count(*) from households) as households`,
+      )
+      expect(toCount(half?.products)).toBe(108)
+      expect(toCount(half?.households)).toBe(0)
+      expect(await needsDemoSeed(handle.db)).toBe(true)
+
+      await seedDatabase(handle.db, { demo: true, now: SEED_NOW })
+      expect(await tableDigests(handle.db)).toEqual(fullDigests)
+      expect(await historyCounts(handle.db)).toEqual(fullHistory)
+    },
+    SEED_TIMEOUT,
+  )
+
+  it(
+    'resumes a run interrupted between the demo targets and the history',
+    async () => {
+      const handle = await openTestDatabase('migrated')
+      await expect(
+        seedDatabase(handle.db, {
+          demo: true,
+          now: SEED_NOW,
+          afterStep: (step) => {
+            if (step === 'demo-targets') throw new Error('power cut')
+          },
+        }),
+      ).rejects.toThrow('power cut')
+      const [half] = await queryRows<{ targets: unknown; orders: unknown }>(
+        handle.db,
+        sql`select (select count(*) from targets where kind = 'demo') as targets, (select count(*) from orders) as orders`,
+      )
+      expect(toCount(half?.targets)).toBeGreaterThan(0)
+      expect(toCount(half?.orders)).toBe(0)
+      // A starting server sees the demo seed unfinished (db/prepare.server.ts) and runs it again.
+      expect(await needsDemoSeed(handle.db)).toBe(true)
+      await seedDatabase(handle.db, { demo: true, now: SEED_NOW })
+      expect(await needsDemoSeed(handle.db)).toBe(false)
+      expect(await tableDigests(handle.db)).toEqual(fullDigests)
+      expect(await historyCounts(handle.db)).toEqual(fullHistory)
+    },
+    SEED_TIMEOUT,
+  )
 
   it('seeds only reference data outside demo mode', async () => {
     const handle = await openTestDatabase('migrated')
@@ -48,7 +133,8 @@ describe(`seed (${testDbKind()})`, () => {
       sql`select (select count(*) from regions) as regions, (select count(*) from pairings) as pairings,
                  (select count(*) from products) as products, (select count(*) from organizations) as organizations,
                  (select count(*) from targets where kind = 'reference') as reference_targets,
-                 (select count(*) from targets where kind = 'demo') as demo_targets`,
+                 (select count(*) from targets where kind = 'demo') as demo_targets,
+                 (select count(*) from orders) as orders`,
     )
     expect(toCount(counts?.regions)).toBe(3348)
     expect(toCount(counts?.pairings)).toBeGreaterThan(40)
@@ -56,6 +142,174 @@ describe(`seed (${testDbKind()})`, () => {
     expect(toCount(counts?.products)).toBe(0)
     expect(toCount(counts?.organizations)).toBe(0)
     expect(toCount(counts?.demo_targets)).toBe(0)
+    expect(toCount(counts?.orders)).toBe(0)
+  })
+
+  describe('the demo history', () => {
+    it('verifies: the chain, and every entry against its payment or refund', async () => {
+      const verified = await verifyLedger(full.db)
+      expect(verified).toMatchObject({ ok: true })
+      expect(verified.ok && verified.checked).toBeGreaterThan(100)
+    })
+
+    it('counts every confirmed payment, line by line, and nothing else', async () => {
+      const [row] = await queryRows<Record<string, unknown>>(
+        full.db,
+        sql`select
+              (select count(*) from payments where status = 'confirmed') as confirmed,
+              (select count(*) from order_lines l join payments p on p.order_id = l.order_id
+                where p.status = 'confirmed'
+                  and not exists (select 1 from aid_entries e where e.kind = 'sale' and e.order_line_id = l.id
+                                    and e.payment_id = p.id and e.amount_fen = l.amount_fen)) as uncounted_lines,
+              (select count(*) from aid_entries e join payments p on p.id = e.payment_id
+                where p.status <> 'confirmed') as counted_unpaid,
+              (select count(*) from payments p join orders o on o.id = p.order_id
+                where (p.status = 'confirmed') <> (o.status = 'paid')) as status_disagreements,
+              (select count(*) from payments where status = 'confirmed'
+                and (received_fen <> amount_fen or confirmed_by <> ${seedUuid('user:finance@demo.example')}::uuid))
+                as odd_confirmations,
+              (select count(*) from aid_entries e
+                where (select coalesce(sum(c.amount_fen), 0) from household_credits c where c.entry_seq = e.seq)
+                      <> e.proceeds_fen
+                  and exists (select 1 from household_credits c where c.entry_seq = e.seq)) as credit_mismatches`,
+      )
+      expect(toCount(row?.confirmed)).toBeGreaterThan(50)
+      expect(toCount(row?.uncounted_lines)).toBe(0)
+      expect(toCount(row?.counted_unpaid)).toBe(0)
+      expect(toCount(row?.status_disagreements)).toBe(0)
+      expect(toCount(row?.odd_confirmations)).toBe(0)
+      expect(toCount(row?.credit_mismatches)).toBe(0)
+    })
+
+    it('keeps the rollups equal to the raw sums of the entries', async () => {
+      const [row] = await queryRows<{ mismatches: unknown; rollups: unknown }>(
+        full.db,
+        sql`select count(*) filter (where r.day is null or e.day is null or r.amount_fen <> e.amount_fen
+                                       or r.proceeds_fen <> e.proceeds_fen or r.entries <> e.entries) as mismatches,
+                   count(*) as rollups
+            from aid_rollups r
+            full join (select day, origin_code, buyer_region_code, buyer_channel, aid_category, product_category,
+                              certified, sum(amount_fen) as amount_fen, sum(proceeds_fen) as proceeds_fen,
+                              count(*) as entries
+                         from aid_entries
+                        group by day, origin_code, buyer_region_code, buyer_channel, aid_category, product_category,
+                                 certified) e
+              on e.day = r.day and e.origin_code = r.helped_code and e.buyer_region_code = r.helper_code
+                 and e.buyer_channel = r.buyer_channel and e.aid_category = r.aid_category
+                 and e.product_category = r.product_category and e.certified = r.certified`,
+      )
+      expect(toCount(row?.rollups)).toBeGreaterThan(0)
+      expect(toCount(row?.mismatches)).toBe(0)
+    })
+
+    it('moves the demo targets, far from their goals', async () => {
+      const targets = await listTargets(full.db)
+      const achieved = (key: string) => {
+        const target = targets.find((t) => t.key === key)
+        expect(target, key).toBeDefined()
+        expect(target!.progress.state, key).toBe('counted')
+        const value = target!.progress.state === 'counted' ? BigInt(target!.progress.achieved) : 0n
+        expect(value, key).toBeLessThan(BigInt(target!.goal))
+        return value
+      }
+      expect(achieved('demo-2026-fz-dx')).toBeGreaterThan(0n)
+      expect(achieved('demo-2026-fz-dx-people')).toBeGreaterThan(0n)
+      for (const district of ['350102', '350103', '350104', '350112', '350122'])
+        expect(achieved(`demo-2026-fz-dx-${district}`), district).toBeGreaterThan(0n)
+      expect(achieved('demo-2026-zj-shanhai')).toBeGreaterThan(0n)
+      // The districts are parts of the whole: together no more than the city's progress.
+      const districts = ['350102', '350103', '350104', '350112', '350122']
+        .map((d) => achieved(`demo-2026-fz-dx-${d}`))
+        .reduce((a, b) => a + b, 0n)
+      expect(districts).toBeLessThanOrEqual(achieved('demo-2026-fz-dx'))
+    })
+
+    it('spreads the orders over this year up to the seed time, with every outcome', async () => {
+      const [row] = await queryRows<Record<string, unknown>>(
+        full.db,
+        sql`select min(created_at) as first, max(created_at) as last,
+                   (select max(confirmed_at) from payments) as last_confirmed,
+                   (select max(created_at) from refunds) as last_refund,
+                   count(*) filter (where status = 'paid') as paid,
+                   count(*) filter (where status = 'cancelled') as cancelled,
+                   count(*) filter (where status = 'expired') as expired,
+                   count(*) filter (where status = 'pending_payment' and payment_due_at < ${SEED_NOW.toISOString()}::timestamptz)
+                     as overdue,
+                   (select count(*) from refunds r join payments p on p.id = r.payment_id
+                     where r.amount_fen < p.amount_fen) as partial_refunds,
+                   (select count(*) from refunds r join payments p on p.id = r.payment_id
+                     where r.amount_fen = p.amount_fen) as full_refunds,
+                   (select count(*) from order_lines where qty >= 10) as tier_lines,
+                   count(distinct buyer_region_code) as regions
+            from orders`,
+      )
+      expect(new Date(row!.first as string).getTime()).toBeGreaterThanOrEqual(
+        startOfShanghaiDate('2026-01-01').getTime(),
+      )
+      for (const key of ['last', 'last_confirmed', 'last_refund'])
+        expect(new Date(row![key] as string).getTime(), key).toBeLessThanOrEqual(SEED_NOW.getTime())
+      expect(toCount(row?.paid)).toBeGreaterThan(50)
+      expect(toCount(row?.cancelled)).toBeGreaterThan(0)
+      expect(toCount(row?.expired)).toBeGreaterThan(0)
+      expect(toCount(row?.overdue)).toBe(0)
+      expect(toCount(row?.partial_refunds)).toBeGreaterThan(0)
+      expect(toCount(row?.full_refunds)).toBeGreaterThan(0)
+      expect(toCount(row?.tier_lines)).toBeGreaterThan(0)
+      expect(toCount(row?.regions)).toBeGreaterThan(5)
+    })
+
+    it('leaves stock where the orders holding it say, and never low', async () => {
+      // The history-free seeded database holds the catalogue's stock before any order.
+      const before = await openTestDatabase('seeded')
+      const initial = new Map(
+        (
+          await queryRows<{ id: string; stock: unknown }>(
+            before.db,
+            sql`select id::text, stock from products`,
+          )
+        ).map((r) => [r.id, toCount(r.stock)]),
+      )
+      const rows = await queryRows<{ id: string; stock: unknown; held: unknown }>(
+        full.db,
+        sql`select p.id::text, p.stock,
+                   (select coalesce(sum(l.qty), 0) from order_lines l join orders o on o.id = l.order_id
+                     where l.product_id = p.id and o.status in ('pending_payment', 'paid')) as held
+            from products p`,
+      )
+      expect(rows).toHaveLength(108)
+      for (const row of rows) {
+        expect(toCount(row.stock) + toCount(row.held), row.id).toBe(initial.get(row.id))
+        expect(toCount(row.stock), row.id).toBeGreaterThanOrEqual(50)
+      }
+    })
+
+    it('buys through synthetic demo consumers, leaving the README consumer one order', async () => {
+      const buyers = await queryRows<{
+        email: string
+        display_name: string
+        is_demo: boolean
+        orders: unknown
+      }>(
+        full.db,
+        sql`select u.email, u.display_name, u.is_demo,
+                   (select count(*) from orders o where o.buyer_user_id = u.id) as orders
+            from users u where u.email like '%@consumers.demo.example' order by u.email`,
+      )
+      expect(buyers.map((b) => b.email)).toEqual(historyBuyers.map((b) => b.email))
+      for (const buyer of buyers) {
+        expect(buyer.is_demo).toBe(true)
+        expect(buyer.display_name).toMatch(/^演示买家\d{2}$/)
+      }
+      expect(buyers.reduce((sum, b) => sum + toCount(b.orders), 0)).toBeGreaterThan(50)
+      const [consumer] = await queryRows<{ orders: unknown }>(
+        full.db,
+        sql`select count(*) as orders from orders o join users u on u.id = o.buyer_user_id
+            where u.email = 'consumer@demo.example'`,
+      )
+      expect(toCount(consumer?.orders)).toBe(1)
+      // Demo accounts all: a production start refuses this database.
+      await expect(prepareDatabase(full, { demo: false })).rejects.toThrow(/demo accounts/)
+    })
   })
 })
 

@@ -24,7 +24,8 @@ declare module 'vitest' {
 /**
  * Migrating (and seeding) once per run, then copying per test file, keeps the suite fast: a fresh PGlite costs
  * seconds (WASM compile + initdb) while loading a dump costs about one; on the server, CREATE DATABASE … TEMPLATE
- * is a file copy.
+ * is a file copy. The seeded copy is the demo world without its year of orders (SeedOptions.history): each test
+ * starts from an empty ledger and the seeded stock; tests/integration/seed.test.ts seeds the history itself.
  */
 export default async function setup(project: TestProject) {
   const kind = project.config.env.TEST_DB
@@ -36,7 +37,7 @@ export default async function setup(project: TestProject) {
     await migrateDatabase(handle)
     const migrated = path.join(dir, 'migrated.tar')
     fs.writeFileSync(migrated, Buffer.from(await (await instance.dumpDataDir('none')).arrayBuffer()))
-    await seedDatabase(handle.db, { demo: true, now: SEED_NOW })
+    await seedDatabase(handle.db, { demo: true, now: SEED_NOW, history: false })
     const seeded = path.join(dir, 'seeded.tar')
     fs.writeFileSync(seeded, Buffer.from(await (await instance.dumpDataDir('none')).arrayBuffer()))
     await handle.close()
@@ -54,7 +55,7 @@ export default async function setup(project: TestProject) {
   await migrated.close()
   await admin.unsafe(`create database "${seededName}" template "${migratedName}"`)
   const seeded = openPostgres(databaseUrl(seededName), { max: 2 })
-  await seedDatabase(seeded.db, { demo: true, now: SEED_NOW })
+  await seedDatabase(seeded.db, { demo: true, now: SEED_NOW, history: false })
   await seeded.close()
   project.provide('serverMigrated', migratedName)
   project.provide('serverSeeded', seededName)
