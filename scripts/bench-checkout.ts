@@ -140,7 +140,7 @@ export function cpuMsOfStat(stat: string, ticksPerSecond = 100): number | null {
  * machine). A diagnostic: on a machine shared with other work, the CPU spent per order compares runs better than
  * the wall-clock rate does.
  */
-function processesCpuMs(pids: readonly number[]): number | null {
+export function processesCpuMs(pids: readonly number[]): number | null {
   let total = 0
   let seen = 0
   for (const pid of pids) {
@@ -156,7 +156,7 @@ function processesCpuMs(pids: readonly number[]): number | null {
   return seen > 0 ? total : null
 }
 
-function clientCpuMs(): number {
+export function clientCpuMs(): number {
   const usage = process.cpuUsage()
   return (usage.user + usage.system) / 1000
 }
@@ -164,7 +164,7 @@ function clientCpuMs(): number {
 // ---------------------------------------------------------------------------------------------------------------
 // pgbench
 
-function findPgbench(): string | undefined {
+export function findPgbench(): string | undefined {
   const candidates = [
     '/usr/bin/pgbench',
     ...(process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, 'pgbench')),
@@ -196,7 +196,7 @@ async function runPgbench(binary: string, args: string[]): Promise<string> {
   return stdout
 }
 
-async function pgbenchBaseline(
+export async function pgbenchBaseline(
   binary: string,
   serverUrl: string,
   options: { scale: number; durationS: number },

@@ -23,6 +23,7 @@ import {
   startBenchServer,
 } from './bench-lib'
 import { checkoutScenario } from './bench-checkout'
+import { confirmScenario } from './bench-confirm'
 import { searchScenario } from './bench-search'
 
 interface ScenarioOptions {
@@ -33,6 +34,7 @@ const scenarios: Record<string, (options: ScenarioOptions) => Promise<BenchOutco
   'product-page': productPage,
   search: searchScenario,
   checkout: checkoutScenario,
+  confirm: confirmScenario,
 }
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, 500))

@@ -1,27 +1,23 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { type Db, queryRows } from '../../db/client.server'
-import { certifications, products } from '../../db/schema/catalog'
 import { households, productBeneficiaries } from '../../db/schema/households'
-import {
-  type AidCategory,
-  aidEntries,
-  aidRollups,
-  householdCredits,
-  targetReach,
-} from '../../db/schema/ledger'
-import { orderLines, orders, payments } from '../../db/schema/orders'
+import { type AidCategory, aidEntries } from '../../db/schema/ledger'
 import { targets } from '../../db/schema/targets'
 import {
-  appendManyToChain,
   type CanonicalInput,
+  type ChainAppend,
   type ChainSource,
+  ensureChainHeads,
+  preparedText,
+  sendChainAppends,
+  StatementParams,
   type StoredChainRow,
 } from '../services/hash-chain.server'
 import { shanghaiDate } from '../utils/clock'
 import { splitLargestRemainder } from '../utils/money'
 import { isInSubtree } from '../utils/regions'
 import type { ConfirmationHooks } from './orders.server'
-import { type PairingRecord, referenceData, regionChainCodes } from './reference-data.server'
+import { type PairingRecord, regionChainCodes } from './reference-data.server'
 
 /**
  * The consumption-aid ledger (DESIGN §5). A sale counts when its payment is confirmed: inside confirmPayment's
@@ -56,7 +52,7 @@ export type LedgerEntryContent = {
   proceedsFen: bigint
 }
 
-export function ledgerEntryPayload(entry: LedgerEntryContent): CanonicalInput {
+export function ledgerEntryPayload(entry: LedgerEntryContent): { [key: string]: CanonicalInput } {
   return { ...entry }
 }
 
@@ -90,7 +86,7 @@ export function pairingFor(
   return best?.pairing ?? null
 }
 
-type TargetScope = {
+export type TargetScope = {
   id: string
   periodStart: string
   periodEnd: string
@@ -141,37 +137,117 @@ export const ledgerConfirmationHook: ConfirmationHooks = {
   },
 }
 
-async function appendSaleEntries(tx: Db, event: { orderId: string; paymentId: string }): Promise<void> {
-  const [payment] = await tx
-    .select({ confirmedAt: payments.confirmedAt })
-    .from(payments)
-    .where(eq(payments.id, event.paymentId))
-  if (!payment?.confirmedAt) throw new Error('appendSaleEntries: the payment is not confirmed')
-  const occurredAt = payment.confirmedAt
+/** A certificate's validity, both ends included (YYYY-MM-DD). */
+type Validity = [validFrom: string, validUntil: string]
+
+/** Whether a product with these certificates was certified on `day` (YYYY-MM-DD, Asia/Shanghai). */
+export function certifiedOn(validities: ReadonlyArray<Validity>, day: string): boolean {
+  return validities.some(([from, until]) => from <= day && day <= until)
+}
+
+/** What one statement reads for a confirmation: the payment's time and, per order line, everything an entry needs. */
+type SaleRead = {
+  /** Milliseconds since the epoch, as text; null while the payment is not confirmed. */
+  confirmed_ms: string | null
+  lines: unknown
+  targets: unknown
+  /** How many of the chains to append to have a head row already. */
+  heads: unknown
+}
+
+type SaleLine = {
+  orderLineId: string
+  productId: string
+  quantity: number
+  amountFen: string
+  proceedsFen: string
+  sellerOrgId: string
+  originCode: string
+  productCategory: string
+  buyerOrgId: string | null
+  buyerRegionCode: string
+  buyerChannel: string
+  /** The product's certificates. */
+  validities: Validity[]
+  /** The pairings whose helped side is on the origin's chain and helper side on the buyer region's (pairingFor). */
+  pairings: Array<[id: string, helperCode: string, helpedCode: string]>
+  /** The product's beneficiaries: household, weight, members. */
+  beneficiaries: Array<[householdId: string, weight: number, members: number]>
+}
+
+const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T
+
+/** How appendEntries hands back its last statement (sendChainAppends): `written` settles when it has run. */
+export type Appended = { written: Promise<unknown> }
+
+/**
+ * Appends a confirmed payment's sale entries — one per order line, in line id order — with their credits, rollups
+ * and reach, and with them `also`: other chains' entries written in the same statement (finance's audit event).
+ * Three statements whatever the number of lines: one read (payment, lines, certificates, pairings, beneficiaries,
+ * demo targets, chain heads), the rollups, and the append (appendEntries). With `pipelined`, returns as soon as
+ * the append is sent (see sendChainAppends: the caller commits, then awaits `written`).
+ */
+export async function appendSaleEntries(
+  tx: Db,
+  event: { orderId: string; paymentId: string },
+  options: { also?: readonly ChainAppend[]; pipelined?: boolean } = {},
+): Promise<Appended> {
+  const also = options.also ?? []
+  const chains = [LEDGER_CHAIN, ...also.map((a) => a.chain)]
+  const params = new StatementParams()
+  const [read] = await preparedText<SaleRead>(
+    tx,
+    `select (floor(extract(epoch from pay.confirmed_at) * 1000))::bigint::text as confirmed_ms,
+       (select coalesce(json_agg(json_build_object(
+                 'orderLineId', l.id, 'productId', l.product_id, 'quantity', l.qty,
+                 'amountFen', l.amount_fen::text, 'proceedsFen', l.proceeds_fen::text,
+                 'sellerOrgId', p.org_id, 'originCode', p.origin_code, 'productCategory', p.category,
+                 'buyerOrgId', o.buyer_org_id, 'buyerRegionCode', o.buyer_region_code,
+                 'buyerChannel', o.buyer_channel,
+                 'validities', (select coalesce(json_agg(json_build_array(to_char(c.valid_from, 'YYYY-MM-DD'),
+                                                                           to_char(c.valid_until, 'YYYY-MM-DD'))),
+                                                '[]'::json)
+                                from certifications c where c.product_id = p.id),
+                 'pairings', (select coalesce(json_agg(json_build_array(pr.id, pr.helper_code, pr.helped_code)),
+                                              '[]'::json)
+                              from pairings pr
+                              where pr.helper_code in (left(o.buyer_region_code, 2) || '0000',
+                                                       left(o.buyer_region_code, 4) || '00', o.buyer_region_code)
+                                and pr.helped_code in (left(p.origin_code, 2) || '0000',
+                                                       left(p.origin_code, 4) || '00', p.origin_code)),
+                 'beneficiaries', (select coalesce(json_agg(json_build_array(b.household_id, b.weight, h.members)),
+                                                   '[]'::json)
+                                   from product_beneficiaries b join households h on h.id = b.household_id
+                                   where b.product_id = p.id))
+               order by l.id), '[]'::json)
+          from order_lines l
+          join orders o on o.id = l.order_id
+          join products p on p.id = l.product_id
+          where l.order_id = ${params.add(event.orderId, 'uuid')}) as lines,
+       (select coalesce(json_agg(json_build_object(
+                 'id', t.id, 'periodStart', to_char(t.period_start, 'YYYY-MM-DD'),
+                 'periodEnd', to_char(t.period_end, 'YYYY-MM-DD'), 'helpedCodes', t.helped_codes,
+                 'helperCodes', t.helper_codes, 'buyerChannels', t.buyer_channels,
+                 'certifiedOnly', t.certified_only)), '[]'::json)
+          from targets t where t.kind = 'demo') as targets,
+       (select count(*)::int from chain_heads where chain = any(${params.array(chains, 'text')})) as heads
+     from payments pay
+     where pay.id = ${params.add(event.paymentId, 'uuid')}`,
+    params,
+  )
+  if (!read?.confirmed_ms) throw new Error('appendSaleEntries: the payment is not confirmed')
+  const headsExist = Number(read.heads) === chains.length
+  const occurredAt = new Date(Number(read.confirmed_ms))
   const day = shanghaiDate(occurredAt)
-  const lines = await tx
-    .select({
-      orderLineId: orderLines.id,
-      productId: orderLines.productId,
-      quantity: orderLines.qty,
-      amountFen: orderLines.amountFen,
-      proceedsFen: orderLines.proceedsFen,
-      sellerOrgId: products.orgId,
-      originCode: products.originCode,
-      productCategory: products.category,
-      buyerOrgId: orders.buyerOrgId,
-      buyerRegionCode: orders.buyerRegionCode,
-      buyerChannel: orders.buyerChannel,
-      certified: sql<boolean>`exists (select 1 from ${certifications} c where c.product_id = ${products.id}
-        and ${day}::date between c.valid_from and c.valid_until)`,
-    })
-    .from(orderLines)
-    .innerJoin(orders, eq(orders.id, orderLines.orderId))
-    .innerJoin(products, eq(products.id, orderLines.productId))
-    .where(eq(orderLines.orderId, event.orderId))
-    .orderBy(asc(orderLines.id))
-  if (lines.length === 0) return
-  const { pairings } = await referenceData(tx)
+  const lines = json<SaleLine[]>(read.lines)
+  if (lines.length === 0) {
+    // Nothing to count (an order always has lines); whatever else was to be appended still is.
+    if (also.length === 0) return { written: Promise.resolve() }
+    if (!headsExist) await ensureChainHeads(tx, chains)
+    const sent = await sendChainAppends(tx, also)
+    if (!options.pipelined) await sent.done
+    return { written: sent.done }
+  }
   const contents = lines.map(
     (line): Omit<LedgerEntryContent, 'seq'> => ({
       kind: 'sale',
@@ -187,34 +263,100 @@ async function appendSaleEntries(tx: Db, event: { orderId: string; paymentId: st
       buyerOrgId: line.buyerOrgId,
       buyerRegionCode: line.buyerRegionCode,
       buyerChannel: line.buyerChannel,
-      certified: Boolean(line.certified),
+      certified: certifiedOn(line.validities, day),
       aidCategory: aidCategoryOf(line.buyerChannel),
       productCategory: line.productCategory,
-      pairingId: pairingFor(pairings, line.originCode, line.buyerRegionCode)?.id ?? null,
+      pairingId:
+        pairingFor(
+          line.pairings.map(([id, helperCode, helpedCode]) => ({
+            id,
+            programme: '',
+            helperName: '',
+            helperCode,
+            helpedCode,
+          })),
+          line.originCode,
+          line.buyerRegionCode,
+        )?.id ?? null,
       quantity: line.quantity,
-      amountFen: line.amountFen,
-      proceedsFen: line.proceedsFen,
+      amountFen: BigInt(line.amountFen),
+      proceedsFen: BigInt(line.proceedsFen),
     }),
   )
-  await appendEntries(tx, contents)
+  const credits = contents.map((content, i) =>
+    creditsFor(
+      content.proceedsFen,
+      lines[i]!.beneficiaries.map(([householdId, weight, members]) => ({ householdId, weight, members })),
+    ),
+  )
+  return appendEntries(tx, contents, credits, {
+    scopes: json<TargetScope[]>(read.targets),
+    also,
+    headsExist,
+    pipelined: options.pipelined ?? false,
+  })
 }
 
 /**
  * Writes entries (sales or reversals) with their credits, rollups and reach. Rollups are added first, in key
- * order (no deadlock between confirmations); the chain head is locked last and held only for the inserts.
+ * order (no deadlock between confirmations); the chain head is locked last, by the one statement that hashes and
+ * inserts the entries, their credits and reach (and whatever `also` appends to other chains, whose heads are
+ * locked after the ledger's) and moves the heads (sendChainAppends): the lock is held for that statement and the
+ * commit only.
  */
 export async function appendEntries(
   tx: Db,
   contents: ReadonlyArray<Omit<LedgerEntryContent, 'seq'>>,
   /** Reversals bring their own credits (the mirror of the sale's split); sales are split here. */
   givenCredits?: ReadonlyArray<ReadonlyArray<Credit>>,
-): Promise<void> {
+  options: {
+    /** The demo targets, when already read (reach); read here otherwise. */
+    scopes?: readonly TargetScope[]
+    /** Entries of other chains to append in the same statement. */
+    also?: readonly ChainAppend[]
+    /** Every head row is known to exist (heads are never deleted); otherwise they are created if missing. */
+    headsExist?: boolean
+    /** Return once the last statement is sent (see sendChainAppends); the caller awaits `written` after COMMIT. */
+    pipelined?: boolean
+  } = {},
+): Promise<Appended> {
+  if (contents.length === 0) throw new RangeError('appendEntries: no entries')
   const creditsOf = givenCredits ?? (await splitProceeds(tx, contents))
+  if (creditsOf.length !== contents.length) throw new RangeError('appendEntries: one credit list per entry')
+  const also = options.also ?? []
 
-  await addToRollups(tx, contents)
+  if (!options.headsExist) await ensureChainHeads(tx, [LEDGER_CHAIN, ...also.map((a) => a.chain)])
+  // Reach grows with sales only: a reversal does not un-reach a household already reached.
+  const scopes = contents.some((c) => c.kind === 'sale')
+    ? (options.scopes ?? (await demoScopes(tx, contents)))
+    : []
+  const rows = ledgerRows(contents, creditsOf, scopes)
 
+  // Sent together, run in this order: the rollups, then (sendChainAppends) the heads' lock and the append.
+  const rolledUp = addToRollups(tx, contents)
+  rolledUp.catch(() => {}) // observed through `written`
+  const sent = await sendChainAppends(tx, [
+    {
+      chain: LEDGER_CHAIN,
+      // The seq is the database's to fill in (sendChainAppends): 0 only holds its place.
+      payloads: contents.map((c) => ledgerEntryPayload({ ...c, seq: 0 })),
+      inserts: (links, params) => ledgerInserts(rows, links, params),
+    },
+    ...also,
+  ])
+  const written = Promise.all([rolledUp, sent.done])
+  written.catch(() => {})
+  if (!options.pipelined) await written
+  return { written }
+}
+
+/** The demo targets whose period overlaps the entries' days. */
+async function demoScopes(
+  tx: Db,
+  contents: ReadonlyArray<Omit<LedgerEntryContent, 'seq'>>,
+): Promise<TargetScope[]> {
   const days = [...new Set(contents.map((c) => c.day))]
-  const scopes = await tx
+  return tx
     .select({
       id: targets.id,
       periodStart: targets.periodStart,
@@ -232,42 +374,124 @@ export async function appendEntries(
         sql`${targets.periodEnd} >= ${days.reduce((a, b) => (a < b ? a : b))}::date`,
       ),
     )
+}
 
-  await appendManyToChain(tx, LEDGER_CHAIN, contents.length, async (links) => {
-    const rows = links.map((link, i) => ({ ...contents[i]!, seq: link.seq }))
-    return {
-      payloads: rows.map(ledgerEntryPayload),
-      insert: async (entries) => {
-        await tx
-          .insert(aidEntries)
-          .values(rows.map((row, i) => ({ ...row, prevHash: entries[i]!.prevHash, hash: entries[i]!.hash })))
-        const credits = rows.flatMap((row, i) =>
-          creditsOf[i]!.map((c) => ({
-            entrySeq: row.seq,
-            householdId: c.householdId,
-            amountFen: c.amountFen,
-          })),
-        )
-        if (credits.length > 0) await tx.insert(householdCredits).values(credits)
-        // Reach grows with sales only: a reversal does not un-reach a household already reached.
-        const reach = rows.flatMap((row, i) =>
-          row.kind === 'sale'
-            ? scopes
-                .filter((target) => entryInScope(target, row))
-                .flatMap((target) =>
-                  creditsOf[i]!.map((c) => ({
-                    targetId: target.id,
-                    householdId: c.householdId,
-                    firstSeq: row.seq,
-                    members: c.members,
-                  })),
-                )
-            : [],
-        )
-        if (reach.length > 0) await tx.insert(targetReach).values(reach).onConflictDoNothing()
-      },
-    }
-  })
+/**
+ * What one append writes besides the chain's own bookkeeping, by entry (i: 1, 2, … in the order of `contents`,
+ * the order of their seqs): the entries, each entry's credits, and the reach of every sale in every target whose
+ * scope it falls in — a household already reached by an earlier entry of the same append is left out, as a
+ * multi-row INSERT … ON CONFLICT DO NOTHING would keep the first.
+ */
+export function ledgerRows(
+  contents: ReadonlyArray<Omit<LedgerEntryContent, 'seq'>>,
+  creditsOf: ReadonlyArray<ReadonlyArray<Credit>>,
+  scopes: readonly TargetScope[],
+): {
+  entries: Array<Omit<LedgerEntryContent, 'seq'> & { i: number }>
+  credits: Array<{ i: number; householdId: string; amountFen: bigint }>
+  reach: Array<{ i: number; targetId: string; householdId: string; members: number }>
+} {
+  const reached = new Set<string>()
+  return {
+    entries: contents.map((content, i) => ({ ...content, i: i + 1 })),
+    credits: contents.flatMap((_, i) =>
+      creditsOf[i]!.map((c) => ({ i: i + 1, householdId: c.householdId, amountFen: c.amountFen })),
+    ),
+    reach: contents.flatMap((content, i) =>
+      content.kind === 'sale'
+        ? scopes
+            .filter((target) => entryInScope(target, content))
+            .flatMap((target) =>
+              creditsOf[i]!.flatMap((c) => {
+                const key = `${target.id} ${c.householdId}`
+                if (reached.has(key)) return []
+                reached.add(key)
+                return [{ i: i + 1, targetId: target.id, householdId: c.householdId, members: c.members }]
+              }),
+            )
+        : [],
+    ),
+  }
+}
+
+/** The three INSERTs of ledgerRows, each row joined to its link (seq, prev_hash, hash) by entry. */
+function ledgerInserts(
+  rows: ReturnType<typeof ledgerRows>,
+  links: string,
+  params: StatementParams,
+): string[] {
+  const { entries, credits, reach } = rows
+  const e = (
+    pick: (row: (typeof entries)[number]) => string | number | bigint | boolean | null,
+    type: string,
+  ) => params.array(entries.map(pick), type)
+  return [
+    `insert into aid_entries (seq, kind, occurred_at, day, payment_id, refund_id, order_id, order_line_id,
+       product_id, seller_org_id, origin_code, buyer_org_id, buyer_region_code, buyer_channel, certified,
+       aid_category, product_category, pairing_id, quantity, amount_fen, proceeds_fen, prev_hash, hash)
+     select l.seq, v.kind, v.occurred_at, v.day, v.payment_id, v.refund_id, v.order_id, v.order_line_id,
+       v.product_id, v.seller_org_id, v.origin_code, v.buyer_org_id, v.buyer_region_code, v.buyer_channel,
+       v.certified, v.aid_category, v.product_category, v.pairing_id, v.quantity, v.amount_fen, v.proceeds_fen,
+       l.prev_hash, l.hash
+     from unnest(${[
+       e((r) => r.i, 'integer'),
+       e((r) => r.kind, 'text'),
+       e((r) => r.occurredAt.toISOString(), 'timestamptz'),
+       e((r) => r.day, 'date'),
+       e((r) => r.paymentId, 'uuid'),
+       e((r) => r.refundId, 'uuid'),
+       e((r) => r.orderId, 'uuid'),
+       e((r) => r.orderLineId, 'uuid'),
+       e((r) => r.productId, 'uuid'),
+       e((r) => r.sellerOrgId, 'uuid'),
+       e((r) => r.originCode, 'text'),
+       e((r) => r.buyerOrgId, 'uuid'),
+       e((r) => r.buyerRegionCode, 'text'),
+       e((r) => r.buyerChannel, 'text'),
+       e((r) => r.certified, 'boolean'),
+       e((r) => r.aidCategory, 'text'),
+       e((r) => r.productCategory, 'text'),
+       e((r) => r.pairingId, 'text'),
+       e((r) => r.quantity, 'integer'),
+       e((r) => r.amountFen, 'bigint'),
+       e((r) => r.proceedsFen, 'bigint'),
+     ].join(
+       ', ',
+     )}) as v(i, kind, occurred_at, day, payment_id, refund_id, order_id, order_line_id, product_id,
+                        seller_org_id, origin_code, buyer_org_id, buyer_region_code, buyer_channel, certified,
+                        aid_category, product_category, pairing_id, quantity, amount_fen, proceeds_fen)
+     join ${links} l on l.i = v.i`,
+    `insert into household_credits (entry_seq, household_id, amount_fen)
+     select l.seq, v.household_id, v.amount_fen
+     from unnest(${params.array(
+       credits.map((c) => c.i),
+       'integer',
+     )}, ${params.array(
+       credits.map((c) => c.householdId),
+       'uuid',
+     )}, ${params.array(
+       credits.map((c) => c.amountFen),
+       'bigint',
+     )}) as v(i, household_id, amount_fen)
+     join ${links} l on l.i = v.i`,
+    `insert into target_reach (target_id, household_id, first_seq, members)
+     select v.target_id, v.household_id, l.seq, v.members
+     from unnest(${params.array(
+       reach.map((r) => r.i),
+       'integer',
+     )}, ${params.array(
+       reach.map((r) => r.targetId),
+       'uuid',
+     )}, ${params.array(
+       reach.map((r) => r.householdId),
+       'uuid',
+     )}, ${params.array(
+       reach.map((r) => r.members),
+       'smallint',
+     )}) as v(i, target_id, household_id, members)
+     join ${links} l on l.i = v.i
+     on conflict do nothing`,
+  ]
 }
 
 /** Each sale's proceeds split over its product's beneficiaries as they are now. */
@@ -294,8 +518,22 @@ async function splitProceeds(
   )
 }
 
-async function addToRollups(tx: Db, contents: ReadonlyArray<Omit<LedgerEntryContent, 'seq'>>) {
-  const sums = new Map<string, { key: typeof aidRollups.$inferInsert }>()
+export type RollupRow = {
+  day: string
+  helpedCode: string
+  helperCode: string
+  buyerChannel: string
+  aidCategory: AidCategory
+  productCategory: string
+  certified: boolean
+  amountFen: bigint
+  proceedsFen: bigint
+  entries: number
+}
+
+/** The entries summed by rollup key, in key order (the order every transaction locks rollup rows in). */
+export function rollupRows(contents: ReadonlyArray<Omit<LedgerEntryContent, 'seq'>>): RollupRow[] {
+  const sums = new Map<string, RollupRow>()
   for (const c of contents) {
     const dims = {
       day: c.day,
@@ -309,33 +547,44 @@ async function addToRollups(tx: Db, contents: ReadonlyArray<Omit<LedgerEntryCont
     const id = JSON.stringify(dims)
     const existing = sums.get(id)
     if (existing) {
-      existing.key.amountFen = existing.key.amountFen + c.amountFen
-      existing.key.proceedsFen = existing.key.proceedsFen + c.proceedsFen
-      existing.key.entries = existing.key.entries + 1
+      existing.amountFen += c.amountFen
+      existing.proceedsFen += c.proceedsFen
+      existing.entries += 1
     } else {
-      sums.set(id, { key: { ...dims, amountFen: c.amountFen, proceedsFen: c.proceedsFen, entries: 1 } })
+      sums.set(id, { ...dims, amountFen: c.amountFen, proceedsFen: c.proceedsFen, entries: 1 })
     }
   }
-  const rows = [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v.key)
-  await tx
-    .insert(aidRollups)
-    .values(rows)
-    .onConflictDoUpdate({
-      target: [
-        aidRollups.day,
-        aidRollups.helpedCode,
-        aidRollups.helperCode,
-        aidRollups.buyerChannel,
-        aidRollups.aidCategory,
-        aidRollups.productCategory,
-        aidRollups.certified,
-      ],
-      set: {
-        amountFen: sql`${aidRollups.amountFen} + excluded.amount_fen`,
-        proceedsFen: sql`${aidRollups.proceedsFen} + excluded.proceeds_fen`,
-        entries: sql`${aidRollups.entries} + excluded.entries`,
-      },
-    })
+  return [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row)
+}
+
+/** One statement, rows in key order (unnest keeps the order of its arrays). */
+function addToRollups(tx: Db, contents: ReadonlyArray<Omit<LedgerEntryContent, 'seq'>>): Promise<unknown> {
+  const rows = rollupRows(contents)
+  const params = new StatementParams()
+  const column = (pick: (row: RollupRow) => string | number | bigint | boolean, type: string) =>
+    params.array(rows.map(pick), type)
+  return preparedText(
+    tx,
+    `insert into aid_rollups (day, helped_code, helper_code, buyer_channel, aid_category, product_category,
+       certified, amount_fen, proceeds_fen, entries)
+     select * from unnest(${[
+       column((r) => r.day, 'date'),
+       column((r) => r.helpedCode, 'text'),
+       column((r) => r.helperCode, 'text'),
+       column((r) => r.buyerChannel, 'text'),
+       column((r) => r.aidCategory, 'text'),
+       column((r) => r.productCategory, 'text'),
+       column((r) => r.certified, 'boolean'),
+       column((r) => r.amountFen, 'bigint'),
+       column((r) => r.proceedsFen, 'bigint'),
+       column((r) => r.entries, 'integer'),
+     ].join(', ')})
+     on conflict (day, helped_code, helper_code, buyer_channel, aid_category, product_category, certified)
+     do update set amount_fen = aid_rollups.amount_fen + excluded.amount_fen,
+                   proceeds_fen = aid_rollups.proceeds_fen + excluded.proceeds_fen,
+                   entries = aid_rollups.entries + excluded.entries`,
+    params,
+  )
 }
 
 // ---------------------------------------------------------------------------------------------------------------
