@@ -133,7 +133,7 @@ async function prepareDatabase(serverUrl: string): Promise<string> {
   try {
     const started = performance.now()
     await migrateDatabase(setup)
-    await seedDatabase(setup.db, { demo: true })
+    await seedDatabase(setup.db, { demo: true, history: false })
     log(`confirm: migrated and seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`)
   } finally {
     await setup.close()
