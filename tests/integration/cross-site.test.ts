@@ -29,6 +29,7 @@ describe(`cross-site requests (${testDbKind()})`, async () => {
     token: 'x'.repeat(43),
     id: 'EW-FZ-DX',
     code: '621126',
+    orderId: seedUuid('test:no-such-order'),
   }
   const actionRoutes = Object.entries(build.routes)
     .filter(([, route]) => typeof route.module.action === 'function')
