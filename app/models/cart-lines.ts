@@ -3,6 +3,8 @@
  * operations here are the one definition of what adding, setting and merging mean; cart.server.ts applies them to
  * either store.
  */
+import { isUuid as isAnyCaseUuid } from '../utils/ids'
+
 export type CartLine = { productId: string; qty: number }
 
 /** A cart holds at most this many products… */
@@ -10,10 +12,9 @@ export const MAX_CART_LINES = 50
 /** …and at most this many units of one (bulk buyers order through procurement). */
 export const MAX_LINE_QTY = 99_999
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
-
+/** A product id as this app writes it (lowercase): the cookie is never case-folded, so other forms are junk. */
 export function isUuid(value: string): boolean {
-  return uuidPattern.test(value)
+  return value === value.toLowerCase() && isAnyCaseUuid(value)
 }
 
 /** The cookie form `<id>.<qty>|…`; anything malformed is dropped, never trusted. */

@@ -8,12 +8,12 @@ import { regions } from '../../db/schema/regions'
 import {
   addLine,
   type CartLine,
-  isUuid,
   MAX_CART_LINES,
   MAX_LINE_QTY,
   mergeLines,
   setLine,
 } from './cart-lines'
+import { isUuid } from '../utils/ids'
 import { lineProceedsFen, proceedsRuleFromRow } from './proceeds'
 import { type PriceTier, unitPriceFor } from './pricing'
 

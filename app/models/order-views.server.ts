@@ -13,7 +13,7 @@ import {
 } from '../../db/schema/orders'
 import { organizations } from '../../db/schema/organizations'
 import type { PaymentInstructions, PaymentMethod } from '../services/payments/index.server'
-import { isUuid } from './cart-lines'
+import { isUuid } from '../utils/ids'
 import type { PaymentQueueFilter } from './payment-queue'
 
 /**
@@ -132,7 +132,7 @@ export async function getBuyerOrder(
   input: { userId: string; orderId: string },
   method: PaymentMethod,
 ): Promise<OrderDetailView | null> {
-  if (!isUuid(input.orderId.toLowerCase())) return null
+  if (!isUuid(input.orderId)) return null
   const [order] = await db
     .select()
     .from(orders)

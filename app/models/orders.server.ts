@@ -5,6 +5,7 @@ import { orderLines, orders, payments, sellerOrders } from '../../db/schema/orde
 import type { PaymentMethod } from '../services/payments/index.server'
 import { ledgerConfirmationHook } from './ledger.server'
 import { type Clock, shanghaiDate } from '../utils/clock'
+import { isUuid } from '../utils/ids'
 import { lineProceedsFen, proceedsRuleFromRow } from './proceeds'
 import { type PriceTier, unitPriceFor } from './pricing'
 
@@ -43,14 +44,13 @@ class OrderRejected extends Error {
   }
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** A Postgres array literal of uuids or integers (checked here, so that nothing else can end up in it). */
 function arrayLiteral(values: ReadonlyArray<string | number | bigint>): string {
   for (const value of values) {
     const ok =
       typeof value === 'string'
-        ? uuidPattern.test(value)
+        ? isUuid(value)
         : typeof value === 'bigint' || Number.isSafeInteger(value)
     if (!ok) throw new RangeError(`not a uuid or integer: ${String(value)}`)
   }
@@ -100,10 +100,10 @@ export async function placeOrder(
   for (const line of input.lines) {
     if (!Number.isSafeInteger(line.qty) || line.qty < 1)
       throw new RangeError('qty must be a positive integer')
-    const key = uuidPattern.test(line.productId) ? line.productId.toLowerCase() : line.productId
+    const key = isUuid(line.productId) ? line.productId.toLowerCase() : line.productId
     wanted.set(key, (wanted.get(key) ?? 0) + line.qty)
   }
-  const ids = [...wanted.keys()].filter((id) => uuidPattern.test(id)).sort()
+  const ids = [...wanted.keys()].filter((id) => isUuid(id)).sort()
   const idArray = arrayLiteral(ids)
   const qtyArray = arrayLiteral(ids.map((id) => wanted.get(id)!))
 
@@ -302,7 +302,7 @@ export async function cancelOrder(
   input: { orderId: string; buyerUserId: string },
   clock: Clock,
 ): Promise<CancelOrderResult> {
-  if (!uuidPattern.test(input.orderId)) return { ok: false, reason: 'not_found' }
+  if (!isUuid(input.orderId)) return { ok: false, reason: 'not_found' }
   return db.transaction(async (tx) => {
     const [order] = await tx
       .select({ status: orders.status })
@@ -363,7 +363,7 @@ export async function confirmPayment(
   /** The ledger by default: a confirmed payment always counts (DESIGN §5); tests pass their own to observe. */
   hooks: ConfirmationHooks = ledgerConfirmationHook,
 ): Promise<ConfirmPaymentResult> {
-  if (!uuidPattern.test(input.paymentId)) return { ok: false, reason: 'not_found' }
+  if (!isUuid(input.paymentId)) return { ok: false, reason: 'not_found' }
   return db.transaction(async (tx) => {
     // Payment first, then its order: the same order everywhere a payment is involved.
     const [payment] = await tx

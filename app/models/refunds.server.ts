@@ -5,6 +5,7 @@ import { householdCredits, aidEntries } from '../../db/schema/ledger'
 import { orderLines, payments, refunds } from '../../db/schema/orders'
 import { households } from '../../db/schema/households'
 import { type Clock, shanghaiDate } from '../utils/clock'
+import { isUuid } from '../utils/ids'
 import { splitLargestRemainder } from '../utils/money'
 import { recordAuditEvent } from './audit.server'
 import { appendEntries, type Credit, type LedgerEntryContent } from './ledger.server'
@@ -25,7 +26,6 @@ export type RefundResult =
       reason: 'not_found' | 'not_confirmed' | 'no_lines' | 'unknown_line' | 'exceeds_line' | 'bad_amount'
     }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** rule(x): the proceeds that x fen of a line's amount carry, floored. */
 export function refundedProceeds(
@@ -62,10 +62,10 @@ export async function refundPayment(
   },
   clock: Clock,
 ): Promise<RefundResult> {
-  if (!uuidPattern.test(input.paymentId)) return { ok: false, reason: 'not_found' }
+  if (!isUuid(input.paymentId)) return { ok: false, reason: 'not_found' }
   if (input.lines.length === 0) return { ok: false, reason: 'no_lines' }
   if (input.lines.some((l) => l.amountFen <= 0n)) return { ok: false, reason: 'bad_amount' }
-  if (input.lines.some((l) => !uuidPattern.test(l.orderLineId))) return { ok: false, reason: 'unknown_line' }
+  if (input.lines.some((l) => !isUuid(l.orderLineId))) return { ok: false, reason: 'unknown_line' }
   if (new Set(input.lines.map((l) => l.orderLineId)).size !== input.lines.length)
     return { ok: false, reason: 'unknown_line' }
 
@@ -221,7 +221,7 @@ export async function refundRemaining(
   input: { paymentId: string; financeUserId: string },
   clock: Clock,
 ): Promise<RefundResult> {
-  if (!uuidPattern.test(input.paymentId)) return { ok: false, reason: 'not_found' }
+  if (!isUuid(input.paymentId)) return { ok: false, reason: 'not_found' }
   const rows = await db
     .select({
       orderLineId: aidEntries.orderLineId,

@@ -2,6 +2,7 @@ import { and, asc, between, eq, inArray, like, or, type SQL, sql } from 'drizzle
 import type { Db } from '../../db/client.server'
 import { aidRollups, targetReach } from '../../db/schema/ledger'
 import { targets } from '../../db/schema/targets'
+import { isUuid } from '../utils/ids'
 import { subtreePrefix } from '../utils/regions'
 import { referenceData } from './reference-data.server'
 
@@ -79,44 +80,54 @@ export type TargetSummary = {
   reach: TargetReach | null
 }
 
+const targetColumns = {
+  id: targets.id,
+  key: targets.key,
+  parentId: targets.parentId,
+  name: targets.name,
+  kind: targets.kind,
+  metric: targets.metric,
+  goal: targets.goal,
+  periodStart: targets.periodStart,
+  periodEnd: targets.periodEnd,
+  sourceText: targets.sourceText,
+  documentedOutcomes: targets.documentedOutcomes,
+  helpedCodes: targets.helpedCodes,
+  helperCodes: targets.helperCodes,
+  buyerChannels: targets.buyerChannels,
+  certifiedOnly: targets.certifiedOnly,
+}
+
+type TargetRow = TargetScopeRow & {
+  key: string
+  parentId: string | null
+  name: string
+  goal: bigint
+  sourceText: string | null
+  documentedOutcomes: string[]
+}
+
+async function summaryOf(db: Db, row: TargetRow): Promise<TargetSummary> {
+  return {
+    id: row.id,
+    key: row.key,
+    parentId: row.parentId,
+    name: row.name,
+    kind: row.kind,
+    metric: row.metric,
+    goal: row.goal.toString(),
+    periodStart: row.periodStart,
+    periodEnd: row.periodEnd,
+    sourceText: row.sourceText,
+    documentedOutcomes: row.documentedOutcomes,
+    progress: await targetProgress(db, row),
+    reach: row.kind === 'demo' ? await targetReachOf(db, row.id) : null,
+  }
+}
+
 export async function listTargets(db: Db): Promise<TargetSummary[]> {
-  const rows = await db
-    .select({
-      id: targets.id,
-      key: targets.key,
-      parentId: targets.parentId,
-      name: targets.name,
-      kind: targets.kind,
-      metric: targets.metric,
-      goal: targets.goal,
-      periodStart: targets.periodStart,
-      periodEnd: targets.periodEnd,
-      sourceText: targets.sourceText,
-      documentedOutcomes: targets.documentedOutcomes,
-      helpedCodes: targets.helpedCodes,
-      helperCodes: targets.helperCodes,
-      buyerChannels: targets.buyerChannels,
-      certifiedOnly: targets.certifiedOnly,
-    })
-    .from(targets)
-    .orderBy(asc(targets.sortOrder), asc(targets.key))
-  return Promise.all(
-    rows.map(async (row) => ({
-      id: row.id,
-      key: row.key,
-      parentId: row.parentId,
-      name: row.name,
-      kind: row.kind,
-      metric: row.metric,
-      goal: row.goal.toString(),
-      periodStart: row.periodStart,
-      periodEnd: row.periodEnd,
-      sourceText: row.sourceText,
-      documentedOutcomes: row.documentedOutcomes,
-      progress: await targetProgress(db, row),
-      reach: row.kind === 'demo' ? await targetReachOf(db, row.id) : null,
-    })),
-  )
+  const rows = await db.select(targetColumns).from(targets).orderBy(asc(targets.sortOrder), asc(targets.key))
+  return Promise.all(rows.map((row) => summaryOf(db, row)))
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -199,25 +210,11 @@ export function forecastFrom(input: {
 }
 
 export async function getTargetDetail(db: Db, id: string, today: string): Promise<TargetDetail | null> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null
-  const summary = (await listTargets(db)).find((t) => t.id === id.toLowerCase())
-  if (!summary) return null
+  if (!isUuid(id)) return null
+  const [target] = await db.select(targetColumns).from(targets).where(eq(targets.id, id))
+  if (!target) return null
+  const summary = await summaryOf(db, target)
   if (summary.kind === 'reference') return { ...summary, breakdown: null, forecast: null }
-  const [scope] = await db
-    .select({
-      id: targets.id,
-      kind: targets.kind,
-      metric: targets.metric,
-      periodStart: targets.periodStart,
-      periodEnd: targets.periodEnd,
-      helpedCodes: targets.helpedCodes,
-      helperCodes: targets.helperCodes,
-      buyerChannels: targets.buyerChannels,
-      certifiedOnly: targets.certifiedOnly,
-    })
-    .from(targets)
-    .where(eq(targets.id, summary.id))
-  const target = scope!
   const sumBy = (column: SQL.Aliased<string> | SQL) =>
     db
       .select({ key: sql<string>`${column}`, amount: sql<string>`sum(${aidRollups.amountFen})::text` })
