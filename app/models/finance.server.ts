@@ -16,12 +16,12 @@ import {
   recordAuditEvent,
 } from './audit.server'
 import { appendSaleEntries } from './ledger.server'
-import { confirmPayment, type ConfirmPaymentResult } from './orders.server'
+import { type ConfirmPaymentResult, confirmPaymentInTransaction } from './orders.server'
 
 /**
  * Platform finance matches a bank transfer on the statement to its reference and enters what arrived. The
- * confirmation itself is the one `confirmPayment` every provider uses; here it is also audited — who confirmed
- * (or found a short or over payment), for how much — in the same transaction.
+ * confirmation itself is the one `confirmPayment` every provider uses (run in this transaction); here it is also
+ * audited — who confirmed (or found a short or over payment), for how much — in the same transaction.
  *
  * A confirmation's audit event is appended together with its ledger entries: both chain heads are locked in one
  * statement ('ledger', then 'audit') and the entries, credits, reach and the event written in the next, sent with
@@ -50,8 +50,8 @@ export async function confirmBankTransfer(
   const pipelined = !is(db, PgTransaction)
   let written: Promise<unknown> = Promise.resolve()
   const confirming = db.transaction(async (tx) => {
-    const result = await confirmPayment(
-      inTransaction(tx),
+    const result = await confirmPaymentInTransaction(
+      tx,
       { paymentId: input.paymentId, receivedFen: input.receivedFen, confirmedBy: input.financeUserId },
       clock,
       {
@@ -73,35 +73,6 @@ export async function confirmBankTransfer(
   })
   await written
   return result
-}
-
-/**
- * `tx` for confirmPayment, which opens its own transaction and writes its statements with drizzle's builders:
- *
- * - `transaction(run)` runs `run` in `tx` itself rather than in a savepoint. confirmPayment returns its refusals
- *   and throws its failures, and a throw rolls back the whole transaction here as it would the savepoint, so the
- *   savepoint only cost two statements (the second under the chain heads' locks);
- * - every statement is prepared (named, parsed once per connection) instead of sent unnamed: on postgres.js an
- *   unnamed statement with parameters costs two round trips and a parse each time, a prepared one a single round
- *   trip (db/client.server.ts preparedRows). The statements are the same, with the same parameters, and their
- *   text never varies; PGlite runs them as before.
- */
-function inTransaction(tx: Db): Db {
-  const session = tx._.session
-  type Prepare = (query: unknown, fields: unknown, name: string | undefined, ...rest: unknown[]) => unknown
-  const prepareQuery = session.prepareQuery as unknown as Prepare
-  const preparing = Object.create(session, {
-    prepareQuery: {
-      value: (query: unknown, fields: unknown, name: string | undefined, ...rest: unknown[]) =>
-        prepareQuery.call(session, query, fields, name ?? '', ...rest),
-    },
-  }) as typeof session
-  const flat: Db = Object.create(tx, {
-    session: { value: preparing },
-    _: { value: { ...tx._, session: preparing } },
-    transaction: { value: (run: (inner: Db) => Promise<unknown>) => run(flat) },
-  })
-  return flat
 }
 
 /**

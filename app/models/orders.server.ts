@@ -1,7 +1,7 @@
-import { and, asc, eq, inArray, lt, ne, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm'
 import { type Db, preparedRows } from '../../db/client.server'
 import { products } from '../../db/schema/catalog'
-import { orderLines, orders, payments, sellerOrders } from '../../db/schema/orders'
+import { orderLines, orders, sellerOrders } from '../../db/schema/orders'
 import type { PaymentMethod } from '../services/payments/index.server'
 import { ledgerConfirmationHook } from './ledger.server'
 import { type Clock, shanghaiDate } from '../utils/clock'
@@ -109,7 +109,9 @@ export async function placeOrder(
 
   try {
     return await db.transaction(async (tx) => {
-      // ORDER BY … FOR UPDATE locks the rows as they come out of the sort: in id order, as everywhere stock moves.
+      // ORDER BY … FOR NO KEY UPDATE locks the rows as they come out of the sort: in id order, as everywhere stock
+      // moves. NO KEY: the stock changes, never the id, so writes that only reference the product (a cart line
+      // added meanwhile: its foreign key check) are not held up by a checkout.
       // A row another transaction changed while we waited is returned as it is now (READ COMMITTED), so the checks
       // below see the stock we hold. The number is drawn only when every line passes the same checks as the loop
       // below (so a rejected order uses none); it is the only thing they decide.
@@ -126,7 +128,7 @@ export async function placeOrder(
                     left join proceeds_rules r on r.product_id = p.id
                     where p.id = any(cast(${idArray} as text)::uuid[])
                     order by p.id
-                    for update of p)
+                    for no key update of p)
                   select l.id::text as id, l.org_id::text as org_id, l.price_fen::text as price_fen, l.stock,
                     l.min_order_qty, l.status, l.tiers, l.rule_kind, l.basis_points, l.fen_per_unit, l.moved,
                     (select case when count(*) = ${wanted.size}::int then nextval('order_number_seq')::text end
@@ -356,51 +358,82 @@ export type ConfirmPaymentResult =
   | { ok: true; orderId: string }
   | { ok: false; reason: 'not_found' | 'amount_mismatch' | 'not_pending' }
 
+/** What confirmPayment reads of a payment and its order, both locked. */
+type PaymentLocked = { order_id: string; amount_fen: string; status: string; order_status: string }
+
+/**
+ * Confirms a payment: the payment confirmed, its order and seller orders paid and `hooks.onConfirmed` (the ledger)
+ * run, all in one transaction; or nothing changes but a wrong amount, recorded on the payment as flagged. Opens its
+ * own transaction; confirmPaymentInTransaction does the same inside a caller's.
+ */
 export async function confirmPayment(
   db: Db,
-  input: { paymentId: string; receivedFen: bigint; confirmedBy: string },
+  input: ConfirmPaymentInput,
   clock: Clock,
   /** The ledger by default: a confirmed payment always counts (DESIGN §5); tests pass their own to observe. */
   hooks: ConfirmationHooks = ledgerConfirmationHook,
 ): Promise<ConfirmPaymentResult> {
   if (!isUuid(input.paymentId)) return { ok: false, reason: 'not_found' }
-  return db.transaction(async (tx) => {
-    // Payment first, then its order: the same order everywhere a payment is involved.
-    const [payment] = await tx
-      .select({ orderId: payments.orderId, amountFen: payments.amountFen, status: payments.status })
-      .from(payments)
-      .where(eq(payments.id, input.paymentId))
-      .for('update')
-    if (!payment) return { ok: false as const, reason: 'not_found' as const }
-    const [order] = await tx
-      .select({ status: orders.status })
-      .from(orders)
-      .where(eq(orders.id, payment.orderId))
-      .for('update')
-    // A confirmed payment stays confirmed: a later, different amount must not flag it.
-    if (payment.status === 'confirmed' || !order)
-      return { ok: false as const, reason: 'not_pending' as const }
-    if (input.receivedFen !== payment.amountFen) {
-      await tx
-        .update(payments)
-        .set({ status: 'flagged', receivedFen: input.receivedFen })
-        .where(and(eq(payments.id, input.paymentId), ne(payments.status, 'confirmed')))
-      return { ok: false as const, reason: 'amount_mismatch' as const }
-    }
-    if (order.status !== 'pending_payment') return { ok: false as const, reason: 'not_pending' as const }
-    const now = clock.now()
-    await tx
-      .update(payments)
-      .set({
-        status: 'confirmed',
-        receivedFen: input.receivedFen,
-        confirmedAt: now,
-        confirmedBy: input.confirmedBy,
-      })
-      .where(eq(payments.id, input.paymentId))
-    await tx.update(orders).set({ status: 'paid', paidAt: now }).where(eq(orders.id, payment.orderId))
-    await tx.update(sellerOrders).set({ status: 'paid' }).where(eq(sellerOrders.orderId, payment.orderId))
-    await hooks.onConfirmed(tx, { orderId: payment.orderId, paymentId: input.paymentId })
-    return { ok: true as const, orderId: payment.orderId }
-  })
+  return db.transaction((tx) => confirmPaymentInTransaction(tx, input, clock, hooks))
+}
+
+export type ConfirmPaymentInput = { paymentId: string; receivedFen: bigint; confirmedBy: string }
+
+/**
+ * confirmPayment's body, run in `tx` as it is (no savepoint): for a caller that does more in the same transaction
+ * (finance's audit event). A throw leaves `tx` to be rolled back by the caller. Two statements of its own, both
+ * prepared: lock the payment and its order; write all three tables — sent without waiting, so that the hook's first
+ * statement follows it down the connection in the same round trip.
+ */
+export async function confirmPaymentInTransaction(
+  tx: Db,
+  input: ConfirmPaymentInput,
+  clock: Clock,
+  hooks: ConfirmationHooks = ledgerConfirmationHook,
+): Promise<ConfirmPaymentResult> {
+  if (!isUuid(input.paymentId)) return { ok: false, reason: 'not_found' }
+  // Payment first, then its order (the order of the join's row marks): the same order everywhere a payment is
+  // involved. A row changed while we waited is returned as it is now.
+  const [locked] = await preparedRows<PaymentLocked>(
+    tx,
+    sql`select pay.order_id::text as order_id, pay.amount_fen::text as amount_fen, pay.status,
+               o.status as order_status
+        from payments pay join orders o on o.id = pay.order_id
+        where pay.id = ${input.paymentId}::uuid
+        for update of pay, o`,
+  )
+  if (!locked) return { ok: false, reason: 'not_found' }
+  // A confirmed payment stays confirmed: a later, different amount must not flag it.
+  if (locked.status === 'confirmed') return { ok: false, reason: 'not_pending' }
+  const receivedFen = input.receivedFen.toString()
+  if (input.receivedFen !== BigInt(locked.amount_fen)) {
+    await preparedRows(
+      tx,
+      sql`update payments set status = 'flagged', received_fen = ${receivedFen}::bigint
+          where id = ${input.paymentId}::uuid`,
+    )
+    return { ok: false, reason: 'amount_mismatch' }
+  }
+  if (locked.order_status !== 'pending_payment') return { ok: false, reason: 'not_pending' }
+  const orderId = locked.order_id
+  const now = clock.now().toISOString()
+  const paid = preparedRows(
+    tx,
+    sql`with confirmed as (
+          update payments set status = 'confirmed', received_fen = ${receivedFen}::bigint,
+                              confirmed_at = ${now}::timestamptz, confirmed_by = ${input.confirmedBy}::uuid
+          where id = ${input.paymentId}::uuid),
+        paid as (
+          update orders set status = 'paid', paid_at = ${now}::timestamptz where id = ${orderId}::uuid)
+        update seller_orders set status = 'paid' where order_id = ${orderId}::uuid`,
+  )
+  paid.catch(() => {}) // awaited below, after the hook: its failure aborts the transaction and the hook's statements
+  try {
+    await hooks.onConfirmed(tx, { orderId, paymentId: input.paymentId })
+  } catch (error) {
+    await paid // a failed update explains the hook's "transaction is aborted" better than that does
+    throw error
+  }
+  await paid
+  return { ok: true, orderId }
 }
