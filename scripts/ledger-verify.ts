@@ -1,6 +1,7 @@
 // npm run ledger:verify [-- --expect SEQ:HASH] — recomputes the consumption-aid ledger's hash chain and checks every
-// entry against its payment or refund (DESIGN §5). Prints one JSON line; exit 0 intact, 1 broken (or the database
-// could not be read), 2 wrong usage. --expect takes a head published earlier (GET /api/v1/ledger/head).
+// entry against its payment or refund, and every confirmed payment against its entries (DESIGN §5). Prints one JSON
+// line; exit 0 intact, 1 broken or incomplete (or the database could not be read), 2 wrong usage. --expect takes a
+// head published earlier (GET /api/v1/ledger/head).
 import fs from 'node:fs'
 import path from 'node:path'
 import { openDatabase } from '../db/client.server'
@@ -45,7 +46,10 @@ if ('error' in parsed) {
       console.log(JSON.stringify(result))
       if (!result.ok) {
         console.error(
-          `Ledger broken at seq ${result.firstBrokenSeq}: ${result.reason} (${ledgerBreakDescriptions[result.reason]}).`,
+          'firstBrokenSeq' in result
+            ? `Ledger broken at seq ${result.firstBrokenSeq}: ${result.reason} (${ledgerBreakDescriptions[result.reason]}).`
+            : `Ledger incomplete: payment ${result.paymentId} is confirmed but its order line ${result.orderLineId} ` +
+                'was never counted (no sale entry).',
         )
         process.exitCode = 1
       }

@@ -11,7 +11,8 @@ import { ledgerChainSource } from './ledger.server'
 /**
  * `npm run ledger:verify` (DESIGN §5): recomputes the ledger's hash chain and checks every entry against the money
  * it claims — a sale against its confirmed payment and order line, a reversal against its refund, and the
- * household credits against the entry's proceeds. Names the first (lowest) broken seq.
+ * household credits against the entry's proceeds. Names the first (lowest) broken seq. Then the other way round:
+ * every line of every confirmed payment must have its sale entry (money confirmed but never counted).
  */
 
 export type LedgerBreakReason =
@@ -26,6 +27,8 @@ export type LedgerBreakReason =
 export type LedgerVerification =
   | { ok: true; checked: number; headSeq: number; headHash: string }
   | { ok: false; firstBrokenSeq: number; reason: LedgerBreakReason }
+  /** The chain is whole, but money confirmed was never counted: a line of a confirmed payment has no sale entry. */
+  | { ok: false; reason: 'uncounted_payment'; paymentId: string; orderLineId: string }
 
 type MoneyBreak = { seq: number; reason: 'payment_mismatch' | 'refund_mismatch' | 'credits_mismatch' }
 
@@ -143,6 +146,29 @@ export async function verifyLedger(
   }
   const chain = await verifyChain(db, source, options)
   const money = moneyBreak as MoneyBreak | null
-  if (!money || (!chain.ok && chain.firstBrokenSeq <= money.seq)) return chain
-  return { ok: false, firstBrokenSeq: money.seq, reason: money.reason }
+  if (money && (chain.ok || money.seq < chain.firstBrokenSeq))
+    return { ok: false, firstBrokenSeq: money.seq, reason: money.reason }
+  if (!chain.ok) return chain
+  const uncounted = await firstUncountedLine(db)
+  return uncounted ? { ok: false, reason: 'uncounted_payment', ...uncounted } : chain
+}
+
+/**
+ * The first line (by confirmation time) of a confirmed payment that has no sale entry, or null. Confirmations and
+ * their entries commit together, so any snapshot sees both or neither: this needs no shared snapshot with the
+ * chain's read. A confirmation that bypassed confirmPayment (a status set by hand) shows up here.
+ */
+async function firstUncountedLine(db: Db): Promise<{ paymentId: string; orderLineId: string } | null> {
+  const [row] = await queryRows<{ payment_id: string; order_line_id: string }>(
+    db,
+    sql`select p.id::text as payment_id, l.id::text as order_line_id
+          from payments p
+          join order_lines l on l.order_id = p.order_id
+         where p.status = 'confirmed'
+           and not exists (select 1 from aid_entries e
+                            where e.kind = 'sale' and e.order_line_id = l.id and e.payment_id = p.id)
+         order by p.confirmed_at, p.id, l.id
+         limit 1`,
+  )
+  return row ? { paymentId: row.payment_id, orderLineId: row.order_line_id } : null
 }

@@ -297,6 +297,24 @@ describe(`ledger verification (${testDbKind()})`, async () => {
       expect(credit).toEqual({ ok: false, firstBrokenSeq: creditedSeq, reason: 'credits_mismatch' })
     })
 
+    it('money confirmed but never counted: a payment confirmed by hand, without its entries', async () => {
+      const result = await whileTampered(db, async (tx) => {
+        await tx
+          .update(payments)
+          .set({ status: 'confirmed', receivedFen: sql`${payments.amountFen}`, confirmedAt: SEED_NOW })
+          .where(eq(payments.id, unpaid.paymentId))
+        return verifyLedger(tx)
+      })
+      expect(result).toEqual({
+        ok: false,
+        reason: 'uncounted_payment',
+        paymentId: unpaid.paymentId,
+        orderLineId: unpaid.line.id,
+      })
+      // Untouched, the same ledger passes: the pending payment is not expected to count.
+      expect(await verifyLedger(db)).toMatchObject({ ok: true })
+    })
+
     it('a deleted row', async () => {
       const deleted = await whileTampered(db, async (tx) => {
         await tx.execute(sql`delete from household_credits where entry_seq = ${at(4)}`)
