@@ -11,7 +11,6 @@ import { ledgerChainSource } from '../../app/models/ledger.server'
 import { listPairings } from '../../app/models/pairings.server'
 import { listTargets, type TargetSummary } from '../../app/models/targets.server'
 import { verifyChain } from '../../app/services/hash-chain.server'
-import { bankTransfer } from '../../app/services/payments/index.server'
 import { type Clock, fixedClock, shanghaiYear } from '../../app/utils/clock'
 import { subtreePrefix } from '../../app/utils/regions'
 import { type Db, type DbHandle, queryRows, schema } from '../../db/client.server'
@@ -21,17 +20,14 @@ import { aidEntries, householdCredits, targetReach } from '../../db/schema/ledge
 import { orderLines, orders, payments } from '../../db/schema/orders'
 import { pairings } from '../../db/schema/regions'
 import { targets } from '../../db/schema/targets'
-import { seedUuid } from '../../db/seed/synthetic'
 import { fcParams } from '../support/fast-check'
 import { openTestDatabase, testDbKind } from '../support/db'
+import { buy, demoConsumer, demoFinance, seededProductId, testBankTransfer } from '../support/shopping'
 import { SEED_NOW } from '../support/test-clock'
 
-const consumer = seedUuid('user:consumer@demo.example')
-const finance = seedUuid('user:finance@demo.example')
-const method = bankTransfer({
-  account: { accountName: '测试', bankName: '测试银行', accountNumber: '0000 0000', demo: true },
-  windowHours: 72,
-})
+const consumer = demoConsumer
+const finance = demoFinance
+const method = testBankTransfer
 const year = shanghaiYear(SEED_NOW)
 /** The seeded demo targets (db/seed/seed.server.ts seedDemoTargets). */
 const FZ_DX = `demo-${year}-fz-dx` // 福州→定西, amount: helped 621100, helper 350100
@@ -50,46 +46,17 @@ beforeAll(async () => {
   await db.update(products).set({ stock: 1_000_000, minOrderQty: 1, status: 'active' })
 })
 
-const productId = (sku: string) => seedUuid(`product:${sku}`)
+const productId = seededProductId
 
-/**
- * A consumer fills the cart, checks out with delivery to `regionCode` and finance confirms the transfer: the real
- * cart, checkout and confirmation functions, the ledger hook included.
- */
+/** The consumer buys `lines` delivered to `regionCode` and finance confirms (the shared helper, positionally). */
 async function purchase(
   lines: ReadonlyArray<readonly [sku: string, qty: number]>,
   regionCode: string,
   at: Clock = fixedClock(SEED_NOW),
   confirmAt: Clock = at,
 ): Promise<{ orderId: string; paidFen: bigint; confirmedAt: Date }> {
-  for (const [sku, qty] of lines) {
-    const added = await changeCart(db, { userId: consumer }, { kind: 'add', productId: productId(sku), qty })
-    expect(added.ok, `add ${sku} × ${qty}`).toBe(true)
-  }
-  const placed = await checkoutCart(
-    db,
-    {
-      userId: consumer,
-      form: {
-        recipient: '演示',
-        phone: '13800000000',
-        regionCode,
-        address: '演示路 1 号',
-        invoiceKind: 'none',
-      },
-    },
-    at,
-    method,
-  )
-  if (!placed.ok) throw new Error(`checkout failed: ${JSON.stringify(placed)}`)
-  const [payment] = await db.select().from(payments).where(eq(payments.orderId, placed.orderId))
-  const confirmed = await confirmBankTransfer(
-    db,
-    { paymentId: payment!.id, receivedFen: payment!.amountFen, financeUserId: finance },
-    confirmAt,
-  )
-  expect(confirmed.ok).toBe(true)
-  return { orderId: placed.orderId, paidFen: payment!.amountFen, confirmedAt: confirmAt.now() }
+  const bought = await buy(db, { lines, regionCode, at, confirmAt })
+  return { orderId: bought.orderId, paidFen: bought.paidFen, confirmedAt: bought.confirmedAt! }
 }
 
 /** Progress of every demo target, by key (fen or persons), as listTargets reports it. */

@@ -7,9 +7,6 @@ import { promisify } from 'node:util'
 import { PGlite } from '@electric-sql/pglite'
 import { asc, eq, sql } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { changeCart } from '../../app/models/cart.server'
-import { checkoutCart } from '../../app/models/checkout.server'
-import { confirmBankTransfer } from '../../app/models/finance.server'
 import { verifyLedger } from '../../app/models/ledger-verify.server'
 import {
   LEDGER_CHAIN,
@@ -20,64 +17,23 @@ import {
 } from '../../app/models/ledger.server'
 import { refundPayment } from '../../app/models/refunds.server'
 import { appendManyToChain, chainHash, verifyChain } from '../../app/services/hash-chain.server'
-import { bankTransfer } from '../../app/services/payments/index.server'
 import { fixedClock } from '../../app/utils/clock'
 import { type Db, type DbHandle, openPglite, queryRows } from '../../db/client.server'
-import { products } from '../../db/schema/catalog'
 import { aidEntries, householdCredits } from '../../db/schema/ledger'
 import { orderLines, payments, refunds } from '../../db/schema/orders'
-import { seedUuid } from '../../db/seed/synthetic'
 import { openTestDatabase, testDbKind } from '../support/db'
+import { buy as buyWith, demoFinance as finance, makeBuyable } from '../support/shopping'
 import { databaseUrl } from '../support/server-url'
 import { SEED_NOW } from '../support/test-clock'
 
-const consumer = seedUuid('user:consumer@demo.example')
-const finance = seedUuid('user:finance@demo.example')
 const clock = fixedClock(SEED_NOW)
-const method = bankTransfer({
-  account: { accountName: '测试', bankName: '测试银行', accountNumber: '0000 0000', demo: true },
-  windowHours: 72,
-})
 
 type Entry = typeof aidEntries.$inferSelect
 
 /** The consumer checks out `items` (SKU → quantity) as one order; finance confirms the transfer unless told not to. */
 async function buy(db: Db, items: Record<string, number>, options: { confirm?: boolean } = {}) {
-  for (const [sku, qty] of Object.entries(items)) {
-    const productId = seedUuid(`product:${sku}`)
-    await db
-      .update(products)
-      .set({ stock: 1000, minOrderQty: 1, status: 'active' })
-      .where(eq(products.id, productId))
-    const added = await changeCart(db, { userId: consumer }, { kind: 'add', productId, qty })
-    expect(added.ok).toBe(true)
-  }
-  const placed = await checkoutCart(
-    db,
-    {
-      userId: consumer,
-      form: {
-        recipient: '演示',
-        phone: '13800000000',
-        regionCode: '350102',
-        address: '演示路 1 号',
-        invoiceKind: 'none',
-      },
-    },
-    clock,
-    method,
-  )
-  if (!placed.ok) throw new Error(`checkout failed: ${JSON.stringify(placed)}`)
-  const [payment] = await db.select().from(payments).where(eq(payments.orderId, placed.orderId))
-  if (options.confirm !== false) {
-    const confirmed = await confirmBankTransfer(
-      db,
-      { paymentId: payment!.id, receivedFen: payment!.amountFen, financeUserId: finance },
-      clock,
-    )
-    expect(confirmed.ok).toBe(true)
-  }
-  return { orderId: placed.orderId, paymentId: payment!.id }
+  await makeBuyable(db, Object.keys(items))
+  return buyWith(db, { lines: Object.entries(items), confirmAt: options.confirm === false ? null : clock })
 }
 
 /** The hashed content of a stored entry (every column but prev_hash and hash). */

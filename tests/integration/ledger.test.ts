@@ -1,28 +1,18 @@
 import { eq, sql } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { checkoutCart } from '../../app/models/checkout.server'
-import { changeCart } from '../../app/models/cart.server'
-import { confirmBankTransfer } from '../../app/models/finance.server'
 import { ledgerChainSource, ledgerHead } from '../../app/models/ledger.server'
 import { refundPayment, refundRemaining } from '../../app/models/refunds.server'
-import { bankTransfer } from '../../app/services/payments/index.server'
 import { verifyChain } from '../../app/services/hash-chain.server'
 import { fixedClock } from '../../app/utils/clock'
 import { type Db, type DbHandle, queryRows } from '../../db/client.server'
-import { products } from '../../db/schema/catalog'
 import { aidEntries, householdCredits } from '../../db/schema/ledger'
-import { payments } from '../../db/schema/orders'
 import { seedUuid } from '../../db/seed/synthetic'
 import { openTestDatabase, testDbKind } from '../support/db'
+import { buy, demoFinance, makeBuyable } from '../support/shopping'
 import { SEED_NOW } from '../support/test-clock'
 
-const consumer = seedUuid('user:consumer@demo.example')
-const finance = seedUuid('user:finance@demo.example')
+const finance = demoFinance
 const clock = fixedClock(SEED_NOW)
-const method = bankTransfer({
-  account: { accountName: '测试', bankName: '测试银行', accountNumber: '0000 0000', demo: true },
-  windowHours: 72,
-})
 let handle: DbHandle
 let db: Db
 
@@ -31,39 +21,10 @@ beforeAll(async () => {
   db = handle.db
 })
 
-/** A Fuzhou (鼓楼区) consumer buys one Dingxi product and finance confirms the transfer. */
+/** The consumer buys `qty` of one product delivered to `regionCode`, and finance confirms the transfer. */
 async function buyAndConfirm(sku: string, regionCode: string, qty = 1) {
-  const productId = seedUuid(`product:${sku}`)
-  await db
-    .update(products)
-    .set({ stock: 1000, minOrderQty: 1, status: 'active' })
-    .where(eq(products.id, productId))
-  const added = await changeCart(db, { userId: consumer }, { kind: 'add', productId, qty })
-  expect(added.ok).toBe(true)
-  const placed = await checkoutCart(
-    db,
-    {
-      userId: consumer,
-      form: {
-        recipient: '演示',
-        phone: '13800000000',
-        regionCode,
-        address: '演示路 1 号',
-        invoiceKind: 'none',
-      },
-    },
-    clock,
-    method,
-  )
-  if (!placed.ok) throw new Error(`checkout failed: ${JSON.stringify(placed)}`)
-  const [payment] = await db.select().from(payments).where(eq(payments.orderId, placed.orderId))
-  const confirmed = await confirmBankTransfer(
-    db,
-    { paymentId: payment!.id, receivedFen: payment!.amountFen, financeUserId: finance },
-    clock,
-  )
-  expect(confirmed.ok).toBe(true)
-  return placed.orderId
+  await makeBuyable(db, [sku])
+  return (await buy(db, { lines: [[sku, qty]], regionCode })).orderId
 }
 
 describe(`ledger (${testDbKind()})`, () => {

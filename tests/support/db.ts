@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import postgres from 'postgres'
-import { afterAll, inject } from 'vitest'
+import { inject } from 'vitest'
 import { type DbHandle, openPglite, openPostgres } from '../../db/client.server'
 import { adminUrl, databaseUrl } from './server-url'
 
@@ -13,18 +13,38 @@ export function testDbKind(): TestDbKind {
   return kind
 }
 
+/** Test databases opened by this file and not closed yet. */
+const openHandles = new Set<DbHandle>()
+
 /**
- * A database of this test file's own, closed (and on the server dropped) after the file. `seeded` starts from the
- * demo seed made at SEED_NOW; `migrated` from the schema alone; `empty` from nothing at all.
+ * A database of this test file's own, closed (and on the server dropped) after the file — by closeTestDatabases,
+ * which tests/support/setup.ts runs after every file, so that a database opened inside a beforeAll (where an
+ * afterAll can no longer be registered) is dropped too. `seeded` starts from the demo seed made at SEED_NOW;
+ * `migrated` from the schema alone; `empty` from nothing at all.
  */
 export async function openTestDatabase(
   state: 'migrated' | 'seeded' | 'empty' = 'seeded',
   options: { poolSize?: number } = {},
 ): Promise<DbHandle> {
-  const handle =
+  const opened =
     testDbKind() === 'pglite' ? await openPgliteCopy(state) : await openServerCopy(state, options)
-  afterAll(() => handle.close())
+  let closing: Promise<void> | undefined
+  const handle = {
+    ...opened,
+    close: () => {
+      openHandles.delete(handle)
+      closing ??= opened.close()
+      return closing
+    },
+  } as DbHandle
+  if (serverNames.has(opened)) serverNames.set(handle, serverNames.get(opened)!)
+  openHandles.add(handle)
   return handle
+}
+
+/** Closes (and on the server drops) every test database this file opened and left open. */
+export async function closeTestDatabases(): Promise<void> {
+  await Promise.all([...openHandles].map((handle) => handle.close()))
 }
 
 async function openPgliteCopy(state: 'migrated' | 'seeded' | 'empty'): Promise<DbHandle> {
