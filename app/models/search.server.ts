@@ -17,7 +17,7 @@ import {
   regionExists,
 } from './catalog.server'
 import type { ProductQuery } from './product-query'
-import { referenceData, regionChain } from './reference-data.server'
+import { type ReferenceData, referenceData, regionChain } from './reference-data.server'
 
 /**
  * Search orchestration: search/ knows nothing of the database, so this model feeds it products and turns its hits
@@ -34,8 +34,17 @@ type EngineState = {
 }
 const store = globalThis as typeof globalThis & { __xfbfSearch?: EngineState }
 
-/** Every active product as the search engines want it (names of its places, its cooperative, today's status). */
-export async function loadSearchSources(db: Db, today: string): Promise<SearchSource[]> {
+/**
+ * Every active product — or those of `only.skus` that are active — as the search engines want it (names of its
+ * places, its cooperative, today's status). Inside a transaction, pass the reference data read before it began
+ * (referenceData takes the database, not a transaction).
+ */
+export async function loadSearchSources(
+  db: Db,
+  today: string,
+  only: { skus?: readonly string[]; reference?: ReferenceData } = {},
+): Promise<SearchSource[]> {
+  const active = eq(products.status, 'active')
   const [rows, reference] = await Promise.all([
     db
       .select({
@@ -52,8 +61,8 @@ export async function loadSearchSources(db: Db, today: string): Promise<SearchSo
       })
       .from(products)
       .innerJoin(organizations, eq(organizations.id, products.orgId))
-      .where(eq(products.status, 'active')),
-    referenceData(db),
+      .where(only.skus ? and(active, inArray(products.sku, [...only.skus])) : active),
+    only.reference ?? referenceData(db),
   ])
   return rows.map((row) => {
     const chain = regionChain(reference, row.originCode)
@@ -287,6 +296,7 @@ export async function recordProductChange(tx: Db, skus: readonly string[]): Prom
 export async function applySearchOutbox(db: Db, today: string, limit = 200): Promise<{ applied: number }> {
   const state = store.__xfbfSearch
   if (state?.status !== 'ready') return { applied: 0 }
+  const reference = await referenceData(db)
   return db.transaction(async (tx) => {
     const pending = await tx
       .select({ id: outbox.id, key: outbox.key })
@@ -299,7 +309,7 @@ export async function applySearchOutbox(db: Db, today: string, limit = 200): Pro
     const skus = [...new Set(pending.map((row) => row.key))]
     const ids = pending.map((row) => row.id)
     try {
-      const sources = (await loadSearchSources(tx, today)).filter((source) => skus.includes(source.sku))
+      const sources = await loadSearchSources(tx, today, { skus, reference })
       const active = new Set(sources.map((source) => source.sku))
       await state.engine.upsert(sources)
       await state.engine.remove(skus.filter((sku) => !active.has(sku)))

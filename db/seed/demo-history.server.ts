@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm'
 import { confirmBankTransfer } from '../../app/models/finance.server'
 import { cancelOrder, expireOrders, placeOrder } from '../../app/models/orders.server'
-import { referenceData, regionChain } from '../../app/models/reference-data.server'
+import { loadReferenceData, regionChain } from '../../app/models/reference-data.server'
 import { refundPayment } from '../../app/models/refunds.server'
 import { configuredBankTransfer } from '../../app/services/payments/configured.server'
 import { hashPassword } from '../../app/services/passwords.server'
@@ -385,7 +385,7 @@ export async function seedDemoHistory(
     catalogue,
     demoConsumerId: seedUuid(`user:${DEMO_CONSUMER_EMAIL}`),
   })
-  const data = await referenceData(tx)
+  const data = await loadReferenceData(tx)
 
   const summary: DemoHistorySummary = {
     planned: plan.length,

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { queryRows, toBigInt, toCount, useSharedDb } from '../../db/client.server'
 import { getProductPage, listProducts } from '../../app/models/catalog.server'
+import { referenceData } from '../../app/models/reference-data.server'
 import { loader as productsApi } from '../../app/routes/api.v1.products._index'
 import { loader as productApi } from '../../app/routes/api.v1.products.$slug'
 import { loader as regionsApi } from '../../app/routes/api.v1.regions'
@@ -36,6 +37,14 @@ describe(`the catalogue (${testDbKind()})`, async () => {
     if (!row) throw new Error(`no seeded product with a ${kind} rule`)
     return row
   }
+
+  it('reads regions and pairings once per database, and refuses to read them inside a transaction', async () => {
+    const first = await referenceData(db)
+    expect(first.regions.get('621126')?.name).toBe('岷县')
+    expect(await referenceData(db)).toBe(first)
+    // A transaction is a new object every time: cached by it, every call would reload ≈3,400 rows under its locks.
+    await expect(db.transaction((tx) => referenceData(tx))).rejects.toThrow(/not a transaction/)
+  })
 
   it('states the impact of one unit for a basis-point product', async () => {
     const row = await productWithRule('basis_points')
