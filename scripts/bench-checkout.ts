@@ -14,30 +14,24 @@
  * server processes spent per order. Budget: ≥ 600 orders/s at 10 clients with 0 oversold (reported, not gated:
  * the exit code is 1 only for errors, unexpected rejections, a stock mismatch or a failed pgbench).
  */
-import { spawn } from 'node:child_process'
-import { accessSync, constants, readFileSync } from 'node:fs'
-import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { placeOrder, type PlaceOrderInput, type PlaceOrderResult } from '../app/models/orders.server'
 import { bankTransfer } from '../app/services/payments/index.server'
 import { systemClock } from '../app/utils/clock'
 import { openPostgres, type PostgresHandle } from '../db/client.server'
-import { migrateDatabase } from '../db/migrate.server'
-import { seedDatabase } from '../db/seed/seed.server'
 import { seededRandom, seedUuid } from '../db/seed/synthetic'
 import {
-  addCleanup,
-  type BenchOutcome,
-  BenchError,
-  createBenchDatabase,
-  log,
-  percentiles,
-  queryOnce,
-  requireDatabaseUrl,
-  round,
-} from './bench-lib'
+  baselineFields,
+  benchServerUrl,
+  cpuPer,
+  findPgbench,
+  latencyFigures,
+  pgbenchBaseline,
+  poolCpuMeter,
+  prepareSeededDatabase,
+} from './bench-db'
+import { addCleanup, type BenchOutcome, BenchError, log, round } from './bench-lib'
 
-const DEFAULT_SERVER_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
 const CLIENTS = 10
 /** Share of orders that also take one unit of the hot product. */
 const HOT_SHARE = 0.1
@@ -50,19 +44,6 @@ const delivery = { name: '演示', phone: '13800000000', regionCode: '350102', a
 
 // ---------------------------------------------------------------------------------------------------------------
 // Pure helpers (tests/unit/bench-checkout.test.ts)
-
-/**
- * The tps of a pgbench run from its stdout. PostgreSQL 14+ prints `tps = N (without initial connection time)`;
- * older versions print an `including …` and an `excluding connections establishing` line — the excluding one is
- * the comparable figure. Null when there is no tps line at all.
- */
-export function parsePgbenchTps(output: string): number | null {
-  const lines = [...output.matchAll(/^tps = ([\d.]+)(?: \(([^)]*)\))?/gm)]
-  if (lines.length === 0) return null
-  const preferred = lines.find((m) => /without|excluding/.test(m[2] ?? '')) ?? lines[0]
-  const tps = Number(preferred?.[1])
-  return Number.isFinite(tps) ? tps : null
-}
 
 export type StockRow = {
   productId: string
@@ -122,119 +103,8 @@ export function pickOrderLines(
   return lines
 }
 
-/**
- * CPU time (ms) of a /proc/<pid>/stat line: utime + stime, fields 14 and 15 counted after the parenthesised
- * command (which may itself contain spaces or parentheses). Null when the line does not parse.
- */
-export function cpuMsOfStat(stat: string, ticksPerSecond = 100): number | null {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  // fields[0] is field 3 (state): utime is field 14, stime field 15.
-  const utime = Number(fields[11])
-  const stime = Number(fields[12])
-  if (!Number.isFinite(utime) || !Number.isFinite(stime)) return null
-  return ((utime + stime) * 1000) / ticksPerSecond
-}
-
-/**
- * CPU time of the given server processes (Linux /proc; null when none can be read, e.g. a server on another
- * machine). A diagnostic: on a machine shared with other work, the CPU spent per order compares runs better than
- * the wall-clock rate does.
- */
-export function processesCpuMs(pids: readonly number[]): number | null {
-  let total = 0
-  let seen = 0
-  for (const pid of pids) {
-    try {
-      const ms = cpuMsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))
-      if (ms === null) continue
-      total += ms
-      seen++
-    } catch {
-      // not on this machine, or the process ended meanwhile
-    }
-  }
-  return seen > 0 ? total : null
-}
-
-export function clientCpuMs(): number {
-  const usage = process.cpuUsage()
-  return (usage.user + usage.system) / 1000
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// pgbench
-
-export function findPgbench(): string | undefined {
-  const candidates = [
-    '/usr/bin/pgbench',
-    ...(process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, 'pgbench')),
-  ]
-  return candidates.find((candidate) => {
-    try {
-      accessSync(candidate, constants.X_OK)
-      return true
-    } catch {
-      return false
-    }
-  })
-}
-
-/** Runs pgbench; its stdout is returned (and echoed to stderr with everything else it prints). */
-async function runPgbench(binary: string, args: string[]): Promise<string> {
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString()
-    process.stderr.write(chunk)
-  })
-  child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk))
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject)
-    child.on('close', (exitCode) => resolve(exitCode))
-  })
-  if (code !== 0) throw new BenchError(`pgbench ${args.join(' ')} failed (exit code ${code})`)
-  return stdout
-}
-
-export async function pgbenchBaseline(
-  binary: string,
-  serverUrl: string,
-  options: { scale: number; durationS: number },
-): Promise<number> {
-  const database = await createBenchDatabase(serverUrl, `xfbf_bench_pgbench_${process.pid}`)
-  log(`pgbench: initialising scale ${options.scale}…`)
-  await runPgbench(binary, ['-i', '-q', '-s', String(options.scale), database.url])
-  log(`pgbench: TPC-B, ${CLIENTS} clients, 2 threads, ${options.durationS} s…`)
-  const output = await runPgbench(binary, [
-    '-c',
-    String(CLIENTS),
-    '-j',
-    '2',
-    '-T',
-    String(options.durationS),
-    database.url,
-  ])
-  const tps = parsePgbenchTps(output)
-  if (tps === null) throw new BenchError('pgbench printed no "tps = …" line')
-  return tps
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // The scenario
-
-async function prepareDatabase(serverUrl: string): Promise<string> {
-  const database = await createBenchDatabase(serverUrl, `xfbf_bench_checkout_${process.pid}`)
-  const setup = openPostgres(database.url, { max: 2 })
-  try {
-    const started = performance.now()
-    await migrateDatabase(setup)
-    await seedDatabase(setup.db, { demo: true, history: false })
-    log(`checkout: migrated and seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`)
-  } finally {
-    await setup.close()
-  }
-  return database.url
-}
 
 type Tally = {
   placed: number
@@ -291,21 +161,14 @@ async function runClients(options: {
 
 export async function checkoutScenario({ smoke }: { smoke: boolean }): Promise<BenchOutcome> {
   const startedAt = Date.now()
-  const serverUrl = process.env.DATABASE_URL ? requireDatabaseUrl() : DEFAULT_SERVER_URL
-  if (!process.env.DATABASE_URL) log(`checkout: DATABASE_URL is not set; using ${DEFAULT_SERVER_URL}`)
+  const serverUrl = benchServerUrl('checkout')
   const runS = smoke ? 1 : 10
   const warmS = smoke ? 0.3 : 2
   const hotStock = smoke ? 5 : 100
 
   const pgbench = findPgbench()
-  if (!pgbench) {
-    process.stderr.write(
-      '\n[bench] !!! pgbench NOT FOUND (looked at /usr/bin/pgbench and on PATH): the TPC-B baseline is skipped and ' +
-        'pgbenchTps is null. Install it with `apt-get install postgresql-client`. !!!\n\n',
-    )
-  }
 
-  const url = await prepareDatabase(serverUrl)
+  const url = await prepareSeededDatabase(serverUrl, 'checkout')
 
   // The catalogue: every active product, stock raised out of reach; the hot one (first sku of minimum order 1)
   // gets a small stock that the hot share of the orders exhausts during the run.
@@ -353,16 +216,9 @@ export async function checkoutScenario({ smoke }: { smoke: boolean }): Promise<B
     `checkout: ${CLIENTS} clients for ${runS} s, ${pool.length} products + 1 hot (stock ${hotStock}, in ${HOT_SHARE * 100}% of orders)…`,
   )
   // The server processes of the pool (all open after the warm-up): their CPU time is the server's share.
-  const backends = (
-    await queryOnce<{ pid: number }>(
-      url,
-      'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
-    )
-  ).map((r) => r.pid)
-  if (backends.length !== CLIENTS) log(`warning: ${backends.length} server processes on the bench database`)
-  const serverCpuMs = () => processesCpuMs(backends)
+  const cpu = await poolCpuMeter(url, CLIENTS)
   const tally = newTally()
-  const cpuBefore = { client: clientCpuMs(), server: serverCpuMs() }
+  const cpuBefore = cpu()
   counting = true
   const wallS = await runClients({
     handle,
@@ -372,23 +228,15 @@ export async function checkoutScenario({ smoke }: { smoke: boolean }): Promise<B
     tally,
   })
   counting = false
-  const cpuAfter = { client: clientCpuMs(), server: serverCpuMs() }
-  const perOrder = (ms: number) => (tally.placed > 0 ? round(ms / tally.placed, 2) : null)
-  const cpuMsPerOrder = {
-    client: perOrder(cpuAfter.client - cpuBefore.client),
-    server:
-      cpuAfter.server === null || cpuBefore.server === null
-        ? null
-        : perOrder(cpuAfter.server - cpuBefore.server),
-  }
+  const cpuAfter = cpu()
+  const cpuMsPerOrder = cpuPer(cpuBefore, cpuAfter, tally.placed)
   const ordersPerSecond = tally.placed / wallS
   const statementsPerOrder = tally.placed > 0 ? statements / tally.placed : NaN
   const attempts = tally.placed + tally.rejectedOutOfStock + tally.rejectedOther + tally.errors
-  const [p50 = NaN, p95 = NaN, max = NaN] =
-    tally.latenciesMs.length > 0 ? percentiles(tally.latenciesMs, [50, 95, 100]) : []
+  const latency = latencyFigures(tally.latenciesMs)
   log(
-    `checkout: ${tally.placed} orders in ${wallS.toFixed(2)} s = ${ordersPerSecond.toFixed(1)}/s, p50 ${p50.toFixed(1)} ms, ` +
-      `p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms; ${statements} statements ` +
+    `checkout: ${tally.placed} orders in ${wallS.toFixed(2)} s = ${ordersPerSecond.toFixed(1)}/s, p50 ${latency.p50Ms} ms, ` +
+      `p95 ${latency.p95Ms} ms, max ${latency.maxMs} ms; ${statements} statements ` +
       `(${statementsPerOrder.toFixed(2)} per order placed); rejected out of stock ${tally.rejectedOutOfStock}, ` +
       `other ${tally.rejectedOther}, errors ${tally.errors}; CPU per order: ${JSON.stringify(cpuMsPerOrder)} ms`,
   )
@@ -422,42 +270,26 @@ export async function checkoutScenario({ smoke }: { smoke: boolean }): Promise<B
     )
   await handle.close()
 
-  // The baseline: a failed pgbench is reported (pgbenchTps null, exit code 1) without losing the run above.
-  let pgbenchTps: number | null = null
-  let pgbenchError: string | undefined
-  if (pgbench) {
-    try {
-      pgbenchTps = await pgbenchBaseline(pgbench, serverUrl, { scale: smoke ? 1 : 10, durationS: runS })
-      log(`pgbench: ${pgbenchTps.toFixed(1)} tps`)
-    } catch (error) {
-      pgbenchError = (error instanceof Error ? error.message : String(error)).split('\n')[0]
-      process.stderr.write(`\n[bench] !!! pgbench FAILED: ${pgbenchError}; pgbenchTps is null !!!\n\n`)
-    }
-  }
+  const baseline = await pgbenchBaseline(pgbench, serverUrl, { smoke, durationS: runS, clients: CLIENTS })
 
   const failed =
     tally.errors > 0 ||
     tally.rejectedOther > 0 ||
     stock.oversold > 0 ||
     stock.leaked > 0 ||
-    pgbenchError !== undefined
+    baseline.error !== undefined
   const budgetMet = ordersPerSecond >= BUDGET.ordersPerSecondMin && stock.oversold <= BUDGET.oversoldMax
   return {
     exitCode: failed ? 1 : 0,
     output: {
       scenario: 'checkout',
       ordersPerSecond: round(ordersPerSecond, 1),
-      p95Ms: round(p95, 1),
-      p50Ms: round(p50, 1),
-      maxMs: round(max, 1),
+      ...latency,
       statementsPerOrder: round(statementsPerOrder, 2),
       statementsPerAttempt: round(attempts > 0 ? statements / attempts : NaN, 2),
       oversold: stock.oversold,
       leaked: stock.leaked,
-      pgbenchTps: pgbenchTps === null ? null : round(pgbenchTps, 1),
-      ratioToPgbench: pgbenchTps ? round(ordersPerSecond / pgbenchTps, 3) : null,
-      ...(pgbench ? {} : { pgbenchMissing: true }),
-      ...(pgbenchError ? { pgbenchError } : {}),
+      ...baselineFields(baseline, ordersPerSecond),
       cpuMsPerOrder,
       placed: tally.placed,
       rejected: { outOfStock: tally.rejectedOutOfStock, other: tally.rejectedOther },

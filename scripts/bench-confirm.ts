@@ -33,30 +33,20 @@ import { verifyChain } from '../app/services/hash-chain.server'
 import { bankTransfer } from '../app/services/payments/index.server'
 import { systemClock } from '../app/utils/clock'
 import { openPostgres, type PostgresHandle } from '../db/client.server'
-import { migrateDatabase } from '../db/migrate.server'
-import { seedDatabase } from '../db/seed/seed.server'
 import { seededRandom, seedUuid } from '../db/seed/synthetic'
+import { type CatalogueProduct, pickOrderLines } from './bench-checkout'
 import {
-  type CatalogueProduct,
-  clientCpuMs,
+  baselineFields,
+  benchServerUrl,
+  cpuPer,
   findPgbench,
+  latencyFigures,
   pgbenchBaseline,
-  pickOrderLines,
-  processesCpuMs,
-} from './bench-checkout'
-import {
-  addCleanup,
-  type BenchOutcome,
-  BenchError,
-  createBenchDatabase,
-  log,
-  percentiles,
-  queryOnce,
-  requireDatabaseUrl,
-  round,
-} from './bench-lib'
+  poolCpuMeter,
+  prepareSeededDatabase,
+} from './bench-db'
+import { addCleanup, type BenchOutcome, BenchError, log, round } from './bench-lib'
 
-const DEFAULT_SERVER_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
 const CLIENTS = 10
 const BUDGET = { perSecondMin: 250 }
 /** Share of orders bought from Fuzhou's districts; the rest from a county of every other province. */
@@ -127,20 +117,6 @@ export function firstCountyPerProvince(countyCodes: readonly string[], except: s
 
 // ---------------------------------------------------------------------------------------------------------------
 // Setup
-
-async function prepareDatabase(serverUrl: string): Promise<string> {
-  const database = await createBenchDatabase(serverUrl, `xfbf_bench_confirm_${process.pid}`)
-  const setup = openPostgres(database.url, { max: 2 })
-  try {
-    const started = performance.now()
-    await migrateDatabase(setup)
-    await seedDatabase(setup.db, { demo: true, history: false })
-    log(`confirm: migrated and seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`)
-  } finally {
-    await setup.close()
-  }
-  return database.url
-}
 
 type Payment = { id: string; amountFen: bigint }
 
@@ -351,20 +327,13 @@ async function ledgerSeq(handle: PostgresHandle): Promise<number> {
 
 export async function confirmScenario({ smoke }: { smoke: boolean }): Promise<BenchOutcome> {
   const startedAt = Date.now()
-  const serverUrl = process.env.DATABASE_URL ? requireDatabaseUrl() : DEFAULT_SERVER_URL
-  if (!process.env.DATABASE_URL) log(`confirm: DATABASE_URL is not set; using ${DEFAULT_SERVER_URL}`)
+  const serverUrl = benchServerUrl('confirm')
   const runS = smoke ? 1 : 10
   const warmS = smoke ? 0.3 : 2
 
   const pgbench = findPgbench()
-  if (!pgbench) {
-    process.stderr.write(
-      '\n[bench] !!! pgbench NOT FOUND (looked at /usr/bin/pgbench and on PATH): the TPC-B baseline is skipped and ' +
-        'pgbenchTps is null. Install it with `apt-get install postgresql-client`. !!!\n\n',
-    )
-  }
 
-  const url = await prepareDatabase(serverUrl)
+  const url = await prepareSeededDatabase(serverUrl, 'confirm')
   const handle = openPostgres(url, { max: CLIENTS })
   addCleanup('close the confirm pool', () => handle.close())
 
@@ -392,20 +361,13 @@ export async function confirmScenario({ smoke }: { smoke: boolean }): Promise<Be
   await handle.client`vacuum (analyze)`
   log(`confirm: vacuumed and analysed in ${((performance.now() - vacuumStarted) / 1000).toFixed(1)} s`)
 
-  const backends = (
-    await queryOnce<{ pid: number }>(
-      url,
-      'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
-    )
-  ).map((r) => r.pid)
-  if (backends.length !== CLIENTS) log(`warning: ${backends.length} server processes on the bench database`)
-  const serverCpuMs = () => processesCpuMs(backends)
+  const cpu = await poolCpuMeter(url, CLIENTS)
   const seqBefore = await ledgerSeq(handle)
   log(`confirm: ${CLIENTS} clients for ${runS} s, ${queue.payments.length - queue.next} payments pending…`)
   const tally = newTally()
-  const cpuBefore = { client: clientCpuMs(), server: serverCpuMs() }
+  const cpuBefore = cpu()
   const { wallS, exhausted } = await runClients({ handle, clients: CLIENTS, durationS: runS, queue, tally })
-  const cpuAfter = { client: clientCpuMs(), server: serverCpuMs() }
+  const cpuAfter = cpu()
   const seqAfter = await ledgerSeq(handle)
   if (exhausted)
     log(`warning: the ${queue.payments.length} pending payments ran out before the end of the run`)
@@ -435,19 +397,12 @@ export async function confirmScenario({ smoke }: { smoke: boolean }): Promise<Be
 
   const per = (value: number, digits: number) =>
     tally.confirmed > 0 ? round(value / tally.confirmed, digits) : null
-  const cpuMsPerConfirmation = {
-    client: per(cpuAfter.client - cpuBefore.client, 2),
-    server:
-      cpuAfter.server === null || cpuBefore.server === null
-        ? null
-        : per(cpuAfter.server - cpuBefore.server, 2),
-  }
+  const cpuMsPerConfirmation = cpuPer(cpuBefore, cpuAfter, tally.confirmed)
   const perSecond = tally.confirmed / wallS
-  const [p50 = NaN, p95 = NaN, max = NaN] =
-    tally.latenciesMs.length > 0 ? percentiles(tally.latenciesMs, [50, 95, 100]) : []
+  const latency = latencyFigures(tally.latenciesMs)
   log(
     `confirm: ${tally.confirmed} confirmations in ${wallS.toFixed(2)} s = ${perSecond.toFixed(1)}/s, ` +
-      `p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms; ${seqAfter - seqBefore} ` +
+      `p50 ${latency.p50Ms} ms, p95 ${latency.p95Ms} ms, max ${latency.maxMs} ms; ${seqAfter - seqBefore} ` +
       `entries; ${statementsPerConfirmation} statements per confirmation (over ${sample.confirmed} more, counted); ` +
       `unexpected ${tally.unexpected}, ` +
       `errors ${tally.errors}; CPU per confirmation: ${JSON.stringify(cpuMsPerConfirmation)} ms`,
@@ -458,17 +413,7 @@ export async function confirmScenario({ smoke }: { smoke: boolean }): Promise<Be
   log(`confirm: ${JSON.stringify(checks)}`)
   await handle.close()
 
-  let pgbenchTps: number | null = null
-  let pgbenchError: string | undefined
-  if (pgbench) {
-    try {
-      pgbenchTps = await pgbenchBaseline(pgbench, serverUrl, { scale: smoke ? 1 : 10, durationS: runS })
-      log(`pgbench: ${pgbenchTps.toFixed(1)} tps`)
-    } catch (error) {
-      pgbenchError = (error instanceof Error ? error.message : String(error)).split('\n')[0]
-      process.stderr.write(`\n[bench] !!! pgbench FAILED: ${pgbenchError}; pgbenchTps is null !!!\n\n`)
-    }
-  }
+  const baseline = await pgbenchBaseline(pgbench, serverUrl, { smoke, durationS: runS, clients: CLIENTS })
 
   const checksPassed =
     checks.ledgerVerified &&
@@ -480,20 +425,15 @@ export async function confirmScenario({ smoke }: { smoke: boolean }): Promise<Be
     tally.errors + tally.unexpected + sample.errors + sample.unexpected > 0 ||
     tally.confirmed === 0 ||
     !checksPassed ||
-    pgbenchError !== undefined
+    baseline.error !== undefined
   const budgetMet = perSecond >= BUDGET.perSecondMin
   return {
     exitCode: failed ? 1 : 0,
     output: {
       scenario: 'confirm',
       perSecond: round(perSecond, 1),
-      p95Ms: round(p95, 1),
-      p50Ms: round(p50, 1),
-      maxMs: round(max, 1),
-      pgbenchTps: pgbenchTps === null ? null : round(pgbenchTps, 1),
-      ratioToPgbench: pgbenchTps ? round(perSecond / pgbenchTps, 3) : null,
-      ...(pgbench ? {} : { pgbenchMissing: true }),
-      ...(pgbenchError ? { pgbenchError } : {}),
+      ...latency,
+      ...baselineFields(baseline, perSecond),
       statementsPerConfirmation,
       entriesPerConfirmation: per(seqAfter - seqBefore, 3),
       ledgerVerified: checks.ledgerVerified,

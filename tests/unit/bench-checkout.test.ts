@@ -1,12 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import {
-  type CatalogueProduct,
-  cpuMsOfStat,
-  parsePgbenchTps,
-  pickOrderLines,
-  reconcileStock,
-} from '../../scripts/bench-checkout'
+import { type CatalogueProduct, pickOrderLines, reconcileStock } from '../../scripts/bench-checkout'
+import { cpuMsOfStat, parsePgbenchTps } from '../../scripts/bench-db'
 import { seededRandom } from '../../db/seed/synthetic'
 import { fcParams } from '../support/fast-check'
 
