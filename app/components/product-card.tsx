@@ -48,7 +48,7 @@ export function ProductCard({ product }: { product: ProductCardView }) {
         {product.giConfirmed ? <Badge tone="green">{t('product.gi')}</Badge> : null}
         {product.certified ? <Badge tone="blue">{t('product.certifiedBadge')}</Badge> : null}
       </div>
-      <p className="mt-auto pt-2 text-lg font-semibold text-earth-500">
+      <p className="mt-auto pt-2 text-lg font-semibold text-earth-700">
         {formatFen(product.priceFen, locale)}
         <span className="ml-1 text-sm font-normal text-stone-500">/ {product.unit}</span>
       </p>

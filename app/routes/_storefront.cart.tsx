@@ -119,7 +119,7 @@ export default function CartPage() {
           <section aria-label={t('cart.total')} className="rounded-lg bg-brand-50 p-4">
             <p className="text-lg">
               {t('cart.total')}：
-              <strong className="text-earth-500" data-testid="cart-total">
+              <strong className="text-earth-700" data-testid="cart-total">
                 {formatFen(cart.totalFen, locale)}
               </strong>
             </p>

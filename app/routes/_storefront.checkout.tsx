@@ -246,7 +246,7 @@ export default function Checkout() {
             ))}
             <p className="mt-3 flex justify-between border-t border-stone-200 pt-2 text-lg font-semibold">
               <span>{t('cart.total')}</span>
-              <span className="text-earth-500" data-testid="checkout-total">
+              <span className="text-earth-700" data-testid="checkout-total">
                 {formatFen(cart.totalFen, locale)}
               </span>
             </p>

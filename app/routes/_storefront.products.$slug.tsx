@@ -87,7 +87,7 @@ export default function ProductPage() {
           </dl>
         </div>
         <div className="rounded-lg border border-stone-200 bg-white p-4">
-          <p className="text-3xl font-semibold text-earth-500">
+          <p className="text-3xl font-semibold text-earth-700">
             {formatFen(product.priceFen, locale)}
             <span className="ml-1 text-base font-normal text-stone-500">/ {product.unit}</span>
           </p>

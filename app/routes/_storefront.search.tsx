@@ -156,7 +156,7 @@ export default function SearchPage() {
                             {nameHighlight ? <Highlighted snippet={nameHighlight.snippet} /> : item.name}
                           </Link>
                         </h2>
-                        <p className="font-semibold text-earth-500">
+                        <p className="font-semibold text-earth-700">
                           {formatFen(item.priceFen, locale)}
                           <span className="ml-1 text-sm font-normal text-stone-500">/ {item.unit}</span>
                         </p>

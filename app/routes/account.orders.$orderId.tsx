@@ -126,7 +126,7 @@ export default function OrderPage() {
               {order.instructions.reference}
             </dd>
             <dt className="text-stone-500">{t('order.pay.amount')}</dt>
-            <dd className="text-lg font-semibold text-earth-500" data-testid="payment-amount">
+            <dd className="text-lg font-semibold text-earth-700" data-testid="payment-amount">
               {formatFen(order.instructions.amountFen, locale)}
             </dd>
           </dl>
@@ -165,7 +165,7 @@ export default function OrderPage() {
           </div>
         ))}
         <p className="text-right text-lg">
-          {t('cart.total')}：<strong className="text-earth-500">{formatFen(order.totalFen, locale)}</strong>
+          {t('cart.total')}：<strong className="text-earth-700">{formatFen(order.totalFen, locale)}</strong>
         </p>
         <p className="rounded bg-brand-50 p-3 text-sm text-brand-800">
           {t('order.impact', { amount: formatFen(order.proceedsFen, locale) })}

@@ -22,7 +22,7 @@ export function Pagination({ page, pageSize, total }: { page: number; pageSize: 
           {t('page.previous')}
         </Link>
       ) : (
-        <span className="px-3 py-1 text-stone-400">{t('page.previous')}</span>
+        <span className="px-3 py-1 text-stone-500">{t('page.previous')}</span>
       )}
       <span aria-current="page">{t('page.status', { page, pages })}</span>
       {page < pages ? (
@@ -30,7 +30,7 @@ export function Pagination({ page, pageSize, total }: { page: number; pageSize: 
           {t('page.next')}
         </Link>
       ) : (
-        <span className="px-3 py-1 text-stone-400">{t('page.next')}</span>
+        <span className="px-3 py-1 text-stone-500">{t('page.next')}</span>
       )}
     </nav>
   )
