@@ -21,6 +21,11 @@ async function logIn(page: Page, email: string) {
   await page.getByRole('button', { name: '登录' }).click()
 }
 
+async function logOut(page: Page) {
+  await page.getByRole('button', { name: '退出登录' }).click()
+  await expect(page.getByRole('link', { name: '登录' })).toBeVisible()
+}
+
 test('the storefront, cart, checkout, order and finance pages pass axe (WCAG 2.1 AA)', async ({ page }) => {
   await page.goto('/')
   await expectAccessible(page, 'home')
@@ -50,11 +55,11 @@ test('the storefront, cart, checkout, order and finance pages pass axe (WCAG 2.1
   await expectAccessible(page, 'order page')
   await page.goto('/account/orders')
   await expectAccessible(page, 'my orders')
-  await page.getByRole('button', { name: '退出登录' }).click()
+  await logOut(page)
 
   await page.goto('/login?redirectTo=/admin/payments')
   await logIn(page, 'finance@demo.example')
-  await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
+  await page.waitForURL((url) => url.pathname === '/admin/payments')
   await expectAccessible(page, 'finance payments')
 })
 
@@ -76,6 +81,7 @@ test('the other public, account and admin pages pass axe (WCAG 2.1 AA)', async (
 
   await page.goto('/login?redirectTo=/account')
   await logIn(page, 'coop@minxian.demo.example')
+  await page.waitForURL((url) => url.pathname === '/account')
   for (const [path, what] of [
     ['/account', 'account'],
     ['/account/organizations', 'my organisations'],
@@ -83,18 +89,23 @@ test('the other public, account and admin pages pass axe (WCAG 2.1 AA)', async (
     ['/account/security', 'security'],
   ] as const) {
     await page.goto(path)
+    // The page itself, not the login page it would redirect to without a session.
+    expect(new URL(page.url()).pathname).toBe(path)
     await expectAccessible(page, what)
   }
-  await page.getByRole('button', { name: '退出登录' }).click()
+  await logOut(page)
 
   await page.goto('/login?redirectTo=/admin/organizations')
   await logIn(page, 'admin@demo.example')
+  await page.waitForURL((url) => url.pathname === '/admin/organizations')
   for (const [path, what] of [
     ['/admin/organizations', 'verify organisations'],
     ['/admin/offices/new', 'create an office'],
     ['/admin/audit', 'audit log'],
   ] as const) {
     await page.goto(path)
+    // The page itself, not the login page it would redirect to without a session.
+    expect(new URL(page.url()).pathname).toBe(path)
     await expectAccessible(page, what)
   }
 })
