@@ -7,7 +7,7 @@ import { type Db, type DbHandle, queryRows, toBigInt, toCount } from '../../db/c
 import { prepareDatabase } from '../../db/prepare.server'
 import { historyBuyers } from '../../db/seed/demo-history.server'
 import { loadSourceData } from '../../db/seed/source-data.server'
-import { needsDemoSeed, seedDatabase, tableDigests } from '../../db/seed/seed.server'
+import { needsDemoSeed, seedDatabase, type SeedStep, tableDigests } from '../../db/seed/seed.server'
 import { seedUuid } from '../../db/seed/synthetic'
 import { isValidUscc } from '../../app/utils/uscc'
 import { openTestDatabase, testDbKind } from '../support/db'
@@ -53,6 +53,29 @@ describe(`seed (${testDbKind()})`, () => {
     fullHistory = await historyCounts(full.db)
   }, SEED_TIMEOUT)
 
+  /** A fresh database whose demo seed stopped (a power cut) right after `step`. */
+  async function seedCutAfter(step: SeedStep): Promise<DbHandle> {
+    const handle = await openTestDatabase('migrated')
+    await expect(
+      seedDatabase(handle.db, {
+        demo: true,
+        now: SEED_NOW,
+        afterStep: (done) => {
+          if (done === step) throw new Error('power cut')
+        },
+      }),
+    ).rejects.toThrow('power cut')
+    return handle
+  }
+
+  /** Seeding again finishes the job: the tables end exactly as after one uninterrupted run. */
+  async function expectResumedLikeFull(handle: DbHandle) {
+    await seedDatabase(handle.db, { demo: true, now: SEED_NOW })
+    expect(await needsDemoSeed(handle.db)).toBe(false)
+    expect(await tableDigests(handle.db)).toEqual(fullDigests)
+    expect(await historyCounts(handle.db)).toEqual(fullHistory)
+  }
+
   it(
     'gives identical tables when run twice, and the second run adds no orders',
     async () => {
@@ -71,16 +94,7 @@ describe(`seed (${testDbKind()})`, () => {
   it(
     'completes a run interrupted half-way, ending where a clean run ends',
     async () => {
-      const handle = await openTestDatabase('migrated')
-      await expect(
-        seedDatabase(handle.db, {
-          demo: true,
-          now: SEED_NOW,
-          afterStep: (step) => {
-            if (step === 'catalog') throw new Error('power cut')
-          },
-        }),
-      ).rejects.toThrow('power cut')
+      const handle = await seedCutAfter('catalog')
       const [half] = await queryRows<{ products: unknown; households: unknown }>(
         handle.db,
         sql`select (select count(*) from products) as products, (select count(*) from households) as households`,
@@ -88,10 +102,7 @@ describe(`seed (${testDbKind()})`, () => {
       expect(toCount(half?.products)).toBe(108)
       expect(toCount(half?.households)).toBe(0)
       expect(await needsDemoSeed(handle.db)).toBe(true)
-
-      await seedDatabase(handle.db, { demo: true, now: SEED_NOW })
-      expect(await tableDigests(handle.db)).toEqual(fullDigests)
-      expect(await historyCounts(handle.db)).toEqual(fullHistory)
+      await expectResumedLikeFull(handle)
     },
     SEED_TIMEOUT,
   )
@@ -99,16 +110,7 @@ describe(`seed (${testDbKind()})`, () => {
   it(
     'resumes a run interrupted between the demo targets and the history',
     async () => {
-      const handle = await openTestDatabase('migrated')
-      await expect(
-        seedDatabase(handle.db, {
-          demo: true,
-          now: SEED_NOW,
-          afterStep: (step) => {
-            if (step === 'demo-targets') throw new Error('power cut')
-          },
-        }),
-      ).rejects.toThrow('power cut')
+      const handle = await seedCutAfter('demo-targets')
       const [half] = await queryRows<{ targets: unknown; orders: unknown }>(
         handle.db,
         sql`select (select count(*) from targets where kind = 'demo') as targets, (select count(*) from orders) as orders`,
@@ -117,10 +119,7 @@ describe(`seed (${testDbKind()})`, () => {
       expect(toCount(half?.orders)).toBe(0)
       // A starting server sees the demo seed unfinished (db/prepare.server.ts) and runs it again.
       expect(await needsDemoSeed(handle.db)).toBe(true)
-      await seedDatabase(handle.db, { demo: true, now: SEED_NOW })
-      expect(await needsDemoSeed(handle.db)).toBe(false)
-      expect(await tableDigests(handle.db)).toEqual(fullDigests)
-      expect(await historyCounts(handle.db)).toEqual(fullHistory)
+      await expectResumedLikeFull(handle)
     },
     SEED_TIMEOUT,
   )
