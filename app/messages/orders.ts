@@ -118,6 +118,8 @@ export const zh = {
   'order.invoice.personal': '个人：{title}',
   'order.invoice.company': '单位：{title}（{taxId}）',
   'order.impact': '本单 {amount} 将计入受益农户（付款确认后入账）',
+  'order.credited': '本单已为 {households} 户受益农户计入 {amount}',
+  'order.creditReversed': '本单已退款，计入受益农户的金额已冲回',
   'order.cancel': '取消订单',
   'order.cancelConfirm': '确定取消这个订单吗？库存将被释放。',
   'order.cancelled': '订单已取消。',
@@ -281,6 +283,8 @@ export const en: Record<keyof typeof zh, string> = {
   'order.invoice.company': 'Company: {title} ({taxId})',
   'order.impact':
     '{amount} of this order goes to beneficiary households (credited once payment is confirmed)',
+  'order.credited': 'This order has credited {amount} to {households} beneficiary households',
+  'order.creditReversed': 'This order was refunded; what it credited to households has been reversed',
   'order.cancel': 'Cancel order',
   'order.cancelConfirm': 'Cancel this order? Its stock will be released.',
   'order.cancelled': 'Order cancelled.',

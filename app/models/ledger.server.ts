@@ -557,6 +557,25 @@ export function rollupRows(contents: ReadonlyArray<Omit<LedgerEntryContent, 'seq
   return [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row)
 }
 
+/**
+ * What a payment has credited to households so far: its sales' credits less their reversals, per household; the
+ * households still credited (net above zero) and the sum. A fully refunded payment credits no one.
+ */
+export async function creditedByPayment(
+  db: Db,
+  paymentId: string,
+): Promise<{ households: number; amountFen: bigint }> {
+  const [row] = await queryRows<{ households: unknown; amount: unknown }>(
+    db,
+    sql`select count(*) as households, coalesce(sum(net), 0)::text as amount
+          from (select c.household_id, sum(c.amount_fen) as net
+                  from aid_entries e join household_credits c on c.entry_seq = e.seq
+                 where e.payment_id = ${paymentId}::uuid
+                 group by c.household_id) per_household
+         where net > 0`,
+  )
+  return { households: Number(row?.households ?? 0), amountFen: BigInt(String(row?.amount ?? 0)) }
+}
 /** One statement, rows in key order (unnest keeps the order of its arrays). */
 function addToRollups(tx: Db, contents: ReadonlyArray<Omit<LedgerEntryContent, 'seq'>>): Promise<unknown> {
   const rows = rollupRows(contents)

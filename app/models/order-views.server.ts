@@ -14,6 +14,7 @@ import {
 import { organizations } from '../../db/schema/organizations'
 import type { PaymentInstructions, PaymentMethod } from '../services/payments/index.server'
 import { isUuid } from '../utils/ids'
+import { creditedByPayment } from './ledger.server'
 import type { PaymentQueueFilter } from './payment-queue'
 
 /**
@@ -67,6 +68,8 @@ export type OrderDetailView = OrderSummaryView & {
     receivedFen: number | null
     refundedFen: number
   } | null
+  /** Once paid: the households this order's payment credits now (refunds reversed) and the amount. */
+  credited: { households: number; amountFen: number } | null
   /** Shown while the order waits for payment. */
   instructions: (Omit<PaymentInstructions, 'amountFen'> & { amountFen: number }) | null
   timeline: TimelineStep[]
@@ -179,6 +182,7 @@ export async function getBuyerOrder(
         .from(refunds)
         .where(eq(refunds.paymentId, payment.id))
     : []
+  const credited = payment?.status === 'confirmed' ? await creditedByPayment(db, payment.id) : null
   const sellers = sellerRows.map((s) => {
     const lines = lineRows
       .filter((l) => l.sellerOrderId === s.id)
@@ -217,6 +221,7 @@ export async function getBuyerOrder(
           refundedFen: Number(refundRows[0]?.amount ?? 0),
         }
       : null,
+    credited: credited ? { households: credited.households, amountFen: Number(credited.amountFen) } : null,
     instructions: instructions ? { ...instructions, amountFen: Number(instructions.amountFen) } : null,
     timeline: timelineOf(order, payment?.status ?? null, refundRows[0]?.lastAt ?? null),
     canCancel: pending,

@@ -167,9 +167,20 @@ export default function OrderPage() {
         <p className="text-right text-lg">
           {t('cart.total')}：<strong className="text-earth-700">{formatFen(order.totalFen, locale)}</strong>
         </p>
-        <p className="rounded bg-brand-50 p-3 text-sm text-brand-800">
-          {t('order.impact', { amount: formatFen(order.proceedsFen, locale) })}
-        </p>
+        {order.credited ? (
+          <p className="rounded bg-brand-50 p-3 text-sm text-brand-800" data-testid="order-impact">
+            {order.credited.households > 0
+              ? t('order.credited', {
+                  amount: formatFen(order.credited.amountFen, locale),
+                  households: order.credited.households,
+                })
+              : t('order.creditReversed')}
+          </p>
+        ) : order.status === 'pending_payment' ? (
+          <p className="rounded bg-brand-50 p-3 text-sm text-brand-800" data-testid="order-impact">
+            {t('order.impact', { amount: formatFen(order.proceedsFen, locale) })}
+          </p>
+        ) : null}
       </section>
 
       <section className="grid gap-4 sm:grid-cols-2">

@@ -79,6 +79,8 @@ test('a consumer buys from two cooperatives by bank transfer, finance confirms, 
   await page.getByRole('link', { name: /^XF/ }).first().click()
   await expect(page.getByTestId('order-timeline').locator('[aria-current="step"]')).toContainText('已付款')
   await expect(page.getByRole('heading', { name: '转账信息' })).toHaveCount(0)
+  // What the payment did for households, now that it counts.
+  await expect(page.getByTestId('order-impact')).toHaveText(/^本单已为 \d+ 户受益农户计入 ¥[\d,]+\.\d{2}$/)
 })
 
 test('a consumer cancels an unpaid order and its stock returns', async ({ page }) => {

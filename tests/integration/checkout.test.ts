@@ -222,6 +222,7 @@ describe(`checkout (${testDbKind()})`, () => {
       canCancel: true,
       invoice: { kind: 'company', title: '某某有限公司', taxId },
       payment: { provider: 'bank_transfer', amountFen: 9900, status: 'pending', receivedFen: null },
+      credited: null,
       instructions: {
         kind: 'bank_transfer',
         account: testAccount,

@@ -1,14 +1,16 @@
 import { eq, sql } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ledgerChainSource, ledgerHead } from '../../app/models/ledger.server'
+import { getBuyerOrder } from '../../app/models/order-views.server'
 import { refundPayment, refundRemaining } from '../../app/models/refunds.server'
 import { verifyChain } from '../../app/services/hash-chain.server'
 import { fixedClock } from '../../app/utils/clock'
 import { type Db, type DbHandle, queryRows } from '../../db/client.server'
+import { productBeneficiaries } from '../../db/schema/households'
 import { aidEntries, householdCredits } from '../../db/schema/ledger'
 import { seedUuid } from '../../db/seed/synthetic'
 import { openTestDatabase, testDbKind } from '../support/db'
-import { buy, demoFinance, makeBuyable } from '../support/shopping'
+import { buy, demoConsumer, demoFinance, makeBuyable, testBankTransfer } from '../support/shopping'
 import { SEED_NOW } from '../support/test-clock'
 
 const finance = demoFinance
@@ -130,6 +132,18 @@ describe(`full refund from the finance page (${testDbKind()})`, () => {
   it('refunds what is left after a partial refund, then has nothing left to refund', async () => {
     const orderId = await buyAndConfirm('PRD005', '350102', 2)
     const [sale] = await db.select().from(aidEntries).where(eq(aidEntries.orderId, orderId))
+    // The buyer's order page says what the payment credited: every household of the product, all its proceeds.
+    const credited = async () =>
+      (await getBuyerOrder(db, { userId: demoConsumer, orderId }, testBankTransfer))!.credited
+    const beneficiaries = await db
+      .select()
+      .from(productBeneficiaries)
+      .where(eq(productBeneficiaries.productId, sale!.productId))
+    expect(sale!.proceedsFen).toBeGreaterThan(0n)
+    expect(await credited()).toEqual({
+      households: beneficiaries.length,
+      amountFen: Number(sale!.proceedsFen),
+    })
     const partial = await refundPayment(
       db,
       {
@@ -151,5 +165,7 @@ describe(`full refund from the finance page (${testDbKind()})`, () => {
       sql`select sum(amount_fen)::text as amount from aid_entries where order_id = ${orderId}`,
     )
     expect(left!.amount).toBe('0')
+    // Refunded in full, it credits no one any more.
+    expect(await credited()).toEqual({ households: 0, amountFen: 0 })
   })
 })
