@@ -160,7 +160,8 @@ function weighted<T>(random: () => number, items: ReadonlyArray<[T, number]>): T
  * (Dingxi for Fuzhou, the district's own paired county first; Zhejiang's products — its mountain and island
  * counties' — for Zhejiang), 1–3 lines of 1–5 units (now and then enough of something cheap for the 10-unit price
  * tier), and an outcome per order: most paid a few hours later in office hours, some cancelled, some never paid, a
- * few of the paid ones refunded. Pure: the database is read before and written after.
+ * few of the paid ones refunded; and two recent transfers still waiting for finance. Pure: the database is read
+ * before and written after.
  */
 export function planDemoHistory(input: {
   now: Date
@@ -298,6 +299,24 @@ export function planDemoHistory(input: {
       },
     })
   }
+
+  // Two transfers still awaiting finance: placed 3 and 23 hours before `now` by Fuzhou buyers and not paid yet, well
+  // inside the payment window — so that finance's page has something to confirm in the demo.
+  historyBuyers
+    .filter((b) => b.group === 'fuzhou')
+    .slice(0, 2)
+    .forEach((buyer, k) => {
+      const placedAt = new Date(Math.floor((now.getTime() - (3 + 20 * k) * HOUR) / 1000) * 1000)
+      if (placedAt.getTime() < yearStart) return
+      const product = chooseProduct(buyer)
+      plan.push({
+        buyerId: seedUuid(buyer.key),
+        buyer: deliveryOf(buyer),
+        placedAt,
+        lines: [{ productId: product.id, qty: chooseQty(product) }],
+        outcome: { kind: 'unpaid' },
+      })
+    })
 
   // The first two refunds made by `now` are one partial and one full, whatever the draw: the demo shows both.
   const refunds = plan.flatMap((o) =>

@@ -27,7 +27,7 @@ describe('planDemoHistory', () => {
     const plan = planDemoHistory({ now, catalogue, demoConsumerId })
     expect(planDemoHistory({ now, catalogue, demoConsumerId })).toEqual(plan)
     expect(plan.length).toBeGreaterThan(150)
-    expect(plan.length).toBeLessThanOrEqual(201)
+    expect(plan.length).toBeLessThanOrEqual(203)
     const yearStart = startOfShanghaiDate('2026-01-01').getTime()
     for (const order of plan) {
       expect(order.placedAt.getTime()).toBeGreaterThanOrEqual(yearStart)
@@ -49,10 +49,19 @@ describe('planDemoHistory', () => {
     expect(zhejiang).toBeGreaterThan(0)
   })
 
+  it('leaves two recent transfers waiting for finance, inside their payment window', () => {
+    const now = new Date('2026-11-26T05:00:00Z')
+    const waiting = planDemoHistory({ now, catalogue, demoConsumerId }).filter(
+      (o) => o.outcome.kind === 'unpaid' && now.getTime() - o.placedAt.getTime() < 24 * 3_600_000,
+    )
+    expect(waiting.map((o) => (now.getTime() - o.placedAt.getTime()) / 3_600_000)).toEqual([23, 3])
+    for (const order of waiting) expect(order.buyer.regionCode.startsWith('3501')).toBe(true)
+  })
+
   it('stays small early in January and never plans an order after now', () => {
     const now = new Date('2026-01-01T03:00:00Z') // 11:00 in Shanghai on 1 January
     const plan = planDemoHistory({ now, catalogue, demoConsumerId })
-    expect(plan.length).toBeLessThanOrEqual(13)
+    expect(plan.length).toBeLessThanOrEqual(14)
     for (const order of plan) expect(order.placedAt.getTime()).toBeLessThanOrEqual(now.getTime())
   })
 })
