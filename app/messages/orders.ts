@@ -283,7 +283,7 @@ export const en: Record<keyof typeof zh, string> = {
   'order.invoice.company': 'Company: {title} ({taxId})',
   'order.impact':
     '{amount} of this order goes to beneficiary households (credited once payment is confirmed)',
-  'order.credited': 'This order has credited {amount} to {households} beneficiary households',
+  'order.credited': 'This order has credited {amount} to beneficiary households ({households} in all)',
   'order.creditReversed': 'This order was refunded; what it credited to households has been reversed',
   'order.cancel': 'Cancel order',
   'order.cancelConfirm': 'Cancel this order? Its stock will be released.',
