@@ -44,14 +44,11 @@ class OrderRejected extends Error {
   }
 }
 
-
 /** A Postgres array literal of uuids or integers (checked here, so that nothing else can end up in it). */
 function arrayLiteral(values: ReadonlyArray<string | number | bigint>): string {
   for (const value of values) {
     const ok =
-      typeof value === 'string'
-        ? isUuid(value)
-        : typeof value === 'bigint' || Number.isSafeInteger(value)
+      typeof value === 'string' ? isUuid(value) : typeof value === 'bigint' || Number.isSafeInteger(value)
     if (!ok) throw new RangeError(`not a uuid or integer: ${String(value)}`)
   }
   return `{${values.join(',')}}`
@@ -80,6 +77,14 @@ const tiersAndRule = sql.raw(`(select coalesce(json_agg(json_build_array(t.min_q
                                                   order by t.min_qty), '[]'::json)
                                  from price_tiers t where t.product_id = p.id) as tiers,
                               r.kind as rule_kind, r.basis_points, r.fen_per_unit::text as fen_per_unit`)
+
+/**
+ * The product's proceeds rule (r) — only while it has beneficiaries: a share promised to no household would be
+ * counted as proceeds and credited to no one. The product page makes no promise then either (catalog.server.ts).
+ */
+const ruleJoin = sql.raw(`left join proceeds_rules r
+                            on r.product_id = p.id
+                           and exists (select 1 from product_beneficiaries b where b.product_id = p.id)`)
 
 /**
  * Four round trips on a PostgreSQL server, whatever the number of lines: BEGIN; lock the products in id order with
@@ -125,7 +130,7 @@ export async function placeOrder(
                       p.ctid <> seen.ctid as moved
                     from products p
                     join products seen on seen.id = p.id
-                    left join proceeds_rules r on r.product_id = p.id
+                    ${ruleJoin}
                     where p.id = any(cast(${idArray} as text)::uuid[])
                     order by p.id
                     for no key update of p)
@@ -158,7 +163,7 @@ export async function placeOrder(
         >(
           tx,
           sql`select p.id::text as id, ${tiersAndRule}
-              from products p left join proceeds_rules r on r.product_id = p.id
+              from products p ${ruleJoin}
               where p.id = any(cast(${idArray} as text)::uuid[])`,
         )
         for (const row of fresh) {
@@ -183,7 +188,7 @@ export async function placeOrder(
         }))
         const unitPriceFen = unitPriceFor(qty, BigInt(product.price_fen), tiers)
         const amountFen = unitPriceFen * BigInt(qty)
-        // A product without a rule promises nothing to households: no proceeds.
+        // A product without a rule (or without beneficiaries) promises nothing to households: no proceeds.
         const rule = product.rule_kind
           ? proceedsRuleFromRow({
               kind: product.rule_kind,

@@ -1,13 +1,15 @@
 import { eq, sql } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { viewCart } from '../../app/models/cart.server'
 import { ledgerChainSource, ledgerHead } from '../../app/models/ledger.server'
 import { getBuyerOrder } from '../../app/models/order-views.server'
 import { refundPayment, refundRemaining } from '../../app/models/refunds.server'
 import { verifyChain } from '../../app/services/hash-chain.server'
 import { fixedClock } from '../../app/utils/clock'
 import { type Db, type DbHandle, queryRows } from '../../db/client.server'
-import { productBeneficiaries } from '../../db/schema/households'
+import { proceedsRules, productBeneficiaries } from '../../db/schema/households'
 import { aidEntries, householdCredits } from '../../db/schema/ledger'
+import { orderLines } from '../../db/schema/orders'
 import { seedUuid } from '../../db/seed/synthetic'
 import { openTestDatabase, testDbKind } from '../support/db'
 import { buy, demoConsumer, demoFinance, makeBuyable, testBankTransfer } from '../support/shopping'
@@ -97,6 +99,29 @@ describe(`ledger (${testDbKind()})`, () => {
     )
     expect(rollup!.amount).toBe(raw!.amount)
     expect(await verifyChain(db, ledgerChainSource)).toMatchObject({ ok: true })
+  })
+
+  it('a product with a proceeds rule but no beneficiaries promises nothing, and credits nothing', async () => {
+    const sku = 'PRD020'
+    const productId = seedUuid(`product:${sku}`)
+    expect(await db.select().from(proceedsRules).where(eq(proceedsRules.productId, productId))).toHaveLength(
+      1,
+    )
+    await db.delete(productBeneficiaries).where(eq(productBeneficiaries.productId, productId))
+    await makeBuyable(db, [sku])
+    // The cart shows no household share for it…
+    const view = await viewCart(db, [{ productId, qty: 2 }])
+    expect(view.totalFen).toBeGreaterThan(0)
+    expect(view.proceedsFen).toBe(0)
+    // …the order records none, and the ledger counts the sale with no proceeds and no credits.
+    const { orderId } = await buy(db, { lines: [[sku, 2]] })
+    const [line] = await db.select().from(orderLines).where(eq(orderLines.orderId, orderId))
+    expect(line!.proceedsFen).toBe(0n)
+    const [entry] = await db.select().from(aidEntries).where(eq(aidEntries.orderId, orderId))
+    expect(entry).toMatchObject({ kind: 'sale', amountFen: line!.amountFen, proceedsFen: 0n })
+    expect(await db.select().from(householdCredits).where(eq(householdCredits.entrySeq, entry!.seq))).toEqual(
+      [],
+    )
   })
 
   it('refuses refunds of unconfirmed payments and of lines not in the payment', async () => {
