@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright'
 import { expect, type Page, test } from '@playwright/test'
+import { logIn, logOut } from './session'
 
 /**
  * Every page a buyer or finance goes through, checked by axe against WCAG 2.1 A and AA in the browser: labels,
@@ -13,17 +14,6 @@ async function expectAccessible(page: Page, what: string) {
     (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
   )
   expect.soft(found, `${what}: accessibility violations`).toEqual([])
-}
-
-async function logIn(page: Page, email: string) {
-  await page.getByLabel('邮箱或手机号').fill(email)
-  await page.getByLabel('密码').fill('demo-password')
-  await page.getByRole('button', { name: '登录' }).click()
-}
-
-async function logOut(page: Page) {
-  await page.getByRole('button', { name: '退出登录' }).click()
-  await expect(page.getByRole('link', { name: '登录' })).toBeVisible()
 }
 
 test('the storefront, cart, checkout, order and finance pages pass axe (WCAG 2.1 AA)', async ({ page }) => {

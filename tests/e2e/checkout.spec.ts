@@ -1,19 +1,9 @@
-import { expect, type Page, test } from '@playwright/test'
+import { expect, test } from '@playwright/test'
+import { logIn, logOut } from './session'
 
 // Two products of two different cooperatives (seeded: 安定区高原蔬菜… and 安定区特色食品加工第二…).
 const cookies = '/products/malingshuquqi-shutiaoxiuxianshipin'
 const celery = '/products/gaoyuanxiacai-qincai'
-
-async function logIn(page: Page, email: string) {
-  await page.getByLabel('邮箱或手机号').fill(email)
-  await page.getByLabel('密码').fill('demo-password')
-  await page.getByRole('button', { name: '登录' }).click()
-}
-
-async function logOut(page: Page) {
-  await page.getByRole('button', { name: '退出登录' }).click()
-  await expect(page.getByRole('link', { name: '登录' })).toBeVisible()
-}
 
 test('a consumer buys from two cooperatives by bank transfer, finance confirms, the order shows paid', async ({
   page,

@@ -1,17 +1,11 @@
 import { expect, type Page, test } from '@playwright/test'
 import { makeUscc } from '../../app/utils/uscc'
+import { logIn, logOut } from './session'
 
-async function logIn(page: Page, identifier: string, password: string) {
+async function logInToAccount(page: Page, identifier: string, password: string) {
   await page.goto('/login')
-  await page.getByLabel('邮箱或手机号').fill(identifier)
-  await page.getByLabel('密码').fill(password)
-  await page.getByRole('button', { name: '登录' }).click()
+  await logIn(page, identifier, password)
   await expect(page.getByRole('heading', { level: 1, name: '账户概览' })).toBeVisible()
-}
-
-async function logOut(page: Page) {
-  await page.getByRole('button', { name: '退出登录' }).click()
-  await expect(page.getByRole('link', { name: '登录' })).toBeVisible()
 }
 
 test('a buyer signs up and registers a unit, a platform admin verifies it, and the buyer sees it verified', async ({
@@ -60,7 +54,7 @@ test('a buyer signs up and registers a unit, a platform admin verifies it, and t
   await logOut(page)
 
   // 3. A platform admin verifies it.
-  await logIn(page, 'admin@demo.example', 'demo-password')
+  await logInToAccount(page, 'admin@demo.example', 'demo-password')
   await page.goto('/admin/organizations')
   await page.getByRole('button', { name: `通过“${unitName}”的认证` }).click()
   await expect(page.getByText(`已通过“${unitName}”的认证。`)).toBeVisible()
@@ -68,7 +62,7 @@ test('a buyer signs up and registers a unit, a platform admin verifies it, and t
   await logOut(page)
 
   // 4. The buyer sees it verified.
-  await logIn(page, email, 'a-long-password')
+  await logInToAccount(page, email, 'a-long-password')
   await page.goto('/account/organizations')
   await expect(page.getByRole('row', { name: new RegExp(unitName) }).getByText('已认证')).toBeVisible()
   await snap('3-buyer-sees-verified')
