@@ -26,7 +26,6 @@ export type RefundResult =
       reason: 'not_found' | 'not_confirmed' | 'no_lines' | 'unknown_line' | 'exceeds_line' | 'bad_amount'
     }
 
-
 /** rule(x): the proceeds that x fen of a line's amount carry, floored. */
 export function refundedProceeds(
   line: { amountFen: bigint; proceedsFen: bigint },

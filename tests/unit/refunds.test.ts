@@ -49,7 +49,8 @@ describe('refund reversals', () => {
           reversedProceeds += step
           const reversal = reversedCredits(credits, before, after)
           expect(reversal.reduce((sum, c) => sum + c.amountFen, 0n)).toBe(-step)
-          for (const c of reversal) perHousehold.set(c.householdId, perHousehold.get(c.householdId)! + c.amountFen)
+          for (const c of reversal)
+            perHousehold.set(c.householdId, perHousehold.get(c.householdId)! + c.amountFen)
         }
         expect(refunded).toBe(amountFen)
         expect(reversedProceeds).toBe(proceedsFen)
