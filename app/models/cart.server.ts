@@ -8,6 +8,7 @@ import { regions } from '../../db/schema/regions'
 import { addLine, type CartLine, MAX_CART_LINES, MAX_LINE_QTY, mergeLines, setLine } from './cart-lines'
 import { isUuid } from '../utils/ids'
 import { lineProceedsFen, proceedsRuleFromRow } from './proceeds'
+import { hasBeneficiaries } from './proceeds.server'
 import { type PriceTier, unitPriceFor } from './pricing'
 
 /**
@@ -226,16 +227,10 @@ export async function viewCart(db: Db, lines: readonly CartLine[]): Promise<Cart
       .innerJoin(regions, eq(regions.code, products.originCode))
       .where(inArray(products.id, ids)),
     db.select().from(priceTiers).where(inArray(priceTiers.productId, ids)).orderBy(asc(priceTiers.minQty)),
-    // Only the rules of products with beneficiaries count, as in placeOrder: a share for no household is no share.
     db
       .select()
       .from(proceedsRules)
-      .where(
-        and(
-          inArray(proceedsRules.productId, ids),
-          sql`exists (select 1 from product_beneficiaries b where b.product_id = ${proceedsRules.productId})`,
-        ),
-      ),
+      .where(and(inArray(proceedsRules.productId, ids), hasBeneficiaries(proceedsRules.productId))),
   ])
   const byId = new Map(rows.map((r) => [r.id, r]))
   const rules = new Map(ruleRows.map((r) => [r.productId, proceedsRuleFromRow(r)]))

@@ -171,18 +171,20 @@ export async function getBuyerOrder(
     db.select().from(payments).where(eq(payments.orderId, order.id)).orderBy(desc(payments.createdAt)),
   ])
   const payment = paymentRows[0] ?? null
-  const refundRows = payment
-    ? await db
-        .select({
-          amount: sql<string>`coalesce(sum(${refunds.amountFen}), 0)::text`,
-          lastAt: sql<Date | null>`max(${refunds.createdAt})`.mapWith((v: string | Date | null) =>
-            v === null ? null : new Date(v),
-          ),
-        })
-        .from(refunds)
-        .where(eq(refunds.paymentId, payment.id))
-    : []
-  const credited = payment?.status === 'confirmed' ? await creditedByPayment(db, payment.id) : null
+  const [refundRows, credited] = await Promise.all([
+    payment
+      ? db
+          .select({
+            amount: sql<string>`coalesce(sum(${refunds.amountFen}), 0)::text`,
+            lastAt: sql<Date | null>`max(${refunds.createdAt})`.mapWith((v: string | Date | null) =>
+              v === null ? null : new Date(v),
+            ),
+          })
+          .from(refunds)
+          .where(eq(refunds.paymentId, payment.id))
+      : [],
+    payment?.status === 'confirmed' ? creditedByPayment(db, payment.id) : null,
+  ])
   const sellers = sellerRows.map((s) => {
     const lines = lineRows
       .filter((l) => l.sellerOrderId === s.id)

@@ -7,6 +7,7 @@ import { ledgerConfirmationHook } from './ledger.server'
 import { type Clock, shanghaiDate } from '../utils/clock'
 import { isUuid } from '../utils/ids'
 import { lineProceedsFen, proceedsRuleFromRow } from './proceeds'
+import { hasBeneficiaries } from './proceeds.server'
 import { type PriceTier, unitPriceFor } from './pricing'
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -78,13 +79,8 @@ const tiersAndRule = sql.raw(`(select coalesce(json_agg(json_build_array(t.min_q
                                  from price_tiers t where t.product_id = p.id) as tiers,
                               r.kind as rule_kind, r.basis_points, r.fen_per_unit::text as fen_per_unit`)
 
-/**
- * The product's proceeds rule (r) — only while it has beneficiaries: a share promised to no household would be
- * counted as proceeds and credited to no one. The product page makes no promise then either (catalog.server.ts).
- */
-const ruleJoin = sql.raw(`left join proceeds_rules r
-                            on r.product_id = p.id
-                           and exists (select 1 from product_beneficiaries b where b.product_id = p.id)`)
+/** The product's proceeds rule (r), only while it has beneficiaries (hasBeneficiaries). */
+const ruleJoin = sql`left join proceeds_rules r on r.product_id = p.id and ${hasBeneficiaries(sql.raw('p.id'))}`
 
 /**
  * Four round trips on a PostgreSQL server, whatever the number of lines: BEGIN; lock the products in id order with

@@ -4,6 +4,7 @@ import { aidRollups, targetReach } from '../../db/schema/ledger'
 import { targets } from '../../db/schema/targets'
 import { isUuid } from '../utils/ids'
 import { subtreePrefix } from '../utils/regions'
+import type { TargetScope } from './ledger.server'
 import { referenceData } from './reference-data.server'
 
 export type TargetProgress =
@@ -12,17 +13,7 @@ export type TargetProgress =
   /** Fen (amount targets) or persons (people targets), as a decimal string; floored, never rounded up. */
   | { state: 'counted'; achieved: string }
 
-type TargetScopeRow = {
-  id: string
-  kind: 'demo' | 'reference'
-  metric: 'amount_fen' | 'people'
-  periodStart: string
-  periodEnd: string
-  helpedCodes: string[]
-  helperCodes: string[]
-  buyerChannels: string[]
-  certifiedOnly: boolean
-}
+type TargetScopeRow = TargetScope & { kind: 'demo' | 'reference'; metric: 'amount_fen' | 'people' }
 
 const inSubtrees = (
   column: typeof aidRollups.helpedCode | typeof aidRollups.helperCode,

@@ -17,6 +17,7 @@ import { proceedsRules } from '../../db/schema/households'
 import { carts } from '../../db/schema/orders'
 import { seedUuid } from '../../db/seed/synthetic'
 import { openTestDatabase, testDbKind } from '../support/db'
+import { setProduct } from '../support/shopping'
 
 const consumer = seedUuid('user:consumer@demo.example')
 const buyer = seedUuid('user:buyer@gulou.demo.example')
@@ -45,30 +46,15 @@ beforeAll(async () => {
   expect(orgOf.get(pA)).not.toBe(orgOf.get(pB))
 })
 
-async function setProduct(
-  id: string,
-  state: { stock: number; minOrderQty?: number; status?: 'active' | 'archived'; priceFen?: bigint },
-) {
-  await db
-    .update(products)
-    .set({
-      stock: state.stock,
-      minOrderQty: state.minOrderQty ?? 1,
-      status: state.status ?? 'active',
-      ...(state.priceFen ? { priceFen: state.priceFen } : {}),
-    })
-    .where(eq(products.id, id))
-}
-
 async function emptyCart(userId: string) {
   await db.delete(carts).where(eq(carts.userId, userId))
 }
 
 describe(`cart (${testDbKind()})`, () => {
   it('applies the same rules to an account cart and a cookie cart', async () => {
-    await setProduct(pA, { stock: 10, minOrderQty: 2 })
-    await setProduct(pB, { stock: 5 })
-    await setProduct(pC, { stock: 50, status: 'archived' })
+    await setProduct(db, pA, { stock: 10, minOrderQty: 2 })
+    await setProduct(db, pB, { stock: 5 })
+    await setProduct(db, pC, { stock: 50, status: 'archived' })
     await emptyCart(consumer)
 
     const steps: Array<[CartChange, CartChangeResult]> = [
@@ -231,8 +217,8 @@ describe(`cart (${testDbKind()})`, () => {
   })
 
   it('concurrent adds to one account cart all count', async () => {
-    await setProduct(pA, { stock: 1000 })
-    await setProduct(pB, { stock: 1000 })
+    await setProduct(db, pA, { stock: 1000 })
+    await setProduct(db, pB, { stock: 1000 })
     for (const userId of [consumer, buyer]) {
       await emptyCart(userId)
       // The consumer's cart row exists already; for the buyer the first adds also race to create it.
@@ -256,9 +242,9 @@ describe(`cart (${testDbKind()})`, () => {
   })
 
   it('merges a visitor cart on sign-in: account lines kept, larger quantity wins, unknown products dropped', async () => {
-    await setProduct(pA, { stock: 100 })
-    await setProduct(pB, { stock: 100 })
-    await setProduct(pC, { stock: 100 })
+    await setProduct(db, pA, { stock: 100 })
+    await setProduct(db, pB, { stock: 100 })
+    await setProduct(db, pC, { stock: 100 })
     await emptyCart(consumer)
     await changeCart(db, { userId: consumer }, { kind: 'add', productId: pA, qty: 5 })
     await changeCart(db, { userId: consumer }, { kind: 'add', productId: pB, qty: 1 })
@@ -295,8 +281,8 @@ describe(`cart (${testDbKind()})`, () => {
   })
 
   it('prices lines with their tiers and proceeds, grouped by seller, and names the issues', async () => {
-    await setProduct(pA, { stock: 100, priceFen: 2500n })
-    await setProduct(pB, { stock: 100, priceFen: 1200n })
+    await setProduct(db, pA, { stock: 100, priceFen: 2500n })
+    await setProduct(db, pB, { stock: 100, priceFen: 1200n })
     await db.delete(priceTiers).where(inArray(priceTiers.productId, [pA, pB]))
     await db.insert(priceTiers).values([
       { productId: pA, minQty: 10, unitPriceFen: 2200n },
@@ -354,22 +340,22 @@ describe(`cart (${testDbKind()})`, () => {
     })
 
     // The catalogue moves on after the lines were added: the cart says what would stop the order.
-    await setProduct(pA, { stock: 5, priceFen: 2500n })
+    await setProduct(db, pA, { stock: 5, priceFen: 2500n })
     let issues = await getCartView(db, { userId: consumer })
     expect(issues.hasIssues).toBe(true)
     expect(issues.sellers.flatMap((s) => s.items.map((i) => [i.productId, i.issue, i.stock]))).toEqual([
       [pA, 'out_of_stock', 5],
       [pB, null, 100],
     ])
-    await setProduct(pA, { stock: 100, minOrderQty: 20, priceFen: 2500n })
-    await setProduct(pB, { stock: 100, status: 'archived' })
+    await setProduct(db, pA, { stock: 100, minOrderQty: 20, priceFen: 2500n })
+    await setProduct(db, pB, { stock: 100, status: 'archived' })
     issues = await getCartView(db, { userId: consumer })
     expect(issues.sellers.flatMap((s) => s.items.map((i) => [i.productId, i.issue]))).toEqual([
       [pA, 'below_minimum'],
       [pB, 'inactive'],
     ])
-    await setProduct(pA, { stock: 100, priceFen: 2500n })
-    await setProduct(pB, { stock: 100 })
+    await setProduct(db, pA, { stock: 100, priceFen: 2500n })
+    await setProduct(db, pB, { stock: 100 })
     expect((await getCartView(db, { userId: consumer })).hasIssues).toBe(false)
 
     expect(await viewCart(db, [])).toEqual({
@@ -382,8 +368,8 @@ describe(`cart (${testDbKind()})`, () => {
   })
 
   it('counts the lines of either kind of cart for the header badge', async () => {
-    await setProduct(pA, { stock: 100 })
-    await setProduct(pB, { stock: 100 })
+    await setProduct(db, pA, { stock: 100 })
+    await setProduct(db, pB, { stock: 100 })
     await emptyCart(consumer)
     expect(await cartLineCount(db, { userId: consumer })).toBe(0)
     await changeCart(db, { userId: consumer }, { kind: 'add', productId: pA, qty: 30 })

@@ -24,6 +24,7 @@ import { proceedsRules } from '../../db/schema/households'
 import { carts, orderLines, orders, payments, sellerOrders } from '../../db/schema/orders'
 import { seedUuid } from '../../db/seed/synthetic'
 import { openTestDatabase, testDbKind } from '../support/db'
+import { setProduct } from '../support/shopping'
 import { fcParams } from '../support/fast-check'
 import { SEED_NOW } from '../support/test-clock'
 
@@ -70,21 +71,6 @@ function form(values: Record<string, unknown> = {}) {
     address: '演示路1号',
     ...values,
   })
-}
-
-async function setProduct(
-  id: string,
-  state: { stock: number; minOrderQty?: number; status?: 'active' | 'archived'; priceFen?: bigint },
-) {
-  await db
-    .update(products)
-    .set({
-      stock: state.stock,
-      minOrderQty: state.minOrderQty ?? 1,
-      status: state.status ?? 'active',
-      ...(state.priceFen ? { priceFen: state.priceFen } : {}),
-    })
-    .where(eq(products.id, id))
 }
 
 async function stocks(ids: readonly string[]): Promise<number[]> {
@@ -157,8 +143,8 @@ async function orderOf(lines: Array<[string, number]>, at: Clock = clock, userId
 
 describe(`checkout (${testDbKind()})`, () => {
   it('turns the cart into one order with a seller order per cooperative, and empties the cart', async () => {
-    await setProduct(pA, { stock: 20, priceFen: 2500n })
-    await setProduct(pB, { stock: 10, priceFen: 1200n })
+    await setProduct(db, pA, { stock: 20, priceFen: 2500n })
+    await setProduct(db, pB, { stock: 10, priceFen: 1200n })
     await fillCart(consumer, [
       [pA, 3],
       [pB, 2],
@@ -259,8 +245,8 @@ describe(`checkout (${testDbKind()})`, () => {
   })
 
   it('orders a double-clicked checkout only once, even when both run at the same time', async () => {
-    await setProduct(pA, { stock: 20, priceFen: 2500n })
-    await setProduct(pB, { stock: 10, priceFen: 1200n })
+    await setProduct(db, pA, { stock: 20, priceFen: 2500n })
+    await setProduct(db, pB, { stock: 10, priceFen: 1200n })
     await fillCart(consumer, [
       [pA, 2],
       [pB, 1],
@@ -279,7 +265,7 @@ describe(`checkout (${testDbKind()})`, () => {
   })
 
   it('stores a personal invoice titled with the recipient, and none when none is wanted', async () => {
-    await setProduct(pA, { stock: 20 })
+    await setProduct(db, pA, { stock: 20 })
     await fillCart(consumer, [[pA, 1]])
     const personal = await checkoutCart(
       db,
@@ -300,8 +286,8 @@ describe(`checkout (${testDbKind()})`, () => {
   })
 
   it('delivers to a county or a city without counties; anything else is a region error that writes nothing', async () => {
-    await setProduct(pA, { stock: 20 })
-    await setProduct(pB, { stock: 10 })
+    await setProduct(db, pA, { stock: 20 })
+    await setProduct(db, pB, { stock: 10 })
     const cart: Array<[string, number]> = [
       [pA, 2],
       [pB, 1],
@@ -334,8 +320,8 @@ describe(`checkout (${testDbKind()})`, () => {
   })
 
   it('refuses a cart the stock no longer covers and leaves cart and stock as they were', async () => {
-    await setProduct(pA, { stock: 20 })
-    await setProduct(pB, { stock: 10 })
+    await setProduct(db, pA, { stock: 20 })
+    await setProduct(db, pB, { stock: 10 })
     await fillCart(consumer, [
       [pA, 3],
       [pB, 2],
@@ -344,14 +330,14 @@ describe(`checkout (${testDbKind()})`, () => {
     const before = await rowCounts()
 
     // Another buyer took most of pB since it was added.
-    await setProduct(pB, { stock: 1 })
+    await setProduct(db, pB, { stock: 1 })
     expect(await checkoutCart(db, { userId: consumer, form: form() }, clock, method)).toEqual({
       ok: false,
       reason: 'lines',
       errors: [{ productId: pB, code: 'out_of_stock' }],
     })
     // …and the cooperative took pA off sale.
-    await setProduct(pA, { stock: 20, status: 'archived' })
+    await setProduct(db, pA, { stock: 20, status: 'archived' })
     const both = (await checkoutCart(db, { userId: consumer, form: form() }, clock, method)) as Extract<
       CheckoutResult,
       { reason: 'lines' }
@@ -364,8 +350,8 @@ describe(`checkout (${testDbKind()})`, () => {
       ].sort((x, y) => x.productId.localeCompare(y.productId)),
     )
     // A minimum raised since.
-    await setProduct(pA, { stock: 20, minOrderQty: 5 })
-    await setProduct(pB, { stock: 10 })
+    await setProduct(db, pA, { stock: 20, minOrderQty: 5 })
+    await setProduct(db, pB, { stock: 10 })
     expect(await checkoutCart(db, { userId: consumer, form: form() }, clock, method)).toEqual({
       ok: false,
       reason: 'lines',
@@ -391,7 +377,7 @@ describe(`checkout (${testDbKind()})`, () => {
       reason: 'empty_cart',
     })
     // A cart emptied line by line.
-    await setProduct(pA, { stock: 20 })
+    await setProduct(db, pA, { stock: 20 })
     await fillCart(otherBuyer, [[pA, 1]])
     await changeCart(db, { userId: otherBuyer }, { kind: 'remove', productId: pA })
     expect(await checkoutCart(db, { userId: otherBuyer, form: form() }, clock, method)).toEqual({
@@ -402,8 +388,8 @@ describe(`checkout (${testDbKind()})`, () => {
   })
 
   it('finance confirms an exact bank transfer: the order is paid and the confirmation audited', async () => {
-    await setProduct(pA, { stock: 20, priceFen: 2500n })
-    await setProduct(pB, { stock: 10, priceFen: 1200n })
+    await setProduct(db, pA, { stock: 20, priceFen: 2500n })
+    await setProduct(db, pB, { stock: 10, priceFen: 1200n })
     const order = await orderOf([
       [pA, 1],
       [pB, 1],
@@ -465,7 +451,7 @@ describe(`checkout (${testDbKind()})`, () => {
   })
 
   it('flags a short or over payment, audits it, and leaves the order waiting', async () => {
-    await setProduct(pA, { stock: 20, priceFen: 2500n })
+    await setProduct(db, pA, { stock: 20, priceFen: 2500n })
     for (const received of [2499n, 2501n, 0n]) {
       const order = await orderOf([[pA, 1]])
       expect(
@@ -522,7 +508,7 @@ describe(`checkout (${testDbKind()})`, () => {
 
   it('lists bank transfers for finance by filter, reference and order number', async () => {
     await neutralisePendingOrders()
-    await setProduct(pA, { stock: 50, priceFen: 2500n })
+    await setProduct(db, pA, { stock: 50, priceFen: 2500n })
     const open = await orderOf([[pA, 1]])
     const flagged = await orderOf([[pA, 2]])
     const confirmed = await orderOf([[pA, 3]])
@@ -595,8 +581,8 @@ describe(`checkout (${testDbKind()})`, () => {
   it('the background jobs expire an unpaid order past its window and release its stock', async () => {
     await neutralisePendingOrders()
     resetSearchIndex()
-    await setProduct(pA, { stock: 20 })
-    await setProduct(pB, { stock: 10 })
+    await setProduct(db, pA, { stock: 20 })
+    await setProduct(db, pB, { stock: 10 })
     const order = await orderOf([
       [pA, 4],
       [pB, 3],
@@ -632,7 +618,7 @@ describe(`checkout (${testDbKind()})`, () => {
 
   it('a failing search job does not stop unpaid orders from expiring', async () => {
     await neutralisePendingOrders()
-    await setProduct(pA, { stock: 20 })
+    await setProduct(db, pA, { stock: 20 })
     const order = await orderOf([[pA, 5]])
     // The search index failed earlier, so the job retries the build — and the database read it needs fails.
     const store = globalThis as { __xfbfSearch?: unknown }
@@ -670,7 +656,7 @@ describe(`checkout (${testDbKind()})`, () => {
     const modelMethod = bankTransfer({ account: testAccount, windowHours })
     resetSearchIndex()
     for (const [i, id] of modelProducts.entries())
-      await setProduct(id, { stock: initialStock, priceFen: prices[i] })
+      await setProduct(db, id, { stock: initialStock, priceFen: prices[i] })
 
     type Command =
       | { kind: 'add'; product: number; qty: number }
@@ -721,7 +707,7 @@ describe(`checkout (${testDbKind()})`, () => {
       fc.asyncProperty(fc.array(command, { minLength: 5, maxLength: 14 }), async (commands) => {
         await neutralisePendingOrders()
         await emptyCart(consumer)
-        for (const id of modelProducts) await setProduct(id, { stock: initialStock })
+        for (const id of modelProducts) await setProduct(db, id, { stock: initialStock })
         // Each run starts a day after the last, so nothing of an earlier run is due by accident.
         runStart += 86_400_000
         let now = runStart
@@ -838,7 +824,7 @@ describe(`checkout (${testDbKind()})`, () => {
               release(order.lines)
             } else expect(result, label).toEqual({ ok: false, reason: 'not_pending' })
           } else {
-            await setProduct(modelProducts[step.product]!, { stock: step.stock })
+            await setProduct(db, modelProducts[step.product]!, { stock: step.stock })
             stock[step.product] = step.stock
           }
 

@@ -17,6 +17,7 @@ import { orderLines, orders, payments, sellerOrders } from '../../db/schema/orde
 import { seedUuid } from '../../db/seed/synthetic'
 import { bankTransfer } from '../../app/services/payments/index.server'
 import { openTestDatabase, testDbKind } from '../support/db'
+import { setProduct } from '../support/shopping'
 import { fcParams } from '../support/fast-check'
 import { SEED_NOW } from '../support/test-clock'
 
@@ -40,21 +41,6 @@ beforeAll(async () => {
   handle = await openTestDatabase('seeded', { poolSize: 10 })
   db = handle.db
 })
-
-async function setProduct(
-  id: string,
-  state: { stock: number; minOrderQty?: number; status?: 'active' | 'archived'; priceFen?: bigint },
-) {
-  await db
-    .update(products)
-    .set({
-      stock: state.stock,
-      minOrderQty: state.minOrderQty ?? 1,
-      status: state.status ?? 'active',
-      ...(state.priceFen ? { priceFen: state.priceFen } : {}),
-    })
-    .where(eq(products.id, id))
-}
 
 async function stockOf(id: string): Promise<number> {
   const [row] = await db.select({ stock: products.stock }).from(products).where(eq(products.id, id))
@@ -98,8 +84,8 @@ async function orderStatus(orderId: string) {
 
 describe(`orders (${testDbKind()})`, () => {
   it('prices lines with tiers, credits proceeds by the product rule, and splits by seller', async () => {
-    await setProduct(p1, { stock: 500, priceFen: 2500n })
-    await setProduct(p2, { stock: 500, priceFen: 1200n })
+    await setProduct(db, p1, { stock: 500, priceFen: 2500n })
+    await setProduct(db, p2, { stock: 500, priceFen: 1200n })
     await db.delete(priceTiers).where(inArray(priceTiers.productId, [p1, p2]))
     await db.insert(priceTiers).values([
       { productId: p1, minQty: 10, unitPriceFen: 2200n },
@@ -163,10 +149,10 @@ describe(`orders (${testDbKind()})`, () => {
   })
 
   it('rejects unknown, inactive, below-minimum and out-of-stock products and writes nothing', async () => {
-    await setProduct(p1, { stock: 50 })
-    await setProduct(p2, { stock: 50, status: 'archived' })
-    await setProduct(p3, { stock: 50, minOrderQty: 5 })
-    await setProduct(p4, { stock: 3 })
+    await setProduct(db, p1, { stock: 50 })
+    await setProduct(db, p2, { stock: 50, status: 'archived' })
+    await setProduct(db, p3, { stock: 50, minOrderQty: 5 })
+    await setProduct(db, p4, { stock: 3 })
     const before = await rowCounts()
     const unknown = '00000000-0000-4000-8000-000000000000'
 
@@ -198,7 +184,7 @@ describe(`orders (${testDbKind()})`, () => {
   })
 
   it('cancel releases the stock, only for the buyer and only while unpaid', async () => {
-    await setProduct(p1, { stock: 40 })
+    await setProduct(db, p1, { stock: 40 })
     const result = await place([{ productId: p1, qty: 7 }])
     if (!result.ok) throw new Error('expected an order')
     expect(await stockOf(p1)).toBe(33)
@@ -220,7 +206,7 @@ describe(`orders (${testDbKind()})`, () => {
 
   it('expire releases the stock of past-due unpaid orders only', async () => {
     await neutralisePendingOrders()
-    await setProduct(p1, { stock: 40 })
+    await setProduct(db, p1, { stock: 40 })
     const early = await place([{ productId: p1, qty: 5 }], fixedClock(SEED_NOW))
     const later = await place(
       [{ productId: p1, qty: 3 }],
@@ -239,7 +225,7 @@ describe(`orders (${testDbKind()})`, () => {
   })
 
   it('confirmPayment confirms, marks the order paid and calls the hook once inside the transaction', async () => {
-    await setProduct(p1, { stock: 40 })
+    await setProduct(db, p1, { stock: 40 })
     const result = await place([{ productId: p1, qty: 2 }])
     if (!result.ok) throw new Error('expected an order')
     const payment = await paymentOf(result.orderId)
@@ -289,7 +275,7 @@ describe(`orders (${testDbKind()})`, () => {
   })
 
   it('flags short and over payments without confirming them', async () => {
-    await setProduct(p1, { stock: 40 })
+    await setProduct(db, p1, { stock: 40 })
     for (const delta of [-1n, 1n]) {
       const result = await place([{ productId: p1, qty: 2 }])
       if (!result.ok) throw new Error('expected an order')
@@ -317,7 +303,7 @@ describe(`orders (${testDbKind()})`, () => {
   })
 
   it('a throwing hook rolls the confirmation back', async () => {
-    await setProduct(p1, { stock: 40 })
+    await setProduct(db, p1, { stock: 40 })
     const result = await place([{ productId: p1, qty: 2 }])
     if (!result.ok) throw new Error('expected an order')
     const payment = await paymentOf(result.orderId)
@@ -351,7 +337,7 @@ describe(`orders (${testDbKind()})`, () => {
   })
 
   it('never oversells: 200 concurrent single-unit orders for a stock of 100', async () => {
-    await setProduct(p4, { stock: 100 })
+    await setProduct(db, p4, { stock: 100 })
     let inFlight = 0
     let maxInFlight = 0
     // On the server, watch PostgreSQL itself: how many of our sessions were busy at once, and whether any waited
@@ -440,7 +426,7 @@ describe(`orders (${testDbKind()})`, () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 8 }), async (ops) => {
         await neutralisePendingOrders()
-        for (const id of modelProducts) await setProduct(id, { stock: initialStock })
+        for (const id of modelProducts) await setProduct(db, id, { stock: initialStock })
         // Each run starts a day after the last, so nothing of an earlier run is past due by accident.
         runStart += 86_400_000
         let now = runStart

@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import { expect } from 'vitest'
 import { changeCart } from '../../app/models/cart.server'
 import { checkoutCart } from '../../app/models/checkout.server'
@@ -24,12 +24,26 @@ export const testBankTransfer = bankTransfer({
 /** A seeded product's id from its SKU (db/seed: `product:<SKU>`). */
 export const seededProductId = (sku: string) => seedUuid(`product:${sku}`)
 
-/** Makes seeded products buyable from one unit: active, with plenty of stock. */
-export async function makeBuyable(db: Db, skus: readonly string[]): Promise<void> {
+/** Sets a product's stock, minimum quantity (1 unless given), status (active unless given) and, if given, price. */
+export async function setProduct(
+  db: Db,
+  id: string,
+  state: { stock: number; minOrderQty?: number; status?: 'active' | 'archived'; priceFen?: bigint },
+): Promise<void> {
   await db
     .update(products)
-    .set({ stock: 1000, minOrderQty: 1, status: 'active' })
-    .where(inArray(products.id, skus.map(seededProductId)))
+    .set({
+      stock: state.stock,
+      minOrderQty: state.minOrderQty ?? 1,
+      status: state.status ?? 'active',
+      ...(state.priceFen ? { priceFen: state.priceFen } : {}),
+    })
+    .where(eq(products.id, id))
+}
+
+/** Makes seeded products buyable from one unit: active, with plenty of stock. */
+export async function makeBuyable(db: Db, skus: readonly string[]): Promise<void> {
+  for (const sku of skus) await setProduct(db, seededProductId(sku), { stock: 1000 })
 }
 
 export type Purchase = {
