@@ -27,6 +27,7 @@
 import { performance } from 'node:perf_hooks'
 import { confirmBankTransfer } from '../app/models/finance.server'
 import { ledgerChainSource } from '../app/models/ledger.server'
+import { rollupMismatches } from '../app/models/ledger-verify.server'
 import { verifyAuditChain } from '../app/models/audit.server'
 import { placeOrder } from '../app/models/orders.server'
 import { verifyChain } from '../app/services/hash-chain.server'
@@ -271,17 +272,7 @@ async function checkLedger(handle: PostgresHandle): Promise<{
   const sql = handle.client
   const verification = await verifyChain(handle.db, ledgerChainSource)
   // Rollups against the raw sums of the entries, key by key (both directions).
-  const [rollups] = await sql<Array<{ n: number }>>`
-    with raw as (
-      select day, origin_code as helped_code, buyer_region_code as helper_code, buyer_channel, aid_category,
-             product_category, certified, sum(amount_fen) as amount_fen, sum(proceeds_fen) as proceeds_fen,
-             count(*)::int as entries
-      from aid_entries group by 1, 2, 3, 4, 5, 6, 7),
-    kept as (
-      select day, helped_code, helper_code, buyer_channel, aid_category, product_category, certified,
-             amount_fen::numeric, proceeds_fen::numeric, entries
-      from aid_rollups)
-    select count(*)::int as n from ((table raw except table kept) union all (table kept except table raw)) d`
+  const rollupMismatchCount = await rollupMismatches(handle.db)
   // Every line of a paid order has exactly one sale entry, and no entry belongs to anything else.
   const [lines] = await sql<Array<{ n: number }>>`
     select count(*)::int as n from (
@@ -302,14 +293,13 @@ async function checkLedger(handle: PostgresHandle): Promise<{
   const [reach] = await sql<Array<{ targets: number; households: number }>>`
     select count(distinct target_id)::int as targets, count(*)::int as households from target_reach`
   const audit = await verifyAuditChain(handle.db)
-  const rollupMismatches = rollups?.n ?? NaN
   const linesWithoutOneSale = lines?.n ?? NaN
   const entriesWithCreditMismatch = credits?.n ?? NaN
   return {
     ledgerVerified: verification.ok,
     ledgerVerification: verification,
-    rollupsMatch: rollupMismatches === 0,
-    rollupMismatches,
+    rollupsMatch: rollupMismatchCount === 0,
+    rollupMismatches: rollupMismatchCount,
     linesMatch: linesWithoutOneSale === 0,
     linesWithoutOneSale,
     creditsMatch: entriesWithCreditMismatch === 0,

@@ -1,7 +1,7 @@
 // npm run ledger:verify [-- --expect SEQ:HASH] — recomputes the consumption-aid ledger's hash chain and checks every
-// entry against its payment or refund, and every confirmed payment against its entries (DESIGN §5). Prints one JSON
-// line; exit 0 intact, 1 broken or incomplete (or the database could not be read), 2 wrong usage. --expect takes a
-// head published earlier (GET /api/v1/ledger/head).
+// entry against its payment or refund, every confirmed payment against its entries and the rollups against the
+// entries (DESIGN §5). Prints one JSON line; exit 0 intact, 1 broken, incomplete or with wrong rollups (or the
+// database could not be read), 2 wrong usage. --expect takes a head published earlier (GET /api/v1/ledger/head).
 import fs from 'node:fs'
 import path from 'node:path'
 import { openDatabase } from '../db/client.server'
@@ -48,8 +48,11 @@ if ('error' in parsed) {
         console.error(
           'firstBrokenSeq' in result
             ? `Ledger broken at seq ${result.firstBrokenSeq}: ${result.reason} (${ledgerBreakDescriptions[result.reason]}).`
-            : `Ledger incomplete: payment ${result.paymentId} is confirmed but its order line ${result.orderLineId} ` +
-                'was never counted (no sale entry).',
+            : result.reason === 'uncounted_payment'
+              ? `Ledger incomplete: payment ${result.paymentId} is confirmed but its order line ${result.orderLineId} ` +
+                'was never counted (no sale entry).'
+              : `Rollups wrong: ${result.mismatchedKeys} rollup key(s) differ from the sums of the entries ` +
+                '(every target total is read from them).',
         )
         process.exitCode = 1
       }

@@ -12,7 +12,8 @@ import { ledgerChainSource } from './ledger.server'
  * `npm run ledger:verify` (DESIGN §5): recomputes the ledger's hash chain and checks every entry against the money
  * it claims — a sale against its confirmed payment and order line, a reversal against its refund, and the
  * household credits against the entry's proceeds. Names the first (lowest) broken seq. Then the other way round:
- * every line of every confirmed payment must have its sale entry (money confirmed but never counted).
+ * every line of every confirmed payment must have its sale entry (money confirmed but never counted); and the
+ * rollups, which every total is read from, must equal the entries' sums.
  */
 
 export type LedgerBreakReason =
@@ -29,6 +30,8 @@ export type LedgerVerification =
   | { ok: false; firstBrokenSeq: number; reason: LedgerBreakReason }
   /** The chain is whole, but money confirmed was never counted: a line of a confirmed payment has no sale entry. */
   | { ok: false; reason: 'uncounted_payment'; paymentId: string; orderLineId: string }
+  /** The chain is whole, but the rollups every total is read from disagree with the entries' sums (keys that differ). */
+  | { ok: false; reason: 'rollups_mismatch'; mismatchedKeys: number }
 
 type MoneyBreak = { seq: number; reason: 'payment_mismatch' | 'refund_mismatch' | 'credits_mismatch' }
 
@@ -150,7 +153,31 @@ export async function verifyLedger(
     return { ok: false, firstBrokenSeq: money.seq, reason: money.reason }
   if (!chain.ok) return chain
   const uncounted = await firstUncountedLine(db)
-  return uncounted ? { ok: false, reason: 'uncounted_payment', ...uncounted } : chain
+  if (uncounted) return { ok: false, reason: 'uncounted_payment', ...uncounted }
+  const mismatchedKeys = await rollupMismatches(db)
+  return mismatchedKeys > 0 ? { ok: false, reason: 'rollups_mismatch', mismatchedKeys } : chain
+}
+
+/**
+ * How many rollup keys (day × helped county × buyer region × channel × category × product category × certified)
+ * differ from the raw sums of the entries, in either direction — 0 when every total read from the rollups is
+ * right. One snapshot (a single statement): confirmations committing meanwhile write both sides together.
+ */
+export async function rollupMismatches(db: Db): Promise<number> {
+  const [row] = await queryRows<{ n: unknown }>(
+    db,
+    sql`with raw as (
+          select day, origin_code as helped_code, buyer_region_code as helper_code, buyer_channel, aid_category,
+                 product_category, certified, sum(amount_fen) as amount_fen, sum(proceeds_fen) as proceeds_fen,
+                 count(*)::int as entries
+            from aid_entries group by 1, 2, 3, 4, 5, 6, 7),
+        kept as (
+          select day, helped_code, helper_code, buyer_channel, aid_category, product_category, certified,
+                 amount_fen::numeric, proceeds_fen::numeric, entries
+            from aid_rollups)
+        select count(*) as n from ((table raw except table kept) union all (table kept except table raw)) d`,
+  )
+  return Number(row?.n ?? 0)
 }
 
 /**

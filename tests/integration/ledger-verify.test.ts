@@ -271,6 +271,23 @@ describe(`ledger verification (${testDbKind()})`, async () => {
       expect(await verifyLedger(db)).toMatchObject({ ok: true })
     })
 
+    it('totals that no longer match the entries: a rollup changed, or one deleted', async () => {
+      const changed = await whileTampered(db, async (tx) => {
+        await tx.execute(
+          sql`update aid_rollups set amount_fen = amount_fen + 100
+              where ctid = (select min(ctid) from aid_rollups)`,
+        )
+        return verifyLedger(tx)
+      })
+      // The changed key is missing from one side and stray on the other.
+      expect(changed).toEqual({ ok: false, reason: 'rollups_mismatch', mismatchedKeys: 2 })
+      const deleted = await whileTampered(db, async (tx) => {
+        await tx.execute(sql`delete from aid_rollups where ctid = (select min(ctid) from aid_rollups)`)
+        return verifyLedger(tx)
+      })
+      expect(deleted).toEqual({ ok: false, reason: 'rollups_mismatch', mismatchedKeys: 1 })
+    })
+
     it('a deleted row', async () => {
       const deleted = await whileTampered(db, async (tx) => {
         await tx.execute(sql`delete from household_credits where entry_seq = ${at(4)}`)
