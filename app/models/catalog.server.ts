@@ -318,7 +318,7 @@ function prepareProductPageQuery(db: Db) {
           order by c.valid_until desc)
         from ${certifications} c where c.product_id = ${products.id}), '[]'::json)`,
       households:
-        sql<number>`(select count(*) from ${productBeneficiaries} b where b.product_id = ${products.id})`.mapWith(
+        sql<number>`(select count(*) from ${productBeneficiaries} b where b.product_id = ${products.id} and b.unlinked_at is null)`.mapWith(
           Number,
         ),
     })

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import { type Db, queryRows } from '../../db/client.server'
 import { households, productBeneficiaries } from '../../db/schema/households'
 import { type AidCategory, aidEntries } from '../../db/schema/ledger'
@@ -218,7 +218,7 @@ export async function appendSaleEntries(
                  'beneficiaries', (select coalesce(json_agg(json_build_array(b.household_id, b.weight, h.members)),
                                                    '[]'::json)
                                    from product_beneficiaries b join households h on h.id = b.household_id
-                                   where b.product_id = p.id))
+                                   where b.product_id = p.id and b.unlinked_at is null))
                order by l.id), '[]'::json)
           from order_lines l
           join orders o on o.id = l.order_id
@@ -509,7 +509,7 @@ async function splitProceeds(
     })
     .from(productBeneficiaries)
     .innerJoin(households, eq(households.id, productBeneficiaries.householdId))
-    .where(inArray(productBeneficiaries.productId, productIds))
+    .where(and(inArray(productBeneficiaries.productId, productIds), isNull(productBeneficiaries.unlinkedAt)))
   return contents.map((c) =>
     creditsFor(
       c.proceedsFen,

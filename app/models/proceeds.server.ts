@@ -6,5 +6,5 @@ import { type SQL, sql, type SQLWrapper } from 'drizzle-orm'
  * condition, and the product page shows no promise when it counts no household.
  */
 export function hasBeneficiaries(productId: SQLWrapper): SQL {
-  return sql`exists (select 1 from product_beneficiaries b where b.product_id = ${productId})`
+  return sql`exists (select 1 from product_beneficiaries b where b.product_id = ${productId} and b.unlinked_at is null)`
 }

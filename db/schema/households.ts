@@ -60,10 +60,16 @@ export const households = pgTable(
   ],
 )
 
-/** Which households a product's proceeds are credited to, and in what proportion. */
+/**
+ * Which households a product's proceeds are credited to, and in what proportion, with history: a link holds from
+ * linked_at until unlinked_at (null while current). A changed weight ends the old link and starts a new one, so the
+ * ledger's verifier can tell which households a product had on the day of any sale. Times come from the app's
+ * clock (tests and the demo history run on injected clocks).
+ */
 export const productBeneficiaries = pgTable(
   'product_beneficiaries',
   {
+    id: uuid('id').primaryKey().defaultRandom(),
     productId: uuid('product_id')
       .notNull()
       .references(() => products.id, { onDelete: 'cascade' }),
@@ -71,11 +77,20 @@ export const productBeneficiaries = pgTable(
       .notNull()
       .references(() => households.id),
     weight: integer('weight').notNull(),
+    linkedAt: timestamp('linked_at', { withTimezone: true }).notNull(),
+    unlinkedAt: timestamp('unlinked_at', { withTimezone: true }),
   },
   (t) => [
-    primaryKey({ columns: [t.productId, t.householdId] }),
+    uniqueIndex('product_beneficiaries_current_unique')
+      .on(t.productId, t.householdId)
+      .where(sql`${t.unlinkedAt} is null`),
+    index('product_beneficiaries_product_id_idx').on(t.productId),
     index('product_beneficiaries_household_id_idx').on(t.householdId),
     check('product_beneficiaries_weight_positive', sql`${t.weight} > 0`),
+    check(
+      'product_beneficiaries_period_check',
+      sql`${t.unlinkedAt} is null or ${t.unlinkedAt} > ${t.linkedAt}`,
+    ),
   ],
 )
 

@@ -63,6 +63,12 @@ export const aidEntries = pgTable(
     quantity: integer('quantity').notNull(),
     amountFen: bigint('amount_fen', { mode: 'bigint' }).notNull(),
     proceedsFen: bigint('proceeds_fen', { mode: 'bigint' }).notNull(),
+    /**
+     * What the hash covers: 1 = the entry's columns (entries written before credits were hashed); 2 = the columns
+     * and the entry's household credits (household, amount). Old entries keep their version: nothing published is
+     * re-chained.
+     */
+    payloadVersion: smallint('payload_version').notNull().default(1),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull().unique(),
   },
@@ -84,6 +90,7 @@ export const aidEntries = pgTable(
       sql`(${t.kind} = 'sale' and ${t.amountFen} >= 0 and ${t.proceedsFen} between 0 and ${t.amountFen} and ${t.refundId} is null)
         or (${t.kind} = 'reversal' and ${t.amountFen} <= 0 and ${t.proceedsFen} between ${t.amountFen} and 0 and ${t.refundId} is not null)`,
     ),
+    check('aid_entries_payload_version_check', sql`${t.payloadVersion} in (1, 2)`),
     check('aid_entries_hash_format', sql`${t.hash} ~ '^[0-9a-f]{64}$' and ${t.prevHash} ~ '^[0-9a-f]{64}$'`),
   ],
 )

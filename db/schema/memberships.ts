@@ -25,7 +25,10 @@ export const memberships = pgTable(
   ],
 )
 
-/** An invitation link: whoever signs in and opens it before it expires joins with the role. Only a hash is kept. */
+/**
+ * An invitation link, single-use: whoever signs in and opens it before it expires joins with the role — or, when it
+ * names an invitee, only that account. Only a hash of the token is kept.
+ */
 export const invitations = pgTable(
   'invitations',
   {
@@ -35,6 +38,11 @@ export const invitations = pgTable(
       .references(() => organizations.id, { onDelete: 'cascade' }),
     role: text('role', { enum: roles }).notNull(),
     tokenHash: text('token_hash').notNull().unique(),
+    /**
+     * The only account that may accept: a lower-cased email or an 11-digit mobile number. Required for platform
+     * roles (finance, admin); optional otherwise.
+     */
+    invitee: text('invitee'),
     createdBy: uuid('created_by')
       .notNull()
       .references(() => users.id),

@@ -1,6 +1,6 @@
 import { count, eq, sql } from 'drizzle-orm'
 import { pinyin } from 'pinyin-pro'
-import { shanghaiYear } from '../../app/utils/clock'
+import { shanghaiYear, startOfShanghaiDate } from '../../app/utils/clock'
 import { makeUscc } from '../../app/utils/uscc'
 import { hashPassword } from '../../app/services/passwords.server'
 import { type Db, queryRows } from '../client.server'
@@ -60,7 +60,7 @@ export async function seedDatabase(db: Db, options: SeedOptions): Promise<void> 
       ['organizations', (tx) => seedOrganizations(tx, now)],
       ['demo-accounts', (tx) => seedDemoAccounts(tx)],
       ['catalog', (tx) => seedCatalog(tx, now)],
-      ['households', seedHouseholds],
+      ['households', (tx) => seedHouseholds(tx, now)],
       ['demo-targets', (tx) => seedDemoTargets(tx, now)],
     )
     if (options.history ?? true)
@@ -523,7 +523,16 @@ async function seedCatalog(tx: Db, now: Date) {
 
 const LINKAGES = ['订单收购', '订单收购', '务工就业', '务工就业', '入股分红', '土地流转', '其他'] as const
 
-async function seedHouseholds(tx: Db) {
+async function seedHouseholds(tx: Db, now: Date) {
+  // The demo world's links hold from before the demo history's first order (1 January of the seed's year).
+  const linkedAt = startOfShanghaiDate(`${shanghaiYear(now) - 1}-01-01`)
+  const link = (productId: string, householdId: string, weight: number) => ({
+    id: seedUuid(`beneficiary:${productId}:${householdId}`),
+    productId,
+    householdId,
+    weight,
+    linkedAt,
+  })
   const householdRows: Array<typeof households.$inferInsert> = []
   const linkRows: Array<typeof productBeneficiaries.$inferInsert> = []
   for (const county of productCounties()) {
@@ -552,17 +561,12 @@ async function seedHouseholds(tx: Db) {
             isDemo: true,
           })
           roster.push(id)
-          linkRows.push({
-            productId: seedUuid(`product:${p.id}`),
-            householdId: id,
-            weight: intBetween(random, 1, 5),
-          })
+          linkRows.push(link(seedUuid(`product:${p.id}`), id, intBetween(random, 1, 5)))
         }
         // Some households on the cooperative's roster also benefit from its next product.
         if (roster.length > newHouseholds) {
           const earlier = roster[Math.floor(random() * (roster.length - newHouseholds))]
-          if (earlier)
-            linkRows.push({ productId: seedUuid(`product:${p.id}`), householdId: earlier, weight: 1 })
+          if (earlier) linkRows.push(link(seedUuid(`product:${p.id}`), earlier, 1))
         }
       }
     }

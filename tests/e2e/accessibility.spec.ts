@@ -16,6 +16,9 @@ async function expectAccessible(page: Page, what: string) {
   expect.soft(found, `${what}: accessibility violations`).toEqual([])
 }
 
+// axe takes 1–3 s a page on a quiet machine and several times that on a loaded one: each test here visits many.
+test.describe.configure({ timeout: 180_000 })
+
 test('the storefront, cart, checkout, order and finance pages pass axe (WCAG 2.1 AA)', async ({ page }) => {
   await page.goto('/')
   await expectAccessible(page, 'home')

@@ -38,7 +38,7 @@ async function buy(db: Db, items: Record<string, number>, options: { confirm?: b
 
 /** The hashed content of a stored entry (every column but prev_hash and hash). */
 function contentOf(entry: Entry): LedgerEntryContent {
-  const { prevHash: _prevHash, hash: _hash, ...content } = entry
+  const { prevHash: _prevHash, hash: _hash, payloadVersion: _version, ...content } = entry
   return content
 }
 
