@@ -177,7 +177,7 @@ export function openPostgres(
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Driver differences, normalised once (see TOOLCHAIN.md "Two drivers, one schema").
+// Driver differences, normalised once (docs/toolchain.md, "Two drivers, one schema").
 
 /** `db.execute()` gives `{ rows }` on PGlite and a plain array on postgres.js. */
 export async function queryRows<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {

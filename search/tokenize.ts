@@ -3,7 +3,7 @@ import { pinyin } from 'pinyin-pro'
 /**
  * Text → tokens for the search engines, and the pinyin forms derived from Chinese text.
  *
- * Chinese has no spaces, so a CJK run is indexed three ways (TOOLCHAIN "Known pitfalls"):
+ * Chinese has no spaces, so a CJK run is indexed three ways (docs/toolchain.md, "Search"):
  * - Intl.Segmenter('zh') words: finds dictionary words such as 马铃薯 and 当归;
  * - character bigrams: the segmenter splits place names (定|西, 岷|县) and some product words (粉|条, 党|参) into
  *   single characters, so bigrams are what makes 定西 or 党参 findable at all;
