@@ -4,6 +4,7 @@ import { verifyAuditChain } from '../../app/models/audit.server'
 import { confirmBankTransfer } from '../../app/models/finance.server'
 import {
   LEDGER_CHAIN,
+  LEDGER_PAYLOAD_VERSION,
   type LedgerEntryContent,
   ledgerChainSource,
   ledgerEntryPayload,
@@ -123,9 +124,14 @@ async function forgeSaleOfFirstLine(payment: { id: string; orderId: string }): P
     await appendManyToChain(tx, LEDGER_CHAIN, 1, ([link]) => {
       const content = { ...forged, seq: link!.seq }
       return {
-        payloads: [ledgerEntryPayload(content)],
+        payloads: [ledgerEntryPayload(content, [])],
         insert: async ([entry]) => {
-          await tx.insert(aidEntries).values({ ...content, prevHash: entry!.prevHash, hash: entry!.hash })
+          await tx.insert(aidEntries).values({
+            ...content,
+            payloadVersion: LEDGER_PAYLOAD_VERSION,
+            prevHash: entry!.prevHash,
+            hash: entry!.hash,
+          })
         },
       }
     })
