@@ -51,12 +51,7 @@ export type LedgerEntryContent = {
   proceedsFen: bigint
 }
 
-/**
- * What an entry's hash covers, by payload version (docs/decisions/010): 1 — the entry's columns, as entries written
- * before credits were hashed are chained; 2 — the columns, the version and the entry's credits as a list of
- * [household id, fen] sorted by household id, so that money moved between households, or to another one, changes
- * the hash. New entries are written with LEDGER_PAYLOAD_VERSION.
- */
+/** The payload version every new entry is written with (ledgerEntryPayload). */
 export const LEDGER_PAYLOAD_VERSION = 2
 
 export type LedgerPayloadVersion = 1 | 2
@@ -64,6 +59,12 @@ export type LedgerPayloadVersion = 1 | 2
 /** One household's credit as the hash covers it. */
 export type HashedCredit = Pick<Credit, 'householdId' | 'amountFen'>
 
+/**
+ * What an entry's hash covers, by its payload version (docs/decisions/010): 1 — the entry's columns, as entries
+ * written before credits were hashed were chained (they keep their hashes); 2 — the columns, the version and the
+ * entry's credits as a list of [household id, fen] sorted by household id, so that money moved between households,
+ * or to another one, changes the hash. The order of `credits` does not matter.
+ */
 export function ledgerEntryPayload(
   entry: LedgerEntryContent,
   credits: readonly HashedCredit[],
