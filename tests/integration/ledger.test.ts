@@ -2,9 +2,10 @@ import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { changeBeneficiaries } from '../../app/models/beneficiaries.server'
 import { viewCart } from '../../app/models/cart.server'
-import { creditsFor, ledgerChainSource, ledgerHead } from '../../app/models/ledger.server'
+import { appendSaleEntries, creditsFor, ledgerChainSource, ledgerHead } from '../../app/models/ledger.server'
 import { verifyLedger } from '../../app/models/ledger-verify.server'
 import { getBuyerOrder } from '../../app/models/order-views.server'
+import { confirmPayment } from '../../app/models/orders.server'
 import { refundPayment, refundRemaining } from '../../app/models/refunds.server'
 import { verifyChain } from '../../app/services/hash-chain.server'
 import { type Clock, fixedClock } from '../../app/utils/clock'
@@ -176,7 +177,9 @@ describe(`full refund from the finance page (${testDbKind()})`, () => {
     const beneficiaries = await db
       .select()
       .from(productBeneficiaries)
-      .where(eq(productBeneficiaries.productId, sale!.productId))
+      .where(
+        and(eq(productBeneficiaries.productId, sale!.productId), isNull(productBeneficiaries.unlinkedAt)),
+      )
     expect(sale!.proceedsFen).toBeGreaterThan(0n)
     expect(await credited()).toEqual({
       households: beneficiaries.length,
@@ -306,6 +309,63 @@ describe(`product beneficiaries keep their history (${testDbKind()})`, () => {
     expect(again).toEqual({ ok: true, effectiveAt: new Date(lastSale.getTime() + 2) })
     // The sale made before is still held to the links it was split over.
     expect(await verifyLedger(db)).toMatchObject({ ok: true })
+  })
+
+  it('waits for a confirmation under way and takes effect after it, so that its sale still verifies', async () => {
+    const sku = 'PRD009'
+    const id = seedUuid(`product:${sku}`)
+    const T = SEED_NOW.getTime() + 20 * hour
+    await makeBuyable(db, [sku])
+    const pending = await buy(db, { lines: [[sku, 2]], at: at(20 * hour), confirmAt: null })
+    const [first] = await db
+      .select()
+      .from(productBeneficiaries)
+      .where(and(eq(productBeneficiaries.productId, id), isNull(productBeneficiaries.unlinkedAt)))
+      .orderBy(asc(productBeneficiaries.householdId))
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    let splitDone!: () => void
+    const split = new Promise<void>((resolve) => (splitDone = resolve))
+    // The real confirmation, held open after its sale was split over the links of its time (T).
+    const confirming = confirmPayment(
+      db,
+      { paymentId: pending.paymentId, receivedFen: pending.paidFen, confirmedBy: demoFinance },
+      at(20 * hour),
+      {
+        async onConfirmed(tx, event) {
+          await appendSaleEntries(tx, event)
+          splitDone()
+          await gate
+        },
+      },
+    )
+    await split
+    // On the same clock: were it to take effect at T, the sale just split would fall under the new weight.
+    const changing = changeBeneficiaries(
+      db,
+      { productId: id, changes: [{ householdId: first!.householdId, weight: first!.weight + 3 }] },
+      at(20 * hour),
+    )
+    let settled = false
+    const settle = () => (settled = true)
+    changing.then(settle, settle)
+    // Until it waits for a lock (or, were it not to wait, until it is done). PGlite has one connection: there the
+    // change cannot begin before the confirmation's transaction ends.
+    for (let polls = 0; handle.driver === 'postgres' && !settled && polls < 1000; polls++) {
+      const [row] = await queryRows<{ n: number }>(
+        db,
+        sql`select count(*)::int as n from pg_stat_activity
+               where datname = current_database() and wait_event_type = 'Lock'`,
+      )
+      if (row!.n > 0) break
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    const waitedForTheConfirmation = !settled
+    release()
+    expect(await confirming).toMatchObject({ ok: true })
+    expect(await changing).toEqual({ ok: true, effectiveAt: new Date(T + 1) })
+    expect(await verifyLedger(db)).toMatchObject({ ok: true })
+    expect(waitedForTheConfirmation).toBe(true)
   })
 
   it('refuses an unknown product, no changes, bad weights, a household twice or off the cooperative’s roster', async () => {
