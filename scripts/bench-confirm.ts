@@ -285,10 +285,12 @@ async function checkLedger(handle: PostgresHandle): Promise<{
       left join order_lines l on l.id = e.order_line_id
       left join orders o on o.id = l.order_id and o.status = 'paid'
       where o.id is null) bad`
-  // Credits sum to the proceeds of every entry whose product has beneficiaries.
+  // Credits sum to the proceeds of every entry whose product had beneficiaries at the time of the entry.
   const [credits] = await sql<Array<{ n: number }>>`
     select count(*)::int as n from aid_entries e
-    where exists (select 1 from product_beneficiaries b where b.product_id = e.product_id)
+    where exists (select 1 from product_beneficiaries b
+                   where b.product_id = e.product_id and b.linked_at <= e.occurred_at
+                     and (b.unlinked_at is null or b.unlinked_at > e.occurred_at))
       and e.proceeds_fen <> coalesce((select sum(c.amount_fen) from household_credits c where c.entry_seq = e.seq), 0)`
   const [reach] = await sql<Array<{ targets: number; households: number }>>`
     select count(distinct target_id)::int as targets, count(*)::int as households from target_reach`

@@ -6,24 +6,46 @@ import {
   type PublishedHead,
   verifyChain,
 } from '../services/hash-chain.server'
-import { ledgerChainSource } from './ledger.server'
+import {
+  creditsFor,
+  type HashedCredit,
+  ledgerChainRow,
+  ledgerChainSource,
+  readLedgerEntries,
+  type StoredLedgerEntry,
+} from './ledger.server'
+import { refundedProceeds, reversedCredits } from './refunds.server'
 
 /**
- * `npm run ledger:verify` (DESIGN §5): recomputes the ledger's hash chain and checks every entry against the money
- * it claims — a sale against its confirmed payment and order line, a reversal against its refund, and the
- * household credits against the entry's proceeds. Names the first (lowest) broken seq. Then the other way round:
- * every line of every confirmed payment must have its sale entry (money confirmed but never counted); and the
- * rollups, which every total is read from, must equal the entries' sums.
+ * `npm run ledger:verify`: recomputes the ledger's hash chain (from payload version 2 the hash covers each entry's
+ * household credits too) and checks every entry against the money it claims — a sale against its confirmed payment,
+ * its order line and its order's amounts, a reversal against its refund and the sale it reverses — and every
+ * entry's household credits against the households the product had at the time of the sale. Names the first
+ * (lowest) broken seq. Then the other way round: every line of every confirmed payment must have its sale entry
+ * (money confirmed but never counted); and the rollups, which every total is read from, must equal the entries'
+ * sums.
  */
 
 export type LedgerBreakReason =
   | ChainBreakReason
-  /** A sale without a confirmed payment whose order holds that line as the entry describes it. */
+  /**
+   * A sale without a confirmed payment whose order holds that line as the entry describes it, or whose amounts do
+   * not agree: the payment's amount, what was received and the order's subtotal must be equal, and the payment's
+   * sale entries must add up to that subtotal.
+   */
   | 'payment_mismatch'
-  /** A reversal that does not match a refund of its payment, or the sale it reverses. */
+  /** A reversal that does not match a refund of its payment, or the sale it reverses (amount or proceeds). */
   | 'refund_mismatch'
-  /** The entry's household credits do not sum to its proceeds. */
+  /**
+   * The entry's household credits are not what its proceeds must give: for a sale, the largest-remainder split over
+   * the product's households at the time of the sale; for a reversal, the refund's reversal of its sale's credits.
+   */
   | 'credits_mismatch'
+  /**
+   * A household is credited that was not linked to the product at the time of the sale, or (a reversal) that its
+   * sale did not credit.
+   */
+  | 'credit_not_beneficiary'
 
 export type LedgerVerification =
   | { ok: true; checked: number; headSeq: number; headHash: string }
@@ -33,30 +55,100 @@ export type LedgerVerification =
   /** The chain is whole, but the rollups every total is read from disagree with the entries' sums (keys that differ). */
   | { ok: false; reason: 'rollups_mismatch'; mismatchedKeys: number }
 
-type MoneyBreak = { seq: number; reason: 'payment_mismatch' | 'refund_mismatch' | 'credits_mismatch' }
+type MoneyBreakReason = 'payment_mismatch' | 'refund_mismatch' | CreditsBreakReason
+type MoneyBreak = { seq: number; reason: MoneyBreakReason }
+export type CreditsBreakReason = 'credits_mismatch' | 'credit_not_beneficiary'
 
 /** What each reason means, for people reading the CLI's message. */
 export const ledgerBreakDescriptions: Record<LedgerBreakReason, string> = {
   seq_gap: 'an entry is missing (seqs are not consecutive)',
   prev_hash_mismatch: 'the entry does not link to the hash of the entry before it',
-  hash_mismatch: 'the entry’s contents no longer give its hash',
+  hash_mismatch: 'the entry’s contents (its household credits included) no longer give its hash',
   head_mismatch: 'the chain head does not match the last entry',
   expected_head_mismatch: 'the chain no longer contains the head published earlier',
-  payment_mismatch: 'the sale does not match a confirmed payment’s order line',
+  payment_mismatch:
+    'the sale does not match a confirmed payment’s order line, or the payment’s amount, the amount received, ' +
+    'the order’s subtotal and the payment’s sale entries do not all agree',
   refund_mismatch: 'the reversal does not match a refund of its payment and the sale it reverses',
-  credits_mismatch: 'the household credits do not sum to the entry’s proceeds',
+  credits_mismatch:
+    'the household credits are not the split of the entry’s proceeds over the product’s households at the time ' +
+    'of the sale (for a reversal: the reversal of its sale’s credits)',
+  credit_not_beneficiary:
+    'a household is credited that was not linked to the product at the time of the sale (for a reversal: that ' +
+    'its sale did not credit)',
+}
+
+/**
+ * How an entry's stored credits compare with those it should have (`expected`), `eligible` being the households
+ * that may be credited at all: any other household credited is credit_not_beneficiary; any other difference — an
+ * amount, a household missing or one too many — is credits_mismatch.
+ */
+export function creditsProblem(
+  expected: readonly HashedCredit[],
+  stored: readonly HashedCredit[],
+  eligible: ReadonlySet<string>,
+): CreditsBreakReason | null {
+  if (stored.some((c) => !eligible.has(c.householdId))) return 'credit_not_beneficiary'
+  const want = new Map(expected.map((c) => [c.householdId, c.amountFen]))
+  const got = new Map(stored.map((c) => [c.householdId, c.amountFen]))
+  if (got.size !== stored.length || got.size !== want.size) return 'credits_mismatch'
+  for (const [householdId, amountFen] of got) {
+    if (want.get(householdId) !== amountFen) return 'credits_mismatch'
+  }
+  return null
+}
+
+/** A sale's credits against the split of its proceeds over the product's links valid at the time of the sale. */
+export function saleCreditsProblem(
+  proceedsFen: bigint,
+  links: ReadonlyArray<{ householdId: string; weight: number }>,
+  stored: readonly HashedCredit[],
+): CreditsBreakReason | null {
+  const expected = creditsFor(
+    proceedsFen,
+    links.map((l) => ({ ...l, members: 0 })),
+  )
+  return creditsProblem(expected, stored, new Set(links.map((l) => l.householdId)))
+}
+
+/**
+ * A reversal against the sale it reverses, as refundPayment makes it (decision 008): with `refundedBeforeFen` of
+ * the line refunded by earlier reversals, its proceeds are −(rule(after) − rule(before)) and its credits the same
+ * telescoping over the sale's own credits — households the sale credited, and no others.
+ */
+export function reversalProblem(
+  sale: { amountFen: bigint; proceedsFen: bigint; credits: readonly HashedCredit[] },
+  refundedBeforeFen: bigint,
+  reversal: { amountFen: bigint; proceedsFen: bigint; credits: readonly HashedCredit[] },
+): 'refund_mismatch' | CreditsBreakReason | null {
+  const refundedAfterFen = refundedBeforeFen - reversal.amountFen
+  const before = refundedProceeds(sale, refundedBeforeFen)
+  const after = refundedProceeds(sale, refundedAfterFen)
+  if (reversal.proceedsFen !== -(after - before)) return 'refund_mismatch'
+  const expected = reversedCredits(
+    sale.credits.map((c) => ({ ...c, members: 0 })),
+    before,
+    after,
+  )
+  return creditsProblem(expected, reversal.credits, new Set(sale.credits.map((c) => c.householdId)))
 }
 
 /**
  * The first entry in seqs lo…hi whose money does not check out, or null. A sale must belong to a confirmed payment
  * of its order, confirmed when the entry says, and that order must hold the line with the entry's product,
- * quantity, amount and proceeds, bought by the buyer the entry names. A reversal carries a non-positive amount
- * and names a refund of its payment, dated when the refund was made, whose reversals together are the refund's
- * amount; it reverses an earlier sale of the same line and payment, and never more than that sale was (counting
- * the reversals of the line up to it). Credits, when an entry has any, sum exactly to its proceeds.
+ * quantity, amount and proceeds, bought by the buyer the entry names; the payment's amount, what was received and
+ * the order's subtotal must be equal, and the payment's sale entries must sum to that subtotal — so a changed
+ * payment or order breaks at the payment's first entry. A reversal carries a non-positive amount and names a
+ * refund of its payment, dated when the refund was made, whose reversals together are the refund's amount; it
+ * reverses an earlier sale of the same line and payment, and never more than that sale was (counting the
+ * reversals of the line up to it).
  */
-async function firstMoneyBreak(tx: Db, lo: number, hi: number): Promise<MoneyBreak | null> {
-  const [row] = await queryRows<{ seq: unknown; reason: MoneyBreak['reason'] }>(
+async function firstPaymentOrRefundBreak(
+  tx: Db,
+  lo: number,
+  hi: number,
+): Promise<{ seq: number; reason: 'payment_mismatch' | 'refund_mismatch' } | null> {
+  const [row] = await queryRows<{ seq: unknown; reason: 'payment_mismatch' | 'refund_mismatch' }>(
     tx,
     sql`select seq, reason from (
           select e.seq,
@@ -69,6 +161,10 @@ async function firstMoneyBreak(tx: Db, lo: number, hi: number): Promise<MoneyBre
                       where p.id = e.payment_id
                         and p.status = 'confirmed'
                         and p.confirmed_at = e.occurred_at
+                        and p.amount_fen = o.subtotal_fen
+                        and p.received_fen = p.amount_fen
+                        and o.subtotal_fen = (select sum(x.amount_fen) from aid_entries x
+                                               where x.kind = 'sale' and x.payment_id = p.id)
                         and o.id = e.order_id
                         and o.buyer_channel = e.buyer_channel
                         and o.buyer_region_code = e.buyer_region_code
@@ -107,15 +203,8 @@ async function firstMoneyBreak(tx: Db, lo: number, hi: number): Promise<MoneyBre
                      )
                    ) then 'refund_mismatch'
                    when e.kind not in ('sale', 'reversal') then 'payment_mismatch'
-                   when c.n > 0 and c.total <> e.proceeds_fen then 'credits_mismatch'
                  end as reason
             from aid_entries e
-            left join (
-              select entry_seq, count(*) as n, sum(amount_fen) as total
-                from household_credits
-               where entry_seq between ${lo} and ${hi}
-               group by entry_seq
-            ) c on c.entry_seq = e.seq
            where e.seq between ${lo} and ${hi}
         ) checked
         where reason is not null
@@ -123,6 +212,114 @@ async function firstMoneyBreak(tx: Db, lo: number, hi: number): Promise<MoneyBre
         limit 1`,
   )
   return row ? { seq: Number(row.seq), reason: row.reason } : null
+}
+
+/** Each sale's links (household, weight) valid at its occurred_at, by seq, for the sales in seqs lo…hi. */
+async function linksAtSale(
+  tx: Db,
+  lo: number,
+  hi: number,
+): Promise<Map<number, Array<{ householdId: string; weight: number }>>> {
+  const rows = await queryRows<{ seq: unknown; household_id: string; weight: unknown }>(
+    tx,
+    sql`select e.seq, b.household_id::text as household_id, b.weight
+          from aid_entries e
+          join product_beneficiaries b
+            on b.product_id = e.product_id
+           and b.linked_at <= e.occurred_at
+           and (b.unlinked_at is null or b.unlinked_at > e.occurred_at)
+         where e.kind = 'sale' and e.seq between ${lo} and ${hi}`,
+  )
+  const bySeq = new Map<number, Array<{ householdId: string; weight: number }>>()
+  for (const row of rows) {
+    const seq = Number(row.seq)
+    const link = { householdId: row.household_id, weight: Number(row.weight) }
+    const list = bySeq.get(seq)
+    if (list) list.push(link)
+    else bySeq.set(seq, [link])
+  }
+  return bySeq
+}
+
+type ReversedSale = {
+  amountFen: bigint
+  proceedsFen: bigint
+  credits: HashedCredit[]
+  /** What the reversals of the line before this one refunded (fen, positive). */
+  refundedBeforeFen: bigint
+}
+
+/**
+ * For each reversal in seqs lo…hi whose sale exists (an earlier sale entry of the same line and payment — one
+ * without is refund_mismatch already): the sale's amount, proceeds and credits, and what was refunded before.
+ */
+async function reversedSales(tx: Db, lo: number, hi: number): Promise<Map<number, ReversedSale>> {
+  const rows = await queryRows<{
+    seq: unknown
+    amount_fen: string
+    proceeds_fen: string
+    refunded_before: string
+    credits: unknown
+  }>(
+    tx,
+    sql`select e.seq, s.amount_fen::text as amount_fen, s.proceeds_fen::text as proceeds_fen,
+               (select coalesce(-sum(x.amount_fen), 0)::text from aid_entries x
+                 where x.kind = 'reversal' and x.payment_id = e.payment_id
+                   and x.order_line_id = e.order_line_id and x.seq < e.seq) as refunded_before,
+               (select coalesce(json_agg(json_build_array(c.household_id, c.amount_fen::text)), '[]'::json)
+                  from household_credits c where c.entry_seq = s.seq) as credits
+          from aid_entries e
+          join aid_entries s
+            on s.kind = 'sale' and s.order_line_id = e.order_line_id and s.payment_id = e.payment_id
+           and s.seq < e.seq
+         where e.kind = 'reversal' and e.seq between ${lo} and ${hi}`,
+  )
+  const bySeq = new Map<number, ReversedSale>()
+  for (const row of rows) {
+    const credits = (typeof row.credits === 'string' ? JSON.parse(row.credits) : row.credits) as Array<
+      [string, string]
+    >
+    bySeq.set(Number(row.seq), {
+      amountFen: BigInt(row.amount_fen),
+      proceedsFen: BigInt(row.proceeds_fen),
+      credits: credits.map(([householdId, amountFen]) => ({ householdId, amountFen: BigInt(amountFen) })),
+      refundedBeforeFen: BigInt(row.refunded_before),
+    })
+  }
+  return bySeq
+}
+
+/**
+ * The first of `entries` (one batch, in seq order) whose money does not check out: against its payment or refund
+ * (firstPaymentOrRefundBreak), then its credits — a sale's against its product's links at the time, a reversal's
+ * against its sale's. At one seq, the payment's or refund's reason comes first.
+ */
+async function firstMoneyBreak(tx: Db, entries: readonly StoredLedgerEntry[]): Promise<MoneyBreak | null> {
+  const lo = entries[0]!.content.seq
+  const hi = entries[entries.length - 1]!.content.seq
+  const [paid, links, reversed] = await Promise.all([
+    firstPaymentOrRefundBreak(tx, lo, hi),
+    linksAtSale(tx, lo, hi),
+    reversedSales(tx, lo, hi),
+  ])
+  for (const entry of entries) {
+    const { seq, kind, proceedsFen, amountFen } = entry.content
+    if (paid && paid.seq <= seq) return paid
+    let problem: MoneyBreakReason | null = null
+    if (kind === 'sale') {
+      problem = saleCreditsProblem(proceedsFen, links.get(seq) ?? [], entry.credits)
+    } else {
+      const sale = reversed.get(seq)
+      if (sale)
+        problem = reversalProblem(sale, sale.refundedBeforeFen, {
+          amountFen,
+          proceedsFen,
+          credits: entry.credits,
+        })
+    }
+    if (problem) return { seq, reason: problem }
+  }
+  return paid
 }
 
 /**
@@ -140,11 +337,9 @@ export async function verifyLedger(
   const source: ChainSource = {
     chain: ledgerChainSource.chain,
     async readAfter(tx, afterSeq, limit) {
-      const rows = await ledgerChainSource.readAfter(tx, afterSeq, limit)
-      if (rows.length > 0 && !moneyBreak) {
-        moneyBreak = await firstMoneyBreak(tx, rows[0]!.seq, rows[rows.length - 1]!.seq)
-      }
-      return rows
+      const entries = await readLedgerEntries(tx, afterSeq, limit)
+      if (entries.length > 0 && !moneyBreak) moneyBreak = await firstMoneyBreak(tx, entries)
+      return entries.map(ledgerChainRow)
     },
   }
   const chain = await verifyChain(db, source, options)

@@ -1,7 +1,6 @@
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { and, asc, eq, sql } from 'drizzle-orm'
 import { type Db, queryRows } from '../../db/client.server'
-import { households, productBeneficiaries } from '../../db/schema/households'
-import { type AidCategory, aidEntries } from '../../db/schema/ledger'
+import { type AidCategory, aidEntries, householdCredits } from '../../db/schema/ledger'
 import { targets } from '../../db/schema/targets'
 import {
   type CanonicalInput,
@@ -27,7 +26,7 @@ import { type PairingRecord, regionChainCodes } from './reference-data.server'
  */
 export const LEDGER_CHAIN = 'ledger'
 
-/** Everything an entry's hash covers: every column but prev_hash and hash. */
+/** An entry's columns: every column but payload_version, prev_hash and hash. */
 export type LedgerEntryContent = {
   seq: number
   kind: 'sale' | 'reversal'
@@ -52,8 +51,36 @@ export type LedgerEntryContent = {
   proceedsFen: bigint
 }
 
-export function ledgerEntryPayload(entry: LedgerEntryContent): { [key: string]: CanonicalInput } {
-  return { ...entry }
+/** The payload version every new entry is written with (ledgerEntryPayload). */
+export const LEDGER_PAYLOAD_VERSION = 2
+
+export type LedgerPayloadVersion = 1 | 2
+
+/** One household's credit as the hash covers it. */
+export type HashedCredit = Pick<Credit, 'householdId' | 'amountFen'>
+
+/**
+ * What an entry's hash covers, by its payload version (docs/decisions/010): 1 — the entry's columns, as entries
+ * written before credits were hashed were chained (they keep their hashes); 2 — the columns, the version and the
+ * entry's credits as a list of [household id, fen] sorted by household id, so that money moved between households,
+ * or to another one, changes the hash. The order of `credits` does not matter.
+ */
+export function ledgerEntryPayload(
+  entry: LedgerEntryContent,
+  credits: readonly HashedCredit[],
+  version: LedgerPayloadVersion = LEDGER_PAYLOAD_VERSION,
+): { [key: string]: CanonicalInput } {
+  if (version === 1) return { ...entry }
+  // Any other number read back from a row (the check constraint allows 1 and 2) is hashed in this shape with that
+  // number, which no writer produces: such a row fails its hash rather than the verifier.
+  const sorted = [...credits].sort((a, b) =>
+    a.householdId < b.householdId ? -1 : a.householdId > b.householdId ? 1 : 0,
+  )
+  return {
+    ...entry,
+    payloadVersion: version,
+    credits: sorted.map((c) => [c.householdId, c.amountFen]),
+  }
 }
 
 /** A unit's own purchase is 直接采购; a consumer's purchase through the platform is 帮助销售. */
@@ -171,7 +198,10 @@ type SaleLine = {
   validities: Validity[]
   /** The pairings whose helped side is on the origin's chain and helper side on the buyer region's (pairingFor). */
   pairings: Array<[id: string, helperCode: string, helpedCode: string]>
-  /** The product's beneficiaries: household, weight, members. */
+  /**
+   * The product's beneficiaries at the confirmation (links valid at confirmed_at: the verifier's definition, so
+   * the two agree even if a link changes while this confirmation is under way): household, weight, members.
+   */
   beneficiaries: Array<[householdId: string, weight: number, members: number]>
 }
 
@@ -218,7 +248,8 @@ export async function appendSaleEntries(
                  'beneficiaries', (select coalesce(json_agg(json_build_array(b.household_id, b.weight, h.members)),
                                                    '[]'::json)
                                    from product_beneficiaries b join households h on h.id = b.household_id
-                                   where b.product_id = p.id and b.unlinked_at is null))
+                                   where b.product_id = p.id and b.linked_at <= pay.confirmed_at
+                                     and (b.unlinked_at is null or b.unlinked_at > pay.confirmed_at)))
                order by l.id), '[]'::json)
           from order_lines l
           join orders o on o.id = l.order_id
@@ -302,13 +333,13 @@ export async function appendSaleEntries(
  * order (no deadlock between confirmations); the chain head is locked last, by the one statement that hashes and
  * inserts the entries, their credits and reach (and whatever `also` appends to other chains, whose heads are
  * locked after the ledger's) and moves the heads (sendChainAppends): the lock is held for that statement and the
- * commit only.
+ * commit only. Each entry is hashed with its credits (payload version 2).
  */
 export async function appendEntries(
   tx: Db,
   contents: ReadonlyArray<Omit<LedgerEntryContent, 'seq'>>,
-  /** Reversals bring their own credits (the mirror of the sale's split); sales are split here. */
-  givenCredits?: ReadonlyArray<ReadonlyArray<Credit>>,
+  /** Each entry's credits: a sale's split of its proceeds, a reversal's mirror of its sale's split. */
+  creditsOf: ReadonlyArray<ReadonlyArray<Credit>>,
   options: {
     /** The demo targets, when already read (reach); read here otherwise. */
     scopes?: readonly TargetScope[]
@@ -321,7 +352,6 @@ export async function appendEntries(
   } = {},
 ): Promise<Appended> {
   if (contents.length === 0) throw new RangeError('appendEntries: no entries')
-  const creditsOf = givenCredits ?? (await splitProceeds(tx, contents))
   if (creditsOf.length !== contents.length) throw new RangeError('appendEntries: one credit list per entry')
   const also = options.also ?? []
 
@@ -339,7 +369,7 @@ export async function appendEntries(
     {
       chain: LEDGER_CHAIN,
       // The seq is the database's to fill in (sendChainAppends): 0 only holds its place.
-      payloads: contents.map((c) => ledgerEntryPayload({ ...c, seq: 0 })),
+      payloads: contents.map((c, i) => ledgerEntryPayload({ ...c, seq: 0 }, creditsOf[i]!)),
       inserts: (links, params) => ledgerInserts(rows, links, params),
     },
     ...also,
@@ -428,11 +458,12 @@ function ledgerInserts(
   return [
     `insert into aid_entries (seq, kind, occurred_at, day, payment_id, refund_id, order_id, order_line_id,
        product_id, seller_org_id, origin_code, buyer_org_id, buyer_region_code, buyer_channel, certified,
-       aid_category, product_category, pairing_id, quantity, amount_fen, proceeds_fen, prev_hash, hash)
+       aid_category, product_category, pairing_id, quantity, amount_fen, proceeds_fen, payload_version,
+       prev_hash, hash)
      select l.seq, v.kind, v.occurred_at, v.day, v.payment_id, v.refund_id, v.order_id, v.order_line_id,
        v.product_id, v.seller_org_id, v.origin_code, v.buyer_org_id, v.buyer_region_code, v.buyer_channel,
        v.certified, v.aid_category, v.product_category, v.pairing_id, v.quantity, v.amount_fen, v.proceeds_fen,
-       l.prev_hash, l.hash
+       ${params.add(LEDGER_PAYLOAD_VERSION, 'smallint')}, l.prev_hash, l.hash
      from unnest(${[
        e((r) => r.i, 'integer'),
        e((r) => r.kind, 'text'),
@@ -492,30 +523,6 @@ function ledgerInserts(
      join ${links} l on l.i = v.i
      on conflict do nothing`,
   ]
-}
-
-/** Each sale's proceeds split over its product's beneficiaries as they are now. */
-async function splitProceeds(
-  tx: Db,
-  contents: ReadonlyArray<Omit<LedgerEntryContent, 'seq'>>,
-): Promise<Credit[][]> {
-  const productIds = [...new Set(contents.map((c) => c.productId))]
-  const beneficiaryRows = await tx
-    .select({
-      productId: productBeneficiaries.productId,
-      householdId: productBeneficiaries.householdId,
-      weight: productBeneficiaries.weight,
-      members: households.members,
-    })
-    .from(productBeneficiaries)
-    .innerJoin(households, eq(households.id, productBeneficiaries.householdId))
-    .where(and(inArray(productBeneficiaries.productId, productIds), isNull(productBeneficiaries.unlinkedAt)))
-  return contents.map((c) =>
-    creditsFor(
-      c.proceedsFen,
-      beneficiaryRows.filter((b) => b.productId === c.productId),
-    ),
-  )
 }
 
 export type RollupRow = {
@@ -637,21 +644,69 @@ function contentOf(row: EntryRow): LedgerEntryContent {
   }
 }
 
+/** A stored entry as the verifier reads it: its columns, its credits (by household id) and its chain fields. */
+export type StoredLedgerEntry = {
+  content: LedgerEntryContent
+  payloadVersion: LedgerPayloadVersion
+  credits: HashedCredit[]
+  prevHash: string
+  hash: string
+}
+
+/** Entries with seq > afterSeq in seq order, at most `limit`, each with its credits: two statements. */
+export async function readLedgerEntries(
+  db: Db,
+  afterSeq: number,
+  limit: number,
+): Promise<StoredLedgerEntry[]> {
+  const rows = await db
+    .select()
+    .from(aidEntries)
+    .where(sql`${aidEntries.seq} > ${afterSeq}`)
+    .orderBy(asc(aidEntries.seq))
+    .limit(limit)
+  if (rows.length === 0) return []
+  const credits = await db
+    .select({
+      entrySeq: householdCredits.entrySeq,
+      householdId: householdCredits.householdId,
+      amountFen: householdCredits.amountFen,
+    })
+    .from(householdCredits)
+    .where(
+      sql`${householdCredits.entrySeq} between ${Number(rows[0]!.seq)} and ${Number(rows[rows.length - 1]!.seq)}`,
+    )
+    .orderBy(asc(householdCredits.entrySeq), asc(householdCredits.householdId))
+  const creditsBySeq = new Map<number, HashedCredit[]>()
+  for (const c of credits) {
+    const list = creditsBySeq.get(Number(c.entrySeq))
+    const credit = { householdId: c.householdId, amountFen: c.amountFen }
+    if (list) list.push(credit)
+    else creditsBySeq.set(Number(c.entrySeq), [credit])
+  }
+  return rows.map((row) => ({
+    content: contentOf(row),
+    payloadVersion: row.payloadVersion as LedgerPayloadVersion,
+    credits: creditsBySeq.get(Number(row.seq)) ?? [],
+    prevHash: row.prevHash,
+    hash: row.hash,
+  }))
+}
+
+/** A stored entry as its chain link: the payload of its own version (credits included from version 2). */
+export function ledgerChainRow(entry: StoredLedgerEntry): StoredChainRow {
+  return {
+    seq: entry.content.seq,
+    prevHash: entry.prevHash,
+    hash: entry.hash,
+    payload: ledgerEntryPayload(entry.content, entry.credits, entry.payloadVersion),
+  }
+}
+
 export const ledgerChainSource: ChainSource = {
   chain: LEDGER_CHAIN,
   async readAfter(db, afterSeq, limit): Promise<StoredChainRow[]> {
-    const rows = await db
-      .select()
-      .from(aidEntries)
-      .where(sql`${aidEntries.seq} > ${afterSeq}`)
-      .orderBy(asc(aidEntries.seq))
-      .limit(limit)
-    return rows.map((row) => ({
-      seq: Number(row.seq),
-      prevHash: row.prevHash,
-      hash: row.hash,
-      payload: ledgerEntryPayload(contentOf(row)),
-    }))
+    return (await readLedgerEntries(db, afterSeq, limit)).map(ledgerChainRow)
   },
 }
 

@@ -30,7 +30,8 @@ describe(`the catalogue (${testDbKind()})`, async () => {
     }>(
       db,
       sql`select p.slug, p.price_fen, r.basis_points, r.fen_per_unit,
-                 (select count(*) from product_beneficiaries b where b.product_id = p.id) as households
+                 (select count(*) from product_beneficiaries b
+                   where b.product_id = p.id and b.unlinked_at is null) as households
           from products p join proceeds_rules r on r.product_id = p.id
           where r.kind = ${kind} order by p.sku limit 1`,
     )

@@ -1,9 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm'
+import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { verifyAuditChain } from '../../app/models/audit.server'
 import { confirmBankTransfer } from '../../app/models/finance.server'
 import {
   LEDGER_CHAIN,
+  LEDGER_PAYLOAD_VERSION,
   type LedgerEntryContent,
   ledgerChainSource,
   ledgerEntryPayload,
@@ -30,6 +32,7 @@ import { aidEntries } from '../../db/schema/ledger'
 import { orderLines, payments } from '../../db/schema/orders'
 import { seedUuid } from '../../db/seed/synthetic'
 import { openTestDatabase, testDbKind } from '../support/db'
+import { fcParams } from '../support/fast-check'
 import { SEED_NOW } from '../support/test-clock'
 
 const consumer = seedUuid('user:consumer@demo.example')
@@ -123,9 +126,14 @@ async function forgeSaleOfFirstLine(payment: { id: string; orderId: string }): P
     await appendManyToChain(tx, LEDGER_CHAIN, 1, ([link]) => {
       const content = { ...forged, seq: link!.seq }
       return {
-        payloads: [ledgerEntryPayload(content)],
+        payloads: [ledgerEntryPayload(content, [])],
         insert: async ([entry]) => {
-          await tx.insert(aidEntries).values({ ...content, prevHash: entry!.prevHash, hash: entry!.hash })
+          await tx.insert(aidEntries).values({
+            ...content,
+            payloadVersion: LEDGER_PAYLOAD_VERSION,
+            prevHash: entry!.prevHash,
+            hash: entry!.hash,
+          })
         },
       }
     })
@@ -187,6 +195,57 @@ describe(`appending in one statement (${testDbKind()})`, () => {
       })
       expect(await chainHead(db, two)).toMatchObject({ seq: round + 1, hash: second![0]!.hash })
     }
+  })
+
+  it('hashes ledger entries with any credits in the database exactly as chainHash does', async () => {
+    const chain = `test-append-credits-${Date.now().toString(36)}`
+    await ensureChainHeads(db, [chain])
+    const content: Omit<LedgerEntryContent, 'seq'> = {
+      kind: 'sale',
+      occurredAt: SEED_NOW,
+      day: '2026-06-15',
+      paymentId: seedUuid('test:payment'),
+      refundId: null,
+      orderId: seedUuid('test:order'),
+      orderLineId: seedUuid('test:line'),
+      productId: productIds[0]!,
+      sellerOrgId: seedUuid('test:seller'),
+      originCode: '621102',
+      buyerOrgId: null,
+      buyerRegionCode: '350102',
+      buyerChannel: 'consumer',
+      certified: true,
+      aidCategory: 'sales_assist',
+      productCategory: '马铃薯',
+      pairingId: 'EW-FZ-DX',
+      quantity: 2,
+      amountFen: 12_800n,
+      proceedsFen: 1_280n,
+    }
+    const credits = fc.uniqueArray(
+      fc.record({
+        householdId: fc.uuid(),
+        amountFen: fc.oneof(
+          fc.bigInt({ min: -1000n, max: 1000n }),
+          fc.bigInt({ min: -(2n ** 63n) + 1n, max: 2n ** 63n - 1n }),
+        ),
+      }),
+      { maxLength: 24, selector: (c) => c.householdId },
+    )
+    await fc.assert(
+      fc.asyncProperty(credits, async (list) => {
+        const payload = ledgerEntryPayload({ ...content, seq: 0 }, list)
+        const [links] = await db.transaction(async (tx) => {
+          const sent = await sendChainAppends(tx, [{ chain, payloads: [payload], inserts: () => [] }])
+          return sent.done
+        })
+        const link = links![0]!
+        expect(link.hash).toBe(
+          chainHash(link.prevHash, ledgerEntryPayload({ ...content, seq: link.seq }, list)),
+        )
+      }),
+      fcParams(),
+    )
   })
 
   it('fails without writing anything when a head is missing', async () => {

@@ -360,7 +360,7 @@ describe(`ledger scope and reach (${testDbKind()})`, () => {
         const key = (r: Record<string, unknown>) => JSON.stringify(r)
         expect(rollups.map(key).sort()).toEqual(raw.map(key).sort())
 
-        // Every entry's credits sum to its proceeds, and go only to the product's beneficiaries.
+        // Every entry's credits sum to its proceeds, and go only to the product's beneficiaries at the time.
         const unbalanced = await queryRows<{ seq: string }>(
           db,
           sql`select e.seq::text as seq from aid_entries e
@@ -374,6 +374,7 @@ describe(`ledger scope and reach (${testDbKind()})`, () => {
           sql`select count(*)::int as n from household_credits c
               join aid_entries e on e.seq = c.entry_seq
               left join product_beneficiaries b on b.product_id = e.product_id and b.household_id = c.household_id
+                and b.linked_at <= e.occurred_at and (b.unlinked_at is null or b.unlinked_at > e.occurred_at)
               where b.household_id is null`,
         )
         expect(strangers[0]!.n).toBe(0)

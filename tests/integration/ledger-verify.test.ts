@@ -5,24 +5,30 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { PGlite } from '@electric-sql/pglite'
-import { asc, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, gte, isNull, sql } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { verifyLedger } from '../../app/models/ledger-verify.server'
+import { changeBeneficiaries } from '../../app/models/beneficiaries.server'
 import {
+  creditsFor,
   LEDGER_CHAIN,
+  LEDGER_PAYLOAD_VERSION,
   type LedgerEntryContent,
   ledgerChainSource,
   ledgerEntryPayload,
   ledgerHead,
+  type LedgerPayloadVersion,
 } from '../../app/models/ledger.server'
 import { refundPayment } from '../../app/models/refunds.server'
 import { appendManyToChain, chainHash, verifyChain } from '../../app/services/hash-chain.server'
-import { fixedClock } from '../../app/utils/clock'
+import { type Clock, fixedClock } from '../../app/utils/clock'
 import { type Db, type DbHandle, openPglite, queryRows } from '../../db/client.server'
+import { products } from '../../db/schema/catalog'
+import { households, productBeneficiaries } from '../../db/schema/households'
 import { aidEntries, householdCredits } from '../../db/schema/ledger'
-import { orderLines, payments, refunds } from '../../db/schema/orders'
+import { orderLines, orders, payments, refunds } from '../../db/schema/orders'
 import { openTestDatabase, testDbKind } from '../support/db'
-import { buy as buyWith, demoFinance as finance, makeBuyable } from '../support/shopping'
+import { buy as buyWith, demoFinance as finance, makeBuyable, seededProductId } from '../support/shopping'
 import { databaseUrl } from '../support/server-url'
 import { SEED_NOW } from '../support/test-clock'
 
@@ -30,10 +36,14 @@ const clock = fixedClock(SEED_NOW)
 
 type Entry = typeof aidEntries.$inferSelect
 
-/** The consumer checks out `items` (SKU → quantity) as one order; finance confirms the transfer unless told not to. */
-async function buy(db: Db, items: Record<string, number>, options: { confirm?: boolean } = {}) {
+/**
+ * The consumer checks out `items` (SKU → quantity) as one order (at `at`, SEED_NOW unless given); finance confirms
+ * the transfer then, unless told not to.
+ */
+async function buy(db: Db, items: Record<string, number>, options: { confirm?: boolean; at?: Clock } = {}) {
   await makeBuyable(db, Object.keys(items))
-  return buyWith(db, { lines: Object.entries(items), confirmAt: options.confirm === false ? null : clock })
+  const at = options.at ?? clock
+  return buyWith(db, { lines: Object.entries(items), at, confirmAt: options.confirm === false ? null : at })
 }
 
 /** The hashed content of a stored entry (every column but prev_hash and hash). */
@@ -65,13 +75,17 @@ class Rollback extends Error {}
 /**
  * Runs `tamper` as the owner with triggers off (session_replication_role = replica, which also switches off the
  * foreign keys) on the transaction's one connection, hands back what it returns, and rolls everything back so
- * the next test finds the ledger whole.
+ * the next test finds the ledger whole. With `triggers: 'on'`, only the rolling back.
  */
-async function whileTampered<T>(db: Db, tamper: (tx: Db) => Promise<T>): Promise<T> {
+async function whileTampered<T>(
+  db: Db,
+  tamper: (tx: Db) => Promise<T>,
+  options: { triggers?: 'on' | 'off' } = {},
+): Promise<T> {
   let result: T | undefined
   try {
     await db.transaction(async (tx) => {
-      await tx.execute(sql`set local session_replication_role = replica`)
+      if (options.triggers !== 'on') await tx.execute(sql`set local session_replication_role = replica`)
       result = await tamper(tx)
       throw new Rollback()
     })
@@ -81,12 +95,21 @@ async function whileTampered<T>(db: Db, tamper: (tx: Db) => Promise<T>): Promise
   return result as T
 }
 
-/** What a forger who knows the algorithm does after changing rows: re-hashes from `fromSeq` on and moves the head. */
+/**
+ * What a forger who knows the algorithm does after changing rows: re-hashes from `fromSeq` on — each row in its own
+ * payload version, credits included from version 2 — and moves the head.
+ */
 async function rehashFrom(tx: Db, fromSeq: number) {
   const rows = await entries(tx)
+  const credits = await tx.select().from(householdCredits).where(gte(householdCredits.entrySeq, fromSeq))
   let prevHash = rows.find((r) => r.seq === fromSeq - 1)?.hash ?? '0'.repeat(64)
   for (const row of rows.filter((r) => r.seq >= fromSeq)) {
-    const hash = chainHash(prevHash, ledgerEntryPayload(contentOf(row)))
+    const payload = ledgerEntryPayload(
+      contentOf(row),
+      credits.filter((c) => c.entrySeq === row.seq),
+      row.payloadVersion as LedgerPayloadVersion,
+    )
+    const hash = chainHash(prevHash, payload)
     await tx.update(aidEntries).set({ prevHash, hash }).where(eq(aidEntries.seq, row.seq))
     prevHash = hash
   }
@@ -95,6 +118,36 @@ async function rehashFrom(tx: Db, fromSeq: number) {
     sql`update chain_heads set seq = ${last.seq}, hash = ${prevHash} where chain = ${LEDGER_CHAIN}`,
   )
   return { seq: last.seq, hash: prevHash }
+}
+
+/** A household on the roster of `productId`'s cooperative, linked to nothing yet. */
+async function newHousehold(tx: Db, productId: string): Promise<string> {
+  const [product] = await tx
+    .select({ orgId: products.orgId })
+    .from(products)
+    .where(eq(products.id, productId))
+  const [household] = await tx
+    .insert(households)
+    .values({
+      orgId: product!.orgId,
+      code: `HH-TEST-${randomUUID()}`,
+      regionCode: '621102',
+      maskedName: '测*户',
+      members: 3,
+      status: '脱贫户',
+      linkage: '其他',
+    })
+    .returning({ id: households.id })
+  return household!.id
+}
+
+/** Credits of entry `seq`, by household id. */
+async function creditsOf(db: Db, seq: number) {
+  return db
+    .select({ householdId: householdCredits.householdId, amountFen: householdCredits.amountFen })
+    .from(householdCredits)
+    .where(eq(householdCredits.entrySeq, seq))
+    .orderBy(asc(householdCredits.householdId))
 }
 
 describe(`ledger verification (${testDbKind()})`, async () => {
@@ -142,8 +195,9 @@ describe(`ledger verification (${testDbKind()})`, async () => {
       insert: (tx: Db, prevHash: string, hash?: string) =>
         tx.insert(aidEntries).values({
           ...content,
+          payloadVersion: LEDGER_PAYLOAD_VERSION,
           prevHash,
-          hash: hash ?? chainHash(prevHash, ledgerEntryPayload(content)),
+          hash: hash ?? chainHash(prevHash, ledgerEntryPayload(content, [])),
         }),
     }
   }
@@ -241,16 +295,172 @@ describe(`ledger verification (${testDbKind()})`, async () => {
         sql`select min(entry_seq) as seq from household_credits where entry_seq > ${base}`,
       )
       const creditedSeq = Number(credited!.seq)
-      const credit = await whileTampered(db, async (tx) => {
-        await tx.execute(
+      const raise = (tx: Db) =>
+        tx.execute(
           sql`update household_credits set amount_fen = amount_fen + 1
               where entry_seq = ${creditedSeq}
                 and household_id = (select min(household_id::text)::uuid from household_credits
                                      where entry_seq = ${creditedSeq})`,
         )
+      // The credits are hashed with their entry; re-hashed, they no longer sum to its proceeds.
+      const credit = await whileTampered(db, async (tx) => {
+        await raise(tx)
+        return [await verifyLedger(tx), (await rehashFrom(tx, creditedSeq)) && (await verifyLedger(tx))]
+      })
+      expect(credit).toEqual([
+        { ok: false, firstBrokenSeq: creditedSeq, reason: 'hash_mismatch' },
+        { ok: false, firstBrokenSeq: creditedSeq, reason: 'credits_mismatch' },
+      ])
+    })
+
+    /** The first of this file's entries with at least `n` household credits. */
+    async function entryWithCredits(n: number): Promise<Entry> {
+      for (const entry of (await entries(db)).slice(base)) {
+        if ((await creditsOf(db, entry.seq)).length >= n) return entry
+      }
+      throw new Error(`no entry with ${n} credits`)
+    }
+
+    it('household credits rearranged with the same sum (500/200/200/400 → 400/300/200/400)', async () => {
+      const entry = await entryWithCredits(2)
+      const [a, b] = await creditsOf(db, entry.seq)
+      const moved = a!.amountFen < 100n ? a!.amountFen : 100n
+      /** ¥1 (or all it had) of the first household's credit moved to the second: the sum stays the proceeds. */
+      const rearrange = (tx: Db) =>
+        tx.execute(
+          sql`update household_credits
+                 set amount_fen = amount_fen + case household_id when ${a!.householdId}::uuid then ${-moved}::bigint
+                                                                 else ${moved}::bigint end
+               where entry_seq = ${entry.seq} and household_id in (${a!.householdId}::uuid, ${b!.householdId}::uuid)`,
+        )
+      const rearranged = await whileTampered(db, async (tx) => {
+        await rearrange(tx)
+        const after = await creditsOf(tx, entry.seq)
+        expect(after.reduce((sum, c) => sum + c.amountFen, 0n)).toBe(entry.proceedsFen)
         return verifyLedger(tx)
       })
-      expect(credit).toEqual({ ok: false, firstBrokenSeq: creditedSeq, reason: 'credits_mismatch' })
+      // The credits are part of the entry's hash (payload version 2).
+      expect(rearranged).toEqual({ ok: false, firstBrokenSeq: entry.seq, reason: 'hash_mismatch' })
+      expect(entry.payloadVersion).toBe(2)
+      // Re-hashed, the chain is whole, but the credits are no longer the split of the proceeds.
+      const rehashed = await whileTampered(db, async (tx) => {
+        await rearrange(tx)
+        await rehashFrom(tx, entry.seq)
+        return [await verifyChain(tx, ledgerChainSource), await verifyLedger(tx)] as const
+      })
+      expect(rehashed[0]).toMatchObject({ ok: true })
+      expect(rehashed[1]).toEqual({ ok: false, firstBrokenSeq: entry.seq, reason: 'credits_mismatch' })
+    })
+
+    it('entries hashed before credits were (payload version 1) still verify, and their credits are still checked', async () => {
+      const entry = await entryWithCredits(2)
+      const [a, b] = await creditsOf(db, entry.seq)
+      const result = await whileTampered(db, async (tx) => {
+        // This file's entries as an older version of the application wrote them: version 1, credits not hashed.
+        await tx.execute(sql`update aid_entries set payload_version = 1 where seq > ${base}`)
+        await rehashFrom(tx, at(1))
+        const old = await verifyLedger(tx)
+        await tx.execute(
+          sql`update household_credits set amount_fen = amount_fen + case household_id
+                when ${a!.householdId}::uuid then -1::bigint else 1::bigint end
+              where entry_seq = ${entry.seq} and household_id in (${a!.householdId}::uuid, ${b!.householdId}::uuid)`,
+        )
+        return [old, await verifyChain(tx, ledgerChainSource), await verifyLedger(tx)] as const
+      })
+      expect(result[0]).toMatchObject({ ok: true, checked: at(6) })
+      // Version 1 does not hash the credits: the chain is whole, and the credits check finds the change.
+      expect(result[1]).toMatchObject({ ok: true })
+      expect(result[2]).toEqual({ ok: false, firstBrokenSeq: entry.seq, reason: 'credits_mismatch' })
+    })
+
+    it('a credit moved to a household that is not a beneficiary of the product', async () => {
+      const entry = await entryWithCredits(1)
+      const [a] = await creditsOf(db, entry.seq)
+      const [stranger] = await queryRows<{ id: string }>(
+        db,
+        sql`select h.id::text as id from households h
+             where not exists (select 1 from product_beneficiaries b
+                                where b.product_id = ${entry.productId} and b.household_id = h.id)
+             order by h.id limit 1`,
+      )
+      const move = (tx: Db, to: string) =>
+        tx
+          .update(householdCredits)
+          .set({ householdId: to })
+          .where(
+            and(eq(householdCredits.entrySeq, entry.seq), eq(householdCredits.householdId, a!.householdId)),
+          )
+      const moved = await whileTampered(db, async (tx) => {
+        await move(tx, stranger!.id)
+        return verifyLedger(tx)
+      })
+      expect(moved).toEqual({ ok: false, firstBrokenSeq: entry.seq, reason: 'hash_mismatch' })
+      const rehashed = await whileTampered(db, async (tx) => {
+        await move(tx, stranger!.id)
+        await rehashFrom(tx, entry.seq)
+        return [await verifyChain(tx, ledgerChainSource), await verifyLedger(tx)] as const
+      })
+      expect(rehashed[0]).toMatchObject({ ok: true })
+      expect(rehashed[1]).toEqual({ ok: false, firstBrokenSeq: entry.seq, reason: 'credit_not_beneficiary' })
+
+      // A household linked to the product only after the sale was not its beneficiary at the time either.
+      const linkedLater = await whileTampered(db, async (tx) => {
+        const newcomer = await newHousehold(tx, entry.productId)
+        const linked = await changeBeneficiaries(
+          tx,
+          { productId: entry.productId, changes: [{ householdId: newcomer, weight: 5 }] },
+          fixedClock(new Date(SEED_NOW.getTime() + 86_400_000)),
+        )
+        expect(linked).toMatchObject({ ok: true })
+        const honest = await verifyLedger(tx)
+        await move(tx, newcomer)
+        await rehashFrom(tx, entry.seq)
+        return [honest, await verifyLedger(tx)] as const
+      })
+      expect(linkedLater[0]).toMatchObject({ ok: true })
+      expect(linkedLater[1]).toEqual({
+        ok: false,
+        firstBrokenSeq: entry.seq,
+        reason: 'credit_not_beneficiary',
+      })
+    })
+
+    describe('a confirmed payment whose amounts were changed by ¥1 breaks at its first entry', () => {
+      /** The second order: two lines, seqs 2 and 3. */
+      const secondPayment = async () => (await entries(db))[at(2) - 1]!
+      it('the payment’s amount', async () => {
+        const { paymentId } = await secondPayment()
+        const result = await whileTampered(db, async (tx) => {
+          await tx
+            .update(payments)
+            .set({ amountFen: sql`${payments.amountFen} + 100` })
+            .where(eq(payments.id, paymentId))
+          return verifyLedger(tx)
+        })
+        expect(result).toEqual({ ok: false, firstBrokenSeq: at(2), reason: 'payment_mismatch' })
+      })
+      it('the amount received', async () => {
+        const { paymentId } = await secondPayment()
+        const result = await whileTampered(db, async (tx) => {
+          await tx
+            .update(payments)
+            .set({ receivedFen: sql`${payments.receivedFen} + 100` })
+            .where(eq(payments.id, paymentId))
+          return verifyLedger(tx)
+        })
+        expect(result).toEqual({ ok: false, firstBrokenSeq: at(2), reason: 'payment_mismatch' })
+      })
+      it('the order’s subtotal', async () => {
+        const { orderId } = await secondPayment()
+        const result = await whileTampered(db, async (tx) => {
+          await tx
+            .update(orders)
+            .set({ subtotalFen: sql`${orders.subtotalFen} + 100` })
+            .where(eq(orders.id, orderId))
+          return verifyLedger(tx)
+        })
+        expect(result).toEqual({ ok: false, firstBrokenSeq: at(2), reason: 'payment_mismatch' })
+      })
     })
 
     it('money confirmed but never counted: a payment confirmed by hand, without its entries', async () => {
@@ -412,20 +622,24 @@ describe(`ledger verification (${testDbKind()})`, async () => {
       const forged = { ok: false, firstBrokenSeq: published.seq + 1, reason: 'payment_mismatch' }
       expect(appended[1]).toEqual(forged)
       expect(appended[2]).toEqual(forged)
-      // The last row replaced by a re-hashed one (the same sale, inflated) and the head moved: the money shows it,
-      // and so does the head published before.
+      // The last row replaced by a re-hashed one (the same sale, inflated) and the head moved: the money shows it —
+      // its payment's entries no longer sum to the order's subtotal, named at the payment's first entry (seq 5, the
+      // order's other line) — and so does the head published before.
       const replaced = await whileTampered(db, async (tx) => {
         await tx.execute(sql`update aid_entries set amount_fen = amount_fen * 2 where seq = ${last.seq}`)
         await rehashFrom(tx, last.seq)
         return [
           await verifyChain(tx, ledgerChainSource),
+          await verifyChain(tx, ledgerChainSource, { expect: published }),
           await verifyLedger(tx),
           await verifyLedger(tx, { expect: published }),
         ] as const
       })
+      expect(last.seq).toBe(at(6))
       expect(replaced[0]).toMatchObject({ ok: true, headSeq: last.seq })
-      expect(replaced[1]).toEqual({ ok: false, firstBrokenSeq: last.seq, reason: 'payment_mismatch' })
-      expect(replaced[2]).toEqual({ ok: false, firstBrokenSeq: last.seq, reason: 'expected_head_mismatch' })
+      expect(replaced[1]).toEqual({ ok: false, firstBrokenSeq: last.seq, reason: 'expected_head_mismatch' })
+      expect(replaced[2]).toEqual({ ok: false, firstBrokenSeq: at(5), reason: 'payment_mismatch' })
+      expect(replaced[3]).toEqual({ ok: false, firstBrokenSeq: at(5), reason: 'payment_mismatch' })
     })
 
     it('reversals: refunds of the payment count, anything else does not', async () => {
@@ -465,9 +679,14 @@ describe(`ledger verification (${testDbKind()})`, async () => {
             proceedsFen: 0n,
           }
           return {
-            payloads: [ledgerEntryPayload(content)],
+            payloads: [ledgerEntryPayload(content, [])],
             insert: async ([entry]) => {
-              await tx.insert(aidEntries).values({ ...content, prevHash: entry!.prevHash, hash: entry!.hash })
+              await tx.insert(aidEntries).values({
+                ...content,
+                payloadVersion: LEDGER_PAYLOAD_VERSION,
+                prevHash: entry!.prevHash,
+                hash: entry!.hash,
+              })
             },
           }
         })
@@ -582,6 +801,56 @@ describe(`ledger verification (${testDbKind()})`, async () => {
     ])
     for (const r of results) expect(r).toMatchObject({ ok: true })
     expect(await verifyLedger(db)).toMatchObject({ ok: true, checked: start + 3 })
+  })
+  it('links changed after a sale: each sale is held to the households and weights its product had then', async () => {
+    // Committed, last in this file's database: the link change and a later sale.
+    const productId = seededProductId('PRD005')
+    const day = 86_400_000
+    const current = () =>
+      db
+        .select()
+        .from(productBeneficiaries)
+        .where(and(eq(productBeneficiaries.productId, productId), isNull(productBeneficiaries.unlinkedAt)))
+        .orderBy(asc(productBeneficiaries.householdId))
+    const before = await current()
+    expect(before.length).toBeGreaterThanOrEqual(2)
+    const newcomer = await newHousehold(db, productId)
+    // Re-weighted, unlinked, newly linked — a day after this file's sales (among them PRD005's, seq 1).
+    const changed = await changeBeneficiaries(
+      db,
+      {
+        productId,
+        changes: [
+          { householdId: before[0]!.householdId, weight: before[0]!.weight + 2 },
+          { householdId: before[1]!.householdId, weight: null },
+          { householdId: newcomer, weight: 4 },
+        ],
+      },
+      fixedClock(new Date(SEED_NOW.getTime() + day)),
+    )
+    expect(changed).toEqual({ ok: true, effectiveAt: new Date(SEED_NOW.getTime() + day) })
+    const sold = await buy(db, { PRD005: 7 }, { at: fixedClock(new Date(SEED_NOW.getTime() + 2 * day)) })
+    const [later] = await db.select().from(aidEntries).where(eq(aidEntries.orderId, sold.orderId))
+    expect(later!.proceedsFen).toBeGreaterThan(0n)
+    const split = (links: ReadonlyArray<{ householdId: string; weight: number }>) =>
+      creditsFor(
+        later!.proceedsFen,
+        links.map((b) => ({ ...b, members: 1 })),
+      ).map(({ householdId, amountFen }) => ({ householdId, amountFen }))
+    // The earlier sales still verify against the links they were split over, the later one against the new.
+    expect(await creditsOf(db, later!.seq)).toEqual(split(await current()))
+    expect(await verifyLedger(db)).toMatchObject({ ok: true, checked: later!.seq })
+
+    // The later sale credited as the earlier links would have split it — the unlinked household among them.
+    const oldSplit = split(before)
+    expect(oldSplit.map((c) => c.householdId)).toContain(before[1]!.householdId)
+    const forged = await whileTampered(db, async (tx) => {
+      await tx.delete(householdCredits).where(eq(householdCredits.entrySeq, later!.seq))
+      await tx.insert(householdCredits).values(oldSplit.map((c) => ({ entrySeq: later!.seq, ...c })))
+      await rehashFrom(tx, later!.seq)
+      return verifyLedger(tx)
+    })
+    expect(forged).toEqual({ ok: false, firstBrokenSeq: later!.seq, reason: 'credit_not_beneficiary' })
   })
 })
 

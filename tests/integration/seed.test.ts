@@ -401,7 +401,8 @@ describe(`seeded demo data (${testDbKind()})`, async () => {
                  (select count(*) from households where id_hmac is not null or id_cipher is not null) as with_ids,
                  (select count(*) from households where masked_name !~ '^.\\*.$') as unmasked,
                  (select count(*) from products p where not exists
-                    (select 1 from product_beneficiaries b where b.product_id = p.id)) as without_beneficiaries,
+                    (select 1 from product_beneficiaries b
+                     where b.product_id = p.id and b.unlinked_at is null)) as without_beneficiaries,
                  (select count(*) from products p where not exists
                     (select 1 from proceeds_rules r where r.product_id = p.id)) as without_rule,
                  (select count(*) from households h join organizations o on o.id = h.org_id
