@@ -75,14 +75,19 @@ function secondsUntil(until: Date, now: Date): number {
 export function decideAttempt(state: ThrottleState | null, kind: KeyKind, now: Date): AttemptDecision {
   const { rule, limit } = policies[kind]
   const windowFloor = now.getTime() - THROTTLE.windowMinutes * 60_000
-  const lockEnded = rule === 'lock' && state?.lockedUntil != null && state.lockedUntil <= now
-  const current: ThrottleState =
-    !state || state.windowStartedAt.getTime() <= windowFloor || lockEnded
-      ? { failures: 0, windowStartedAt: now, lockedUntil: null }
-      : state
-  if (current.lockedUntil && current.lockedUntil > now) {
-    return { admitted: false, retryAfterSeconds: secondsUntil(current.lockedUntil, now), next: null }
+  // A lock runs its full time even when it outlasts the window it was counted in; an account's delay is always
+  // served before anything else.
+  if (state?.lockedUntil && state.lockedUntil > now) {
+    return { admitted: false, retryAfterSeconds: secondsUntil(state.lockedUntil, now), next: null }
   }
+  const lockEnded = rule === 'lock' && state?.lockedUntil != null
+  // A slowed account starts afresh only after a whole window without an admitted attempt (its delay marks the
+  // last one): otherwise every new window would hand a persistent guesser the limit and the short delays again.
+  const stillSlowed =
+    rule === 'slow' && state?.lockedUntil != null && state.lockedUntil.getTime() > windowFloor
+  const windowOver = state != null && state.windowStartedAt.getTime() <= windowFloor && !stillSlowed
+  const current: ThrottleState =
+    !state || windowOver || lockEnded ? { failures: 0, windowStartedAt: now, lockedUntil: null } : state
   const position = current.failures + 1
   if (rule === 'lock') {
     if (position <= limit) return { admitted: true, position, next: { ...current, failures: position } }

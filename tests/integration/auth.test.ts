@@ -225,16 +225,18 @@ describe(`sign-up and login (${testDbKind()})`, async () => {
     expect(
       await logIn(db, { identifier: email, password: 'the right one', ip: '10.5.1.1' }, moving),
     ).toMatchObject({ ok: true })
-    // A new window starts from nothing.
+    // After a quiet window, an account starts from nothing: the limit goes straight through again.
     const other = await newAccount()
     for (let i = 0; i < THROTTLE.accountLimit; i++) {
       await logIn(db, { identifier: other, password: 'nope nope', ip: '10.5.3.1' }, moving)
     }
-    moving.advanceMinutes(THROTTLE.windowMinutes)
-    expect(await logIn(db, { identifier: other, password: 'nope nope', ip: '10.5.3.2' }, moving)).toEqual({
-      ok: false,
-      reason: 'invalid',
-    })
+    moving.advanceMinutes(THROTTLE.windowMinutes + 1)
+    for (let i = 0; i < THROTTLE.accountLimit; i++) {
+      expect(await logIn(db, { identifier: other, password: 'nope nope', ip: '10.5.3.2' }, moving)).toEqual({
+        ok: false,
+        reason: 'invalid',
+      })
+    }
   })
 
   it('forgives the failures before a successful login', async () => {
