@@ -188,6 +188,13 @@ export async function reserveAttempt(db: Db, keys: ThrottleKey[], now: Date): Pr
     }
     const locking = refusals.filter(({ decision }) => decision.next !== null)
     for (const { key, decision } of locking) await store(tx, key.key, decision.next)
+    // Rows that hold nothing (made for this attempt) go again: a locked address spraying made-up identifiers
+    // must not grow the table.
+    for (const key of keys) {
+      const state = states.get(key.key)
+      const emptied = state && state.failures === 0 && state.lockedUntil === null
+      if (emptied && !locking.some((l) => l.key.key === key.key)) await store(tx, key.key, null)
+    }
     // After the throttle rows: the audit chain's head lock comes last in a transaction.
     for (const { key, decision } of locking) {
       const identity = auditIdentity(key)

@@ -266,6 +266,19 @@ describe(`sign-up and login (${testDbKind()})`, async () => {
     )
     expect(locked).toEqual({ ok: false, reason: 'throttled', retryAfterSeconds: THROTTLE.lockMinutes * 60 })
     expect(checks).toBe(0)
+    // Refused attempts leave nothing behind: spraying made-up identifiers does not grow the table.
+    for (let i = 0; i < 5; i++) {
+      await logIn(
+        db,
+        { identifier: `sprayed${i}@example.test`, password: 'nope nope', ip: '10.9.9.9' },
+        moving,
+      )
+    }
+    const sprayed = await queryRows<{ n: unknown }>(
+      db,
+      sql`select count(*) as n from login_throttles where key like 'account:sprayed%'`,
+    )
+    expect(Number(sprayed[0]?.n)).toBe(0)
     // The account itself is not held back: the same password from another address signs in.
     expect(
       await logIn(db, { identifier: email, password: 'the right one', ip: '10.9.9.10' }, moving),
