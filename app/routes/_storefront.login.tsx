@@ -1,6 +1,7 @@
 import {
   type ActionFunctionArgs,
   data,
+  type HeadersFunction,
   type LoaderFunctionArgs,
   type MetaFunction,
   redirect,
@@ -20,6 +21,12 @@ import { completeSignIn } from '~/utils/sign-in.server'
 import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction = () => [{ title: '登录 · 消费帮扶集市' }]
+
+/** Remix sends an action's headers only through this: a throttled attempt's Retry-After must reach the client. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get('Retry-After')
+  return retryAfter ? [['Retry-After', retryAfter]] : []
+}
 
 export async function loader(args: LoaderFunctionArgs) {
   const { context, request } = args

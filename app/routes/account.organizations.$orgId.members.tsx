@@ -1,6 +1,7 @@
 import {
   type ActionFunctionArgs,
   data,
+  type HeadersFunction,
   type LoaderFunctionArgs,
   type MetaFunction,
   redirect,
@@ -34,6 +35,12 @@ function parseOrgId(params: unknown): string {
   const parsed = orgParams.safeParse(params)
   if (!parsed.success) throw new Response('Not found', { status: 404 })
   return parsed.data.orgId
+}
+
+/** Remix sends an action's headers only through this: the page showing a new invitation link must not be cached. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const cacheControl = actionHeaders.get('Cache-Control')
+  return cacheControl ? [['Cache-Control', cacheControl]] : []
 }
 
 /** Any member sees the list; admins also get the controls and the pending invitations. */

@@ -7,6 +7,7 @@ import { memberships } from '../../db/schema/memberships'
 import { seedUuid } from '../../db/seed/synthetic'
 import { getProductPage } from '../../app/models/catalog.server'
 import { logIn, signUp, THROTTLE } from '../../app/models/auth.server'
+import { slowDownSeconds } from '../../app/models/throttles.server'
 import {
   createSession,
   markSessionsForRotation,
@@ -16,8 +17,10 @@ import {
 } from '../../app/models/sessions.server'
 import { passwordHashingStats, resetPasswordHashingPeak } from '../../app/services/passwords.server'
 import { action as loginAction } from '../../app/routes/_storefront.login'
+import { action as signupAction } from '../../app/routes/_storefront.signup'
 import { type Clock, fixedClock, shanghaiDate, systemClock } from '../../app/utils/clock'
 import { type MessageKey, translate } from '../../app/utils/i18n'
+import { startTestApp } from '../support/app-server'
 import { testContext } from '../support/context'
 import { openTestDatabase, reopenTestDatabase, testDbKind } from '../support/db'
 import { SEED_NOW } from '../support/test-clock'
@@ -62,6 +65,7 @@ describe(`sign-up and login (${testDbKind()})`, async () => {
   const handle = await openTestDatabase('seeded')
   const db = handle.db
   useSharedDb(handle)
+  const { origin } = await startTestApp(handle)
   const clock = fixedClock(SEED_NOW)
 
   /** A new account with this password, signed up from an address of its own. */
@@ -452,6 +456,69 @@ describe(`sign-up and login (${testDbKind()})`, async () => {
     expect(translate('en', wait.key, wait.values)).toBe(
       `Too many attempts. Try again in ${wait.values.seconds} s`,
     )
+  })
+
+  it('tells a throttled sign-up when to try again (429), instead of whether the address is registered', async () => {
+    const taken = await newAccount()
+    const form = {
+      displayName: '探测',
+      email: taken,
+      password: 'probe password',
+      passwordConfirm: 'probe password',
+    }
+    /** A plain answer ("already registered"), or data() with a status (the wait). */
+    type Answer = { errors?: Record<string, string>; data?: unknown; init?: ResponseInit | null }
+    const answers: Answer[] = []
+    for (let i = 0; i <= THROTTLE.signupIdentifierLimit; i++) {
+      const answer: unknown = await signupAction({
+        request: new Request('http://localhost/signup', { method: 'POST', body: new URLSearchParams(form) }),
+        params: {},
+        context: testContext({ clientIp: `10.12.0.${i}` }),
+      })
+      answers.push(answer as Answer)
+    }
+    // The limit's worth of "already registered", then only the wait.
+    expect(answers.slice(0, -1).map((a) => a.errors)).toEqual(
+      Array.from({ length: THROTTLE.signupIdentifierLimit }, () => ({ email: 'form.email.taken' })),
+    )
+    const last = answers.at(-1)!
+    expect(last.init?.status).toBe(429)
+    expect(new Headers(last.init?.headers).get('Retry-After')).toBe(String(THROTTLE.lockMinutes * 60))
+    expect(last.data).toMatchObject({
+      errors: {},
+      form: { key: 'auth.throttled', values: { minutes: THROTTLE.lockMinutes } },
+    })
+  })
+
+  it('sends the wait as Retry-After through the real app, to the page and to single-fetch requests', async () => {
+    const identifier = 'never-registered@example.test'
+    // Deep into the slow-down, from now: ten failures spaced by their delays leave a wait of about a minute.
+    const moving = manualClock(new Date())
+    for (let i = 0; i < THROTTLE.accountLimit + 5; i++) {
+      const answer = await logIn(db, { identifier, password: 'nope nope', ip: '10.11.0.1' }, moving)
+      expect(answer).toEqual({ ok: false, reason: 'invalid' })
+      moving.advanceSeconds(slowDownSeconds(i + 1, THROTTLE.accountLimit))
+    }
+    const post = (path: string) =>
+      fetch(`${origin}${path}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Origin: origin,
+          'Sec-Fetch-Site': 'same-origin',
+        },
+        body: new URLSearchParams({ identifier, password: 'nope nope' }),
+      })
+    const page = await post('/login')
+    expect(page.status).toBe(429)
+    const retryAfter = Number(page.headers.get('retry-after'))
+    expect(retryAfter).toBeGreaterThan(THROTTLE.maxDelaySeconds - 10)
+    expect(await page.text()).toContain(`尝试次数过多，请 ${retryAfter} 秒后再试`)
+    const singleFetch = await post('/login.data')
+    await singleFetch.text()
+    expect(singleFetch.status).toBe(429)
+    expect(Number(singleFetch.headers.get('retry-after'))).toBeGreaterThan(THROTTLE.maxDelaySeconds - 10)
   })
 
   it('runs at most two hashes at once under 10 concurrent logins, while a product page still answers fast', async () => {

@@ -19,6 +19,7 @@ import {
   rolesForKind,
 } from '../../app/models/memberships.server'
 import {
+  createSession,
   hashSessionToken,
   listMemberships,
   type RequestAuth,
@@ -30,6 +31,7 @@ import {
 } from '../../app/routes/account.organizations.$orgId.members'
 import { action as invitationAction, loader as invitationLoader } from '../../app/routes/invitations.$token'
 import { fixedClock, systemClock } from '../../app/utils/clock'
+import { startTestApp } from '../support/app-server'
 import { testContext } from '../support/context'
 import { openTestDatabase, testDbKind } from '../support/db'
 import { SEED_NOW } from '../support/test-clock'
@@ -41,6 +43,7 @@ describe(`memberships and invitations (${testDbKind()})`, async () => {
   const handle = await openTestDatabase('seeded')
   const db = handle.db
   useSharedDb(handle)
+  const { origin } = await startTestApp(handle)
 
   let serial = 0
 
@@ -799,6 +802,29 @@ describe(`memberships and invitations (${testDbKind()})`, async () => {
       expect(page.invitations).toEqual([
         expect.objectContaining({ role: 'platform_finance', invitee: email }),
       ])
+    })
+
+    it('keeps the page with a new invitation link out of caches, through the real app', async () => {
+      const admin = await createUser('管理员')
+      const unit = await createOrg('gov_unit', admin)
+      const { token } = await createSession(db, { userId: admin, activeOrgId: unit }, systemClock, {
+        idleMinutes: 60,
+        absoluteHours: 1,
+      })
+      const response = await fetch(`${origin}/account/organizations/${unit}/members`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Origin: origin,
+          'Sec-Fetch-Site': 'same-origin',
+          Cookie: `xfbf_session=${token}`,
+        },
+        body: new URLSearchParams({ intent: 'invite', role: 'unit_buyer', invitee: '' }),
+      })
+      expect(response.status).toBe(200)
+      expect(response.headers.get('cache-control')).toBe('no-store')
+      expect(await response.text()).toMatch(/\/invitations\/[A-Za-z0-9_-]{43}/)
     })
 
     it('shows another account a refusal (403) and changes nothing when it opens or accepts a bound invitation', async () => {
