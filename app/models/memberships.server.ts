@@ -121,7 +121,7 @@ function bindingError(
   row: { role: Role; invitee: string | null },
   viewer: InvitationViewer,
 ): 'wrong_account' | 'unbound' | null {
-  // Bound on creation since binding exists; an older unbound platform invitation is refused rather than trusted.
+  // A platform invitation is bound when it is made; one made before that rule existed is refused, not trusted.
   if (row.invitee === null) return invitationNeedsInvitee(row.role) ? 'unbound' : null
   return row.invitee === viewer.email || row.invitee === viewer.mobile ? null : 'wrong_account'
 }
