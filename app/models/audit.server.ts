@@ -29,6 +29,8 @@ export const auditActions = [
   'membership.removed',
   'membership.joined',
   'login.locked',
+  'login.slowed',
+  'signup.locked',
   'personal_data.revealed',
   'refund.created',
   'payment.confirmed',
@@ -40,7 +42,7 @@ export const auditSubjectTypes = ['organization', 'login_throttle', 'household',
 export type AuditSubjectType = (typeof auditSubjectTypes)[number]
 
 export type AuditEventInput = {
-  /** Who acted; null when nobody signed in did (a login lock). */
+  /** Who acted; null when nobody signed in did (a login or sign-up throttle). */
   actorUserId: string | null
   action: AuditAction
   subjectType: AuditSubjectType

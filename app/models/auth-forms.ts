@@ -72,6 +72,17 @@ export const changePasswordForm = z
     }
   })
 
+/** How long to wait, as the login and sign-up pages say it: seconds while short, whole minutes after. */
+export function retryMessage(
+  retryAfterSeconds: number,
+):
+  | { key: 'auth.throttledSeconds'; values: { seconds: number } }
+  | { key: 'auth.throttled'; values: { minutes: number } } {
+  return retryAfterSeconds < 120
+    ? { key: 'auth.throttledSeconds', values: { seconds: retryAfterSeconds } }
+    : { key: 'auth.throttled', values: { minutes: Math.ceil(retryAfterSeconds / 60) } }
+}
+
 /** zod issues → { field: messageKey }, first issue per field. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {
   const errors: Record<string, string> = {}

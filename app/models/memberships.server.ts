@@ -5,7 +5,8 @@ import { type Role, users } from '../../db/schema/accounts'
 import { invitations, memberships } from '../../db/schema/memberships'
 import { type OrganizationKind, organizations } from '../../db/schema/organizations'
 import { type Clock, systemClock } from '../utils/clock'
-import { recordAuditEvent } from './audit.server'
+import { maskLoginIdentifier, recordAuditEvent } from './audit.server'
+import { parseLoginIdentifier } from './auth.server'
 import { hashSessionToken, markSessionsForRotation } from './sessions.server'
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -42,7 +43,15 @@ const INVITATION_LIFETIME_MS = 7 * 24 * 3_600_000
 // ---------------------------------------------------------------------------------------------------------------
 // Invitations
 
-export type InvitationState = 'valid' | 'expired' | 'used' | 'revoked'
+/**
+ * Roles that must name their invitee: a platform role reaches every organisation's data and the money, so its
+ * link must not work for whoever it is forwarded to.
+ */
+export function invitationNeedsInvitee(role: string): boolean {
+  return (rolesByKind.platform as readonly string[]).includes(role)
+}
+
+export type InvitationState = 'valid' | 'expired' | 'used' | 'revoked' | 'wrong_account' | 'unbound'
 
 export type InvitationView = {
   orgId: string
@@ -51,20 +60,29 @@ export type InvitationView = {
   role: Role
   state: InvitationState
   expiresAt: Date
+  /** Whom the invitation is for, masked (b***@example.com, 139****5678); null when anyone may accept. */
+  invitee: string | null
 }
+
+/** How an account signs in: an invitation bound to either of these is theirs. */
+export type InvitationViewer = { email: string | null; mobile: string | null }
 
 /**
  * A one-time link for joining `orgId` with `role`, valid for 7 days. Only an admin of the organisation may create
- * one, verified or not (a unit assembles its team while its registration is pending). The token is returned once;
- * only its SHA-256 is stored.
+ * one, verified or not (a unit assembles its team while its registration is pending). `invitee` (an email or a
+ * mobile number) binds it to that account: required for platform roles, optional otherwise. The token is returned
+ * once; only its SHA-256 is stored.
  */
 export async function createInvitation(
   db: Db,
-  input: { orgId: string; role: string; requesterId: string },
+  input: { orgId: string; role: string; requesterId: string; invitee?: string | null },
   clock: Clock,
 ): Promise<
-  { ok: true; token: string; expiresAt: Date } | { ok: false; error: 'forbidden' | 'role_not_allowed' }
+  | { ok: true; token: string; expiresAt: Date; invitee: string | null }
+  | { ok: false; error: 'forbidden' | 'role_not_allowed' | 'invitee_required' | 'invitee_invalid' }
 > {
+  const typed = input.invitee?.trim() ?? ''
+  const parsedInvitee = typed === '' ? null : parseLoginIdentifier(typed)
   return db.transaction(async (tx) => {
     // FOR SHARE on the requester's membership: a concurrent demotion (which locks the org's memberships FOR
     // UPDATE) waits until this invitation exists, or this waits and sees the demotion.
@@ -76,40 +94,65 @@ export async function createInvitation(
       .for('share', { of: memberships })
     if (!requester || !isAdminRole(requester.role)) return { ok: false, error: 'forbidden' } as const
     if (!fitsKind(requester.kind, input.role)) return { ok: false, error: 'role_not_allowed' } as const
+    if (typed !== '' && !parsedInvitee) return { ok: false, error: 'invitee_invalid' } as const
+    if (!parsedInvitee && invitationNeedsInvitee(input.role)) {
+      return { ok: false, error: 'invitee_required' } as const
+    }
 
     const token = randomBytes(32).toString('base64url')
     const now = clock.now()
     const expiresAt = new Date(now.getTime() + INVITATION_LIFETIME_MS)
+    const invitee = parsedInvitee?.value ?? null
     await tx.insert(invitations).values({
       orgId: input.orgId,
       role: input.role,
       tokenHash: hashSessionToken(token),
+      invitee,
       createdBy: input.requesterId,
       createdAt: now,
       expiresAt,
     })
-    return { ok: true, token, expiresAt } as const
+    return { ok: true, token, expiresAt, invitee } as const
   })
+}
+
+/** Whether this account may take an invitation, as far as its binding goes; null when it may. */
+function bindingError(
+  row: { role: Role; invitee: string | null },
+  viewer: InvitationViewer,
+): 'wrong_account' | 'unbound' | null {
+  // A platform invitation is bound when it is made; one made before that rule existed is refused, not trusted.
+  if (row.invitee === null) return invitationNeedsInvitee(row.role) ? 'unbound' : null
+  return row.invitee === viewer.email || row.invitee === viewer.mobile ? null : 'wrong_account'
 }
 
 function invitationState(
   row: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date },
   now: Date,
-): InvitationState {
+): Exclude<InvitationState, 'wrong_account' | 'unbound'> {
   if (row.acceptedAt) return 'used'
   if (row.revokedAt) return 'revoked'
   if (row.expiresAt.getTime() <= now.getTime()) return 'expired'
   return 'valid'
 }
 
-/** What an invitation link offers, and whether it can still be accepted; null for an unknown token. */
-export async function getInvitation(db: Db, token: string, clock: Clock): Promise<InvitationView | null> {
+/**
+ * What an invitation link offers, and whether it can still be accepted — by `viewer`, when given (a bound
+ * invitation is 'wrong_account' for everyone else); null for an unknown token.
+ */
+export async function getInvitation(
+  db: Db,
+  token: string,
+  clock: Clock,
+  viewer?: InvitationViewer,
+): Promise<InvitationView | null> {
   const [row] = await db
     .select({
       orgId: invitations.orgId,
       orgName: organizations.name,
       orgKind: organizations.kind,
       role: invitations.role,
+      invitee: invitations.invitee,
       acceptedAt: invitations.acceptedAt,
       revokedAt: invitations.revokedAt,
       expiresAt: invitations.expiresAt,
@@ -119,25 +162,34 @@ export async function getInvitation(db: Db, token: string, clock: Clock): Promis
     .where(eq(invitations.tokenHash, hashSessionToken(token)))
     .limit(1)
   if (!row) return null
+  const state = invitationState(row, clock.now())
   return {
     orgId: row.orgId,
     orgName: row.orgName,
     orgKind: row.orgKind,
     role: row.role,
-    state: invitationState(row, clock.now()),
+    state: state === 'valid' && viewer ? (bindingError(row, viewer) ?? state) : state,
     expiresAt: row.expiresAt,
+    invitee: row.invitee === null ? null : maskLoginIdentifier(row.invitee),
   }
 }
 
-export type AcceptInvitationError = 'not_found' | 'expired' | 'used' | 'revoked' | 'already_member'
+export type AcceptInvitationError =
+  | 'not_found'
+  | 'expired'
+  | 'used'
+  | 'revoked'
+  | 'wrong_account'
+  | 'unbound'
+  | 'already_member'
 
 /** Thrown inside the transaction to undo the accepted mark when the membership turns out to exist already. */
 class AlreadyMember extends Error {}
 
 /**
  * Joins the organisation through an invitation: marks it accepted, adds the membership and rotates the user's
- * sessions (their roles changed), all in one transaction. Of two concurrent accepts exactly one wins: the mark is a
- * conditional update and the loser sees no affected row.
+ * sessions (their roles changed), all in one transaction. A bound invitation only takes the account it names. Of
+ * two concurrent accepts exactly one wins: the mark is a conditional update and the loser sees no affected row.
  */
 export async function acceptInvitation(
   db: Db,
@@ -151,6 +203,8 @@ export async function acceptInvitation(
     const [row] = await tx
       .select({
         orgId: invitations.orgId,
+        role: invitations.role,
+        invitee: invitations.invitee,
         acceptedAt: invitations.acceptedAt,
         revokedAt: invitations.revokedAt,
         expiresAt: invitations.expiresAt,
@@ -160,6 +214,12 @@ export async function acceptInvitation(
     if (!row) return 'not_found'
     const state = invitationState(row, now)
     if (state !== 'valid') return state
+    const [viewer] = await tx
+      .select({ email: users.email, mobile: users.mobile })
+      .from(users)
+      .where(eq(users.id, input.userId))
+    const binding = bindingError(row, viewer ?? { email: null, mobile: null })
+    if (binding) return binding
     const [member] = await tx
       .select({ role: memberships.role })
       .from(memberships)
@@ -263,6 +323,8 @@ export async function revokeInvitation(
 export type PendingInvitationView = {
   id: string
   role: Role
+  /** The email or mobile number that alone may accept; null for anyone with the link. */
+  invitee: string | null
   createdByName: string
   createdAt: Date
   expiresAt: Date
@@ -283,6 +345,7 @@ export async function listPendingInvitations(
     .select({
       id: invitations.id,
       role: invitations.role,
+      invitee: invitations.invitee,
       createdByName: users.displayName,
       createdAt: invitations.createdAt,
       expiresAt: invitations.expiresAt,

@@ -1,12 +1,14 @@
 import {
   type ActionFunctionArgs,
+  data,
+  type HeadersFunction,
   type LoaderFunctionArgs,
   type MetaFunction,
   redirect,
 } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { Field } from '~/components/ui/field'
-import { loginForm, fieldErrors } from '~/models/auth-forms'
+import { loginForm, fieldErrors, retryMessage } from '~/models/auth-forms'
 import { logIn } from '~/models/auth.server'
 import { createSession } from '~/models/sessions.server'
 import { systemClock } from '~/utils/clock'
@@ -19,6 +21,12 @@ import { completeSignIn } from '~/utils/sign-in.server'
 import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction = () => [{ title: '登录 · 消费帮扶集市' }]
+
+/** Remix sends an action's headers only through this: a throttled attempt's Retry-After must reach the client. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get('Retry-After')
+  return retryAfter ? [['Retry-After', retryAfter]] : []
+}
 
 export async function loader(args: LoaderFunctionArgs) {
   const { context, request } = args
@@ -42,12 +50,14 @@ export async function action(args: ActionFunctionArgs) {
     systemClock,
   )
   if (!result.ok) {
-    return result.reason === 'throttled'
-      ? {
-          errors: {},
-          form: { key: 'auth.throttled' as const, minutes: Math.ceil(result.retryAfterSeconds / 60) },
-        }
-      : { errors: {}, form: { key: 'auth.invalid' as const, minutes: 0 } }
+    if (result.reason === 'invalid') {
+      return { errors: {}, form: { key: 'auth.invalid' as const, values: {} } }
+    }
+    // 429 with Retry-After, so scripts and proxies see the wait as well as the person at the keyboard.
+    return data(
+      { errors: {}, form: retryMessage(result.retryAfterSeconds) },
+      { status: 429, headers: { 'Retry-After': String(result.retryAfterSeconds) } },
+    )
   }
   // A new session id on every login; the session this browser had (if any) ends.
   const session = await createSession(
@@ -77,7 +87,7 @@ export default function Login() {
       <h1 className="text-2xl font-bold">{t('auth.loginTitle')}</h1>
       {data?.form ? (
         <p role="alert" className="mt-4 rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
-          {t(data.form.key, { minutes: data.form.minutes })}
+          {t(data.form.key, data.form.values)}
         </p>
       ) : null}
       <Form method="post" className="mt-4 space-y-4" noValidate>

@@ -1,12 +1,14 @@
 import {
   type ActionFunctionArgs,
+  data,
+  type HeadersFunction,
   type LoaderFunctionArgs,
   type MetaFunction,
   redirect,
 } from '@remix-run/node'
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
 import { Field } from '~/components/ui/field'
-import { fieldErrors, signUpForm } from '~/models/auth-forms'
+import { fieldErrors, retryMessage, signUpForm } from '~/models/auth-forms'
 import { signUp } from '~/models/auth.server'
 import { createSession } from '~/models/sessions.server'
 import { systemClock } from '~/utils/clock'
@@ -19,6 +21,12 @@ import { completeSignIn } from '~/utils/sign-in.server'
 import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction = () => [{ title: '注册 · 消费帮扶集市' }]
+
+/** Remix sends an action's headers only through this: a throttled attempt's Retry-After must reach the client. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get('Retry-After')
+  return retryAfter ? [['Retry-After', retryAfter]] : []
+}
 
 export async function loader(args: LoaderFunctionArgs) {
   const { context } = args
@@ -37,14 +45,20 @@ export async function action(args: ActionFunctionArgs) {
     mobile: String(form.mobile ?? ''),
   }
   const parsed = signUpForm.safeParse(form)
-  if (!parsed.success) return { errors: fieldErrors(parsed.error), values }
+  if (!parsed.success) return { errors: fieldErrors(parsed.error), values, form: null }
   const db = getDb()
-  const result = await signUp(db, parsed.data)
+  const result = await signUp(db, { ...parsed.data, ip: context.clientIp }, systemClock)
   if (!result.ok) {
+    if (result.reason === 'throttled') {
+      return data(
+        { errors: {} as Record<string, string>, values, form: retryMessage(result.retryAfterSeconds) },
+        { status: 429, headers: { 'Retry-After': String(result.retryAfterSeconds) } },
+      )
+    }
     const errors: Record<string, string> = {}
     if (result.errors.email) errors.email = 'form.email.taken'
     if (result.errors.mobile) errors.mobile = 'form.mobile.taken'
-    return { errors, values }
+    return { errors, values, form: null }
   }
   const session = await createSession(
     db,
@@ -71,6 +85,11 @@ export default function SignUp() {
   return (
     <div className="mx-auto max-w-sm">
       <h1 className="text-2xl font-bold">{t('auth.signupTitle')}</h1>
+      {data?.form ? (
+        <p role="alert" className="mt-4 rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+          {t(data.form.key, data.form.values)}
+        </p>
+      ) : null}
       <Form method="post" className="mt-4 space-y-4" noValidate>
         <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
         <Field

@@ -1,6 +1,7 @@
 import {
   type ActionFunctionArgs,
   data,
+  type HeadersFunction,
   type LoaderFunctionArgs,
   type MetaFunction,
   redirect,
@@ -13,6 +14,7 @@ import { Field } from '~/components/ui/field'
 import {
   changeMemberRole,
   createInvitation,
+  invitationNeedsInvitee,
   isAdminRole,
   listMembers,
   listPendingInvitations,
@@ -35,6 +37,12 @@ function parseOrgId(params: unknown): string {
   return parsed.data.orgId
 }
 
+/** Remix sends an action's headers only through this: the page showing a new invitation link must not be cached. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const cacheControl = actionHeaders.get('Cache-Control')
+  return cacheControl ? [['Cache-Control', cacheControl]] : []
+}
+
 /** Any member sees the list; admins also get the controls and the pending invitations. */
 export async function loader(args: LoaderFunctionArgs) {
   const orgId = parseOrgId(args.params)
@@ -55,12 +63,14 @@ export async function loader(args: LoaderFunctionArgs) {
     assignableRoles: [...page.assignableRoles],
     // Most invitations are for everyday roles: preselect the first one that is not an admin role.
     defaultInviteRole: page.assignableRoles.find((r) => !isAdminRole(r)) ?? page.assignableRoles[0],
+    inviteeRequired: page.assignableRoles.every(invitationNeedsInvitee),
     members: page.members,
     invitations:
       pending?.ok === true
         ? pending.invitations.map((i) => ({
             id: i.id,
             role: i.role,
+            invitee: i.invitee,
             createdByName: i.createdByName,
             expiresOn: shanghaiDate(i.expiresAt),
           }))
@@ -72,7 +82,8 @@ const role = z.string().min(1).max(40)
 const forms = {
   'change-role': z.object({ userId: z.string().uuid(), role }),
   remove: z.object({ userId: z.string().uuid() }),
-  invite: z.object({ role }),
+  // The model normalises and checks the invitee (and whether the role needs one): it is the one place that decides.
+  invite: z.object({ role, invitee: z.string().max(200).optional() }),
   revoke: z.object({ invitationId: z.string().uuid() }),
 } as const
 type Intent = keyof typeof forms
@@ -81,10 +92,20 @@ function isIntent(value: unknown): value is Intent {
   return typeof value === 'string' && Object.hasOwn(forms, value)
 }
 
-/** Where the page shows a result: the member row, the invitation row, or the invite form (null). */
+/**
+ * Where the page shows a result: the member row, the invitation row, or the invite form (null) — there, next to
+ * `field` when the error is about one.
+ */
 type ActionResult =
-  | { intent: Intent; ok: true; target: string | null; message: MessageKey; link?: string }
-  | { intent: Intent; ok: false; target: string | null; error: MessageKey }
+  | {
+      intent: Intent
+      ok: true
+      target: string | null
+      message: MessageKey
+      link?: string
+      invitee?: string | null
+    }
+  | { intent: Intent; ok: false; target: string | null; field?: 'invitee'; error: MessageKey }
 
 const errorStatus: Record<string, number> = {
   forbidden: 403,
@@ -93,11 +114,13 @@ const errorStatus: Record<string, number> = {
   last_admin: 409,
   not_pending: 409,
   role_not_allowed: 400,
+  invitee_required: 400,
+  invitee_invalid: 400,
 }
 
-function failure(intent: Intent, target: string | null, error: string) {
+function failure(intent: Intent, target: string | null, error: string, field?: 'invitee') {
   return data<ActionResult>(
-    { intent, ok: false, target, error: `members.error.${error}` as MessageKey },
+    { intent, ok: false, target, ...(field ? { field } : {}), error: `members.error.${error}` as MessageKey },
     { status: errorStatus[error] ?? 400 },
   )
 }
@@ -145,14 +168,17 @@ export async function action(args: ActionFunctionArgs) {
       if (!parsed.success) return failure(intent, null, 'input')
       const result = await createInvitation(
         db,
-        { orgId, role: parsed.data.role, requesterId: auth.userId },
+        { orgId, role: parsed.data.role, requesterId: auth.userId, invitee: parsed.data.invitee },
         systemClock,
       )
-      if (!result.ok) return failure(intent, null, result.error)
+      if (!result.ok) {
+        const aboutInvitee = result.error === 'invitee_required' || result.error === 'invitee_invalid'
+        return failure(intent, null, result.error, aboutInvitee ? 'invitee' : undefined)
+      }
       const link = `${new URL(args.request.url).origin}/invitations/${result.token}`
       // The link is a secret shown once: keep it out of caches.
       return data<ActionResult>(
-        { intent, ok: true, target: null, message: 'members.invite.hint', link },
+        { intent, ok: true, target: null, message: 'members.invite.hint', link, invitee: result.invitee },
         { headers: { 'Cache-Control': 'no-store' } },
       )
     }
@@ -183,7 +209,7 @@ const primaryClass =
 
 export default function MembersPage() {
   const t = useT()
-  const { org, canManage, assignableRoles, defaultInviteRole, members, invitations } =
+  const { org, canManage, assignableRoles, defaultInviteRole, inviteeRequired, members, invitations } =
     useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
   const navigation = useNavigation()
@@ -206,7 +232,10 @@ export default function MembersPage() {
       ? (members.find((m) => m.userId === notice.target)?.displayName ?? '')
       : ''
   const inviteLink = result?.ok && result.intent === 'invite' ? result.link : undefined
-  const inviteError = errorAt('invite', null)
+  const invitedAccount = result?.ok && result.intent === 'invite' ? result.invitee : null
+  const inviteFailure = result && !result.ok && result.intent === 'invite' ? result : null
+  const inviteError = inviteFailure && !inviteFailure.field ? t(inviteFailure.error) : null
+  const inviteeError = inviteFailure?.field === 'invitee' ? t(inviteFailure.error) : null
 
   return (
     <div className="space-y-8">
@@ -368,6 +397,17 @@ export default function MembersPage() {
                 ))}
               </select>
             </div>
+            <div className="min-w-64 flex-1">
+              <Field
+                label={t('members.invite.invitee')}
+                name="invitee"
+                autoComplete="off"
+                maxLength={200}
+                required={inviteeRequired}
+                hint={t('members.invite.inviteeHint')}
+                error={inviteeError}
+              />
+            </div>
             <button type="submit" className={primaryClass} disabled={busy}>
               {t('members.invite.submit')}
             </button>
@@ -382,6 +422,11 @@ export default function MembersPage() {
                 value={inviteLink}
                 onFocus={(e) => e.currentTarget.select()}
               />
+              {invitedAccount ? (
+                <p className="text-sm text-stone-600">
+                  {t('members.invite.boundTo', { invitee: invitedAccount })}
+                </p>
+              ) : null}
               <p className="text-sm text-stone-600">{t('members.invite.once')}</p>
             </div>
           ) : null}
@@ -403,6 +448,9 @@ export default function MembersPage() {
                     {t('members.pending.role')}
                   </th>
                   <th scope="col" className="py-2 pr-4">
+                    {t('members.pending.invitee')}
+                  </th>
+                  <th scope="col" className="py-2 pr-4">
                     {t('members.pending.createdBy')}
                   </th>
                   <th scope="col" className="py-2 pr-4">
@@ -419,6 +467,7 @@ export default function MembersPage() {
                   return (
                     <tr key={i.id} className="border-b border-stone-200 align-top">
                       <td className="py-2 pr-4">{roleLabel(i.role)}</td>
+                      <td className="py-2 pr-4">{i.invitee ?? t('members.pending.anyone')}</td>
                       <td className="py-2 pr-4">{i.createdByName}</td>
                       <td className="py-2 pr-4">{i.expiresOn}</td>
                       <td className="py-2">

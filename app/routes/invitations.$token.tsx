@@ -8,7 +8,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import { SiteFrame } from '~/components/site-frame'
-import { acceptInvitation, getInvitation } from '~/models/memberships.server'
+import { acceptInvitation, getInvitation, type InvitationState } from '~/models/memberships.server'
 import { shanghaiDate, systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
 import type { MessageKey } from '~/utils/i18n'
@@ -20,33 +20,43 @@ export const meta: MetaFunction = () => [{ title: '加入单位邀请 · 消费�
 /** Invitation tokens are 32 random bytes in base64url; anything else cannot be one. */
 const tokenParams = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/) })
 
-type PageState = 'valid' | 'expired' | 'used' | 'revoked' | 'already_member'
+type PageState = InvitationState | 'already_member'
 
 /** Only signed-in users see an invitation (requireAccess sends others to the login page and back here). */
 export async function loader(args: LoaderFunctionArgs) {
   const { params } = args
   const auth = requireAccess(args, 'routes/invitations.$token', 'loader')
   const parsed = tokenParams.safeParse(params)
-  const invitation = parsed.success ? await getInvitation(getDb(), parsed.data.token, systemClock) : null
+  const invitation = parsed.success
+    ? await getInvitation(getDb(), parsed.data.token, systemClock, { email: auth.email, mobile: auth.mobile })
+    : null
   if (!invitation) return data({ viewerName: auth.displayName, invitation: null }, { status: 404 })
   const alreadyMember = auth.memberships.some((m) => m.orgId === invitation.orgId)
-  const state: PageState = alreadyMember ? 'already_member' : invitation.state
-  return {
-    viewerName: auth.displayName,
-    // A view model: no org id, no token hash.
-    invitation: {
-      orgName: invitation.orgName,
-      orgKind: invitation.orgKind,
-      role: invitation.role,
-      state,
-      expiresOn: shanghaiDate(invitation.expiresAt),
-    },
+  const state: PageState = invitation.state === 'valid' && alreadyMember ? 'already_member' : invitation.state
+  // A view model: no org id, no token hash; the invitee only masked.
+  const view = {
+    orgName: invitation.orgName,
+    orgKind: invitation.orgKind,
+    role: invitation.role,
+    state,
+    invitee: invitation.invitee,
+    expiresOn: shanghaiDate(invitation.expiresAt),
   }
+  const refused = state === 'wrong_account' || state === 'unbound'
+  return data({ viewerName: auth.displayName, invitation: view }, { status: refused ? 403 : 200 })
 }
 
 const acceptForm = z.object({ intent: z.literal('accept') })
 
-const errorStatus = { not_found: 404, expired: 410, used: 409, revoked: 410, already_member: 409 } as const
+const errorStatus = {
+  not_found: 404,
+  expired: 410,
+  used: 409,
+  revoked: 410,
+  wrong_account: 403,
+  unbound: 403,
+  already_member: 409,
+} as const
 
 export async function action(args: ActionFunctionArgs) {
   const { request, params } = args
@@ -86,6 +96,12 @@ export default function InvitationPage() {
               <dd>{t(`orgKind.${invitation.orgKind}` as MessageKey)}</dd>
               <dt className="text-stone-600">{t('invitation.role')}</dt>
               <dd>{t(`role.${invitation.role}` as MessageKey)}</dd>
+              {invitation.invitee ? (
+                <>
+                  <dt className="text-stone-600">{t('invitation.invitee')}</dt>
+                  <dd>{invitation.invitee}</dd>
+                </>
+              ) : null}
               <dt className="text-stone-600">{t('invitation.expiresAt')}</dt>
               <dd>{invitation.expiresOn}</dd>
             </dl>

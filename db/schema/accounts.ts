@@ -63,11 +63,16 @@ export const roles = [
 ] as const
 export type Role = (typeof roles)[number]
 
-/** Failed-login counters per account and per client address, kept in the database so restarts do not reset them. */
+/**
+ * Login and sign-up attempt counters (app/models/throttles.server.ts), kept in the database so restarts do not
+ * reset them.
+ */
 export const loginThrottles = pgTable('login_throttles', {
-  /** `account:<identifier>` or `ip:<address>`. */
+  /** `account:<identifier>`, `ip:<address>`, `signup:<identifier>` or `signup-ip:<address>`. */
   key: text('key').primaryKey(),
+  /** Attempts counted in the current window (taken before the password check, given back on success). */
   failures: integer('failures').notNull().default(0),
   windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+  /** The end of a lock, or for an account being slowed down, the earliest next attempt. */
   lockedUntil: timestamp('locked_until', { withTimezone: true }),
 })

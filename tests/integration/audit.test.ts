@@ -590,9 +590,9 @@ describe(`audit log (${testDbKind()})`, async () => {
       expect(gone).toBeUndefined()
     })
 
-    it('login: one event when a key locks, none for the failures before or the attempts while locked', async () => {
+    it('login: one event when an account starts slowing down or an address locks, none per failure', async () => {
       const email = `Locked.User${serial++}@example.test`
-      await signUp(db, { email, displayName: '锁定', password: 'the right one' })
+      await signUp(db, { email, displayName: '锁定', password: 'the right one', ip: '10.7.9.9' }, clock)
       const head = (await auditHead(db)).seq
       for (let i = 0; i < THROTTLE.accountLimit - 1; i++) {
         await logIn(db, { identifier: email, password: 'nope nope', ip: `10.7.0.${i}` }, clock)
@@ -602,16 +602,17 @@ describe(`audit log (${testDbKind()})`, async () => {
         ok: false,
         reason: 'invalid',
       })
-      expect(
-        await logIn(db, { identifier: email, password: 'the right one', ip: '10.7.1.2' }, clock),
-      ).toMatchObject({
-        reason: 'throttled',
-      })
+      // Waiting out the delays writes nothing more: the event is per slow-down, not per attempt.
+      const moving = { now: () => new Date(clock.now().getTime() + 10 * 60_000) }
+      for (const at of [clock, clock, moving]) {
+        expect(
+          await logIn(db, { identifier: email, password: 'nope nope', ip: '10.7.1.2' }, at),
+        ).toMatchObject({ ok: false })
+      }
       const events = await eventsAfter(head)
-      const lockedUntil = new Date(SEED_NOW.getTime() + THROTTLE.lockMinutes * 60_000).toISOString()
       expect(events.map((e) => [e.action, e.actorUserId, e.subjectType, e.subjectId, e.details])).toEqual([
         [
-          'login.locked',
+          'login.slowed',
           null,
           'login_throttle',
           `account:l***@example.test`,
@@ -620,16 +621,30 @@ describe(`audit log (${testDbKind()})`, async () => {
             identifier: 'l***@example.test',
             failures: THROTTLE.accountLimit,
             windowMinutes: THROTTLE.windowMinutes,
-            lockedUntil,
+            firstDelaySeconds: THROTTLE.firstDelaySeconds,
+            maxDelaySeconds: THROTTLE.maxDelaySeconds,
           },
         ],
       ])
       expect(JSON.stringify(events)).not.toContain('locked.user')
-      expect(await xmin('audit_events', String(events[0]!.seq))).toBe(
-        await xmin('login_throttles', `account:${email.toLowerCase()}`),
+      // A login that succeeds on the limit-th attempt is not a slow-down worth recording.
+      const lucky = `lucky${serial++}@example.test`
+      await signUp(
+        db,
+        { email: lucky, displayName: '幸运', password: 'the right one', ip: '10.7.9.9' },
+        clock,
       )
+      const luckyHead = (await auditHead(db)).seq
+      for (let i = 0; i < THROTTLE.accountLimit - 1; i++) {
+        await logIn(db, { identifier: lucky, password: 'nope nope', ip: '10.7.2.1' }, clock)
+      }
+      expect(
+        await logIn(db, { identifier: lucky, password: 'the right one', ip: '10.7.2.1' }, clock),
+      ).toMatchObject({ ok: true })
+      expect(await eventsAfter(luckyHead)).toEqual([])
 
-      // An address failing across many accounts (mobile numbers here) locks once, as the address.
+      // An address failing across many accounts (mobile numbers here) locks once, as the address, when the first
+      // attempt past its limit is refused — in the transaction that stores the lock.
       const ipHead = (await auditHead(db)).seq
       for (let i = 0; i < THROTTLE.ipLimit; i++) {
         await logIn(
@@ -638,8 +653,17 @@ describe(`audit log (${testDbKind()})`, async () => {
           clock,
         )
       }
-      expect((await eventsAfter(ipHead)).map((e) => [e.subjectId, e.details])).toEqual([
+      expect(await eventsAfter(ipHead)).toEqual([])
+      for (let i = 0; i < 3; i++) {
+        expect(
+          await logIn(db, { identifier: '13900002000', password: 'nope nope', ip: '10.8.8.8' }, clock),
+        ).toMatchObject({ reason: 'throttled' })
+      }
+      const lockedUntil = new Date(SEED_NOW.getTime() + THROTTLE.lockMinutes * 60_000).toISOString()
+      const ipEvents = await eventsAfter(ipHead)
+      expect(ipEvents.map((e) => [e.action, e.subjectId, e.details])).toEqual([
         [
+          'login.locked',
           'ip:10.8.8.8',
           {
             keyKind: 'ip',
@@ -649,6 +673,18 @@ describe(`audit log (${testDbKind()})`, async () => {
             lockedUntil,
           },
         ],
+      ])
+      expect(await xmin('audit_events', String(ipEvents[0]!.seq))).toBe(
+        await xmin('login_throttles', 'ip:10.8.8.8'),
+      )
+
+      // Sign-up probes lock the same way, under their own key.
+      const signupHead = (await auditHead(db)).seq
+      for (let i = 0; i <= THROTTLE.signupIpLimit; i++) {
+        await signUp(db, { email, displayName: '探测', password: 'probe password', ip: '10.8.8.9' }, clock)
+      }
+      expect((await eventsAfter(signupHead)).map((e) => [e.action, e.subjectId])).toEqual([
+        ['signup.locked', 'signup:l***@example.test'],
       ])
       expect(await verifyAuditChain(db)).toMatchObject({ ok: true })
     })
@@ -686,7 +722,7 @@ describe(`audit log (${testDbKind()})`, async () => {
       expect(data.total).toBe(head.seq)
       expect(data.items[0]).toMatchObject({
         seq: head.seq,
-        actionKey: 'audit.action.login.locked',
+        actionKey: 'audit.action.signup.locked',
         subjectKey: 'audit.subject.login_throttle',
         hasActor: false,
       })

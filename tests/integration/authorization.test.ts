@@ -225,7 +225,12 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
       const invite = await callAction(
         'routes/account.organizations.$orgId.members',
         person,
-        { intent: 'invite', role },
+        // A platform role's invitation must name its invitee.
+        {
+          intent: 'invite',
+          role,
+          ...(mine === 'org:platform' ? { invitee: 'new-finance@platform.test' } : {}),
+        },
         { orgId: seedUuid(mine) },
       )
       expect(invite.outcome, `${person} inviting into own ${mine}`).toBe(

@@ -19,6 +19,7 @@ import {
   rolesForKind,
 } from '../../app/models/memberships.server'
 import {
+  createSession,
   hashSessionToken,
   listMemberships,
   type RequestAuth,
@@ -28,7 +29,9 @@ import {
   action as membersAction,
   loader as membersLoader,
 } from '../../app/routes/account.organizations.$orgId.members'
-import { fixedClock } from '../../app/utils/clock'
+import { action as invitationAction, loader as invitationLoader } from '../../app/routes/invitations.$token'
+import { fixedClock, systemClock } from '../../app/utils/clock'
+import { startTestApp } from '../support/app-server'
 import { testContext } from '../support/context'
 import { openTestDatabase, testDbKind } from '../support/db'
 import { SEED_NOW } from '../support/test-clock'
@@ -40,6 +43,7 @@ describe(`memberships and invitations (${testDbKind()})`, async () => {
   const handle = await openTestDatabase('seeded')
   const db = handle.db
   useSharedDb(handle)
+  const { origin } = await startTestApp(handle)
 
   let serial = 0
 
@@ -47,6 +51,20 @@ describe(`memberships and invitations (${testDbKind()})`, async () => {
     const [row] = await db
       .insert(users)
       .values({ email: `${name}-${serial++}@members.test`, displayName: name, passwordHash: 'x' })
+      .returning({ id: users.id })
+    return row!.id
+  }
+
+  /** A user who signs in with this email and/or mobile number. */
+  async function createUserWith(name: string, login: { email?: string; mobile?: string }): Promise<string> {
+    const [row] = await db
+      .insert(users)
+      .values({
+        email: login.email ?? null,
+        mobile: login.mobile ?? null,
+        displayName: name,
+        passwordHash: 'x',
+      })
       .returning({ id: users.id })
     return row!.id
   }
@@ -291,6 +309,171 @@ describe(`memberships and invitations (${testDbKind()})`, async () => {
       .from(invitations)
       .where(eq(invitations.tokenHash, hashSessionToken(token)))
     expect(stored!.acceptedBy).toBe(winner)
+  })
+
+  it('binds a platform invitation to its invitee: required, normalised, and only that account may accept', async () => {
+    const admin = await createUser('平台管理员')
+    const platform = await createOrg('platform', admin)
+    const n = serial++
+    const financeEmail = `finance.officer-${n}@members.test`
+    const finance = await createUserWith('财务', { email: financeEmail })
+    const intruder = await createUser('冒领者')
+    const intruderSession = await createSessionRow(intruder)
+
+    for (const invitee of [undefined, '', '   ']) {
+      expect(
+        await createInvitation(
+          db,
+          { orgId: platform, role: 'platform_finance', requesterId: admin, invitee },
+          clock,
+        ),
+      ).toEqual({ ok: false, error: 'invitee_required' })
+    }
+    for (const invitee of ['finance officer', '1234567', 'a@b']) {
+      expect(
+        await createInvitation(
+          db,
+          { orgId: platform, role: 'platform_admin', requesterId: admin, invitee },
+          clock,
+        ),
+      ).toEqual({ ok: false, error: 'invitee_invalid' })
+    }
+    expect(await db.select().from(invitations).where(eq(invitations.orgId, platform))).toEqual([])
+
+    const created = await createInvitation(
+      db,
+      {
+        orgId: platform,
+        role: 'platform_finance',
+        requesterId: admin,
+        invitee: ` Finance.Officer-${n}@Members.TEST `,
+      },
+      clock,
+    )
+    if (!created.ok) throw new Error(created.error)
+    const [stored] = await db.select().from(invitations).where(eq(invitations.orgId, platform))
+    expect(stored!.invitee).toBe(financeEmail)
+
+    // Someone else holding the link sees whom it is for (masked), and cannot take it.
+    expect(
+      await getInvitation(db, created.token, clock, { email: `冒领者-x@members.test`, mobile: null }),
+    ).toMatchObject({ state: 'wrong_account', invitee: 'f***@members.test' })
+    expect(await acceptInvitation(db, { token: created.token, userId: intruder }, clock)).toEqual({
+      ok: false,
+      error: 'wrong_account',
+    })
+    expect(await roleOf(intruder, platform)).toBeNull()
+    expect(await needsRotation(intruderSession)).toBe(false)
+    expect(
+      await getInvitation(db, created.token, clock, { email: financeEmail, mobile: null }),
+    ).toMatchObject({
+      state: 'valid',
+    })
+    expect(await acceptInvitation(db, { token: created.token, userId: finance }, clock)).toEqual({
+      ok: true,
+      orgId: platform,
+      role: 'platform_finance',
+    })
+
+    // A mobile number is stored as its 11 digits, and matches the account that signs in with it.
+    const second = await createUserWith('第二位管理员', {
+      email: `second-${n}@members.test`,
+      mobile: '13912345678',
+    })
+    const byMobile = await createInvitation(
+      db,
+      { orgId: platform, role: 'platform_admin', requesterId: admin, invitee: '139-1234 5678' },
+      clock,
+    )
+    if (!byMobile.ok) throw new Error(byMobile.error)
+    const [mobileRow] = await db
+      .select({ invitee: invitations.invitee })
+      .from(invitations)
+      .where(eq(invitations.tokenHash, hashSessionToken(byMobile.token)))
+    expect(mobileRow!.invitee).toBe('13912345678')
+    expect(await acceptInvitation(db, { token: byMobile.token, userId: finance }, clock)).toEqual({
+      ok: false,
+      error: 'wrong_account',
+    })
+    expect(await acceptInvitation(db, { token: byMobile.token, userId: second }, clock)).toMatchObject({
+      ok: true,
+      role: 'platform_admin',
+    })
+  })
+
+  it('lets any admin bind an invitation, and refuses a platform invitation that names nobody', async () => {
+    const admin = await createUser('社长')
+    const coop = await createOrg('cooperative', admin)
+    const n = serial++
+    const staffEmail = `staff-${n}@members.test`
+    const staff = await createUserWith('社员', { email: staffEmail })
+    const other = await createUser('别人')
+    const bound = await createInvitation(
+      db,
+      { orgId: coop, role: 'coop_staff', requesterId: admin, invitee: staffEmail },
+      clock,
+    )
+    if (!bound.ok) throw new Error(bound.error)
+    expect(await acceptInvitation(db, { token: bound.token, userId: other }, clock)).toEqual({
+      ok: false,
+      error: 'wrong_account',
+    })
+    expect(await acceptInvitation(db, { token: bound.token, userId: staff }, clock)).toMatchObject({
+      ok: true,
+    })
+    // Unbound stays possible for everyday roles.
+    const open = await invite(coop, 'coop_staff', admin)
+    expect(await acceptInvitation(db, { token: open, userId: other }, clock)).toMatchObject({ ok: true })
+
+    // A platform invitation without an invitee (as could be made before binding was required) is refused.
+    const platformAdmin = await createUser('平台管理员')
+    const platform = await createOrg('platform', platformAdmin)
+    const legacyToken = `legacy-token-${randomUUID()}`
+    await db.insert(invitations).values({
+      orgId: platform,
+      role: 'platform_admin',
+      tokenHash: hashSessionToken(legacyToken),
+      createdBy: platformAdmin,
+      createdAt: SEED_NOW,
+      expiresAt: new Date(SEED_NOW.getTime() + DAY_MS),
+    })
+    expect(
+      await getInvitation(db, legacyToken, clock, { email: `x-${n}@members.test`, mobile: null }),
+    ).toMatchObject({
+      state: 'unbound',
+    })
+    expect(await acceptInvitation(db, { token: legacyToken, userId: other }, clock)).toEqual({
+      ok: false,
+      error: 'unbound',
+    })
+    expect(await roleOf(other, platform)).toBeNull()
+  })
+
+  it('lets only the invitee win when the invitee (twice) and an intruder accept a bound invitation at once', async () => {
+    const admin = await createUser('平台管理员')
+    const platform = await createOrg('platform', admin)
+    const email = `invitee-${serial++}@members.test`
+    const invitee = await createUserWith('受邀人', { email })
+    const intruder = await createUser('冒领者')
+    const created = await createInvitation(
+      db,
+      { orgId: platform, role: 'platform_finance', requesterId: admin, invitee: email },
+      clock,
+    )
+    if (!created.ok) throw new Error(created.error)
+    const results = await Promise.all([
+      acceptInvitation(db, { token: created.token, userId: intruder }, clock),
+      acceptInvitation(db, { token: created.token, userId: invitee }, clock),
+      acceptInvitation(db, { token: created.token, userId: invitee }, clock),
+    ])
+    expect(results[0]).toEqual({ ok: false, error: 'wrong_account' })
+    expect(results.slice(1).filter((r) => r.ok)).toHaveLength(1)
+    expect(results.slice(1).filter((r) => !r.ok)).toEqual([{ ok: false, error: 'used' }])
+    const joined = await db
+      .select({ userId: memberships.userId })
+      .from(memberships)
+      .where(eq(memberships.orgId, platform))
+    expect(joined.map((j) => j.userId).sort()).toEqual([admin, invitee].sort())
   })
 
   it('changes roles (admin only, fitting the kind) and never demotes the last admin', async () => {
@@ -569,6 +752,126 @@ describe(`memberships and invitations (${testDbKind()})`, async () => {
       })
       const link = (invited as { data?: { link?: string } }).data?.link
       expect(link).toMatch(/^http:\/\/localhost\/invitations\/[A-Za-z0-9_-]{43}$/)
+    })
+
+    it('requires the invitee for a platform role as a field error, and lists whom each invitation is for', async () => {
+      const admin = await createUser('平台管理员')
+      const platform = await createOrg('platform', admin)
+      const context = testContext({
+        auth: await authFor(admin, '平台管理员'),
+        sessionToken: 'irrelevant-token-value',
+      })
+      const params = { orgId: platform }
+      const missing = membersAction({
+        request: post(platform, { intent: 'invite', role: 'platform_finance', invitee: '' }),
+        params,
+        context,
+      })
+      expect(await statusOf(missing)).toBe(400)
+      expect(((await missing) as { data?: unknown }).data).toEqual({
+        intent: 'invite',
+        ok: false,
+        target: null,
+        field: 'invitee',
+        error: 'members.error.invitee_required',
+      })
+      const invalid = membersAction({
+        request: post(platform, { intent: 'invite', role: 'platform_admin', invitee: 'someone' }),
+        params,
+        context,
+      })
+      expect(await statusOf(invalid)).toBe(400)
+      expect(((await invalid) as { data?: unknown }).data).toMatchObject({
+        field: 'invitee',
+        error: 'members.error.invitee_invalid',
+      })
+      expect(await db.select().from(invitations).where(eq(invitations.orgId, platform))).toEqual([])
+
+      const email = `finance-${serial++}@members.test`
+      const invited = await membersAction({
+        request: post(platform, { intent: 'invite', role: 'platform_finance', invitee: email.toUpperCase() }),
+        params,
+        context,
+      })
+      expect((invited as { data?: unknown }).data).toMatchObject({ ok: true, invitee: email })
+      const page = await membersLoader({
+        request: new Request(`http://localhost/account/organizations/${platform}/members`),
+        params,
+        context,
+      })
+      expect(page.invitations).toEqual([
+        expect.objectContaining({ role: 'platform_finance', invitee: email }),
+      ])
+    })
+
+    it('keeps the page with a new invitation link out of caches, through the real app', async () => {
+      const admin = await createUser('管理员')
+      const unit = await createOrg('gov_unit', admin)
+      const { token } = await createSession(db, { userId: admin, activeOrgId: unit }, systemClock, {
+        idleMinutes: 60,
+        absoluteHours: 1,
+      })
+      const response = await fetch(`${origin}/account/organizations/${unit}/members`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          Origin: origin,
+          'Sec-Fetch-Site': 'same-origin',
+          Cookie: `xfbf_session=${token}`,
+        },
+        body: new URLSearchParams({ intent: 'invite', role: 'unit_buyer', invitee: '' }),
+      })
+      expect(response.status).toBe(200)
+      expect(response.headers.get('cache-control')).toBe('no-store')
+      expect(await response.text()).toMatch(/\/invitations\/[A-Za-z0-9_-]{43}/)
+    })
+
+    it('shows another account a refusal (403) and changes nothing when it opens or accepts a bound invitation', async () => {
+      const admin = await createUser('平台管理员')
+      const platform = await createOrg('platform', admin)
+      const email = `bound-${serial++}@members.test`
+      const invitee = await createUserWith('受邀人', { email })
+      const intruder = await createUser('冒领者')
+      const created = await createInvitation(
+        db,
+        { orgId: platform, role: 'platform_admin', requesterId: admin, invitee: email },
+        // The route reads the real clock: an invitation made at the seed's date would have expired.
+        systemClock,
+      )
+      if (!created.ok) throw new Error(created.error)
+      const params = { token: created.token }
+      const url = `http://localhost/invitations/${created.token}`
+      const accept = () =>
+        new Request(url, { method: 'POST', body: new URLSearchParams({ intent: 'accept' }) })
+      const asIntruder = testContext({
+        auth: { ...(await authFor(intruder, '冒领者')), email: 'intruder@members.test' },
+        sessionToken: 'irrelevant-token-value',
+      })
+
+      const opened = invitationLoader({ request: new Request(url), params, context: asIntruder })
+      expect(await statusOf(opened)).toBe(403)
+      expect(((await opened) as { data?: { invitation?: unknown } }).data?.invitation).toMatchObject({
+        state: 'wrong_account',
+        invitee: 'b***@members.test',
+      })
+      const refused = invitationAction({ request: accept(), params, context: asIntruder })
+      expect(await statusOf(refused)).toBe(403)
+      expect(((await refused) as { data?: unknown }).data).toEqual({ error: 'wrong_account' })
+      expect(await roleOf(intruder, platform)).toBeNull()
+      expect(await getInvitation(db, created.token, systemClock)).toMatchObject({ state: 'valid' })
+
+      const asInvitee = testContext({
+        auth: { ...(await authFor(invitee, '受邀人')), email },
+        sessionToken: 'irrelevant-token-value',
+      })
+      expect(
+        await statusOf(invitationLoader({ request: new Request(url), params, context: asInvitee })),
+      ).toBe(200)
+      const joined = await invitationAction({ request: accept(), params, context: asInvitee })
+      expect(joined).toBeInstanceOf(Response)
+      expect((joined as Response).status).toBe(302)
+      expect(await roleOf(invitee, platform)).toBe('platform_admin')
     })
 
     it('answers 403 to a non-member, and 403 or 404 (never data) for an unknown organisation', async () => {
