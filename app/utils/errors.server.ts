@@ -38,14 +38,15 @@ function withoutQuotedInput(message: string): string {
 function describeOne(error: unknown, sqlParams: boolean): string {
   if (!isObject(error)) return String(error)
   const name = typeof error.name === 'string' && error.name !== '' ? error.name : 'Error'
-  if (isFailedQuery(error)) {
-    const params = sqlParams ? `\nparams: ${JSON.stringify(error.params)}` : ''
-    return `${name}: Failed query: ${error.query}${params}`
-  }
   const message = typeof error.message === 'string' ? error.message : String(error)
+  // The driver's error (PGlite's carries the query and its parameters too): SQLSTATE and PostgreSQL's message.
   if (typeof error.code === 'string' && SQLSTATE.test(error.code)) {
     const detail = sqlParams && typeof error.detail === 'string' ? ` (${error.detail})` : ''
     return `SQLSTATE ${error.code}: ${sqlParams ? message : withoutQuotedInput(message)}${detail}`
+  }
+  if (isFailedQuery(error)) {
+    const params = sqlParams ? `\nparams: ${JSON.stringify(error.params)}` : ''
+    return `${name}: Failed query: ${error.query}${params}`
   }
   return `${name}: ${message}`
 }

@@ -51,13 +51,13 @@ function textSchema({ min = 1, max, multiline = false, messages = {} }: TextOpti
     .pipe(lengthBetween(min, max, { ...messages, required }))
 }
 
-/** Empty is `required`, not `tooShort`: one issue per problem. */
+/** Empty is `required`, not also `tooShort`: one issue per problem. */
 function lengthBetween(min: number, max: number, messages: TextMessages & { required: string }) {
-  const base = z.string().min(1, messages.required)
-  return (min > 1 ? base.min(min, messages.tooShort ?? messages.required) : base).max(
-    max,
-    messages.tooLong ?? 'too_long',
-  )
+  return z
+    .string()
+    .min(1, messages.required)
+    .max(max, messages.tooLong ?? 'too_long')
+    .refine((value) => value === '' || value.length >= min, messages.tooShort ?? messages.required)
 }
 
 /** Required single- or multi-line text: trimmed, no control characters, between `min` and `max` characters. */
