@@ -67,8 +67,9 @@ function isMalformedPath(path: string): boolean {
 }
 
 /**
- * The web app: request hygiene (security headers, CSP nonce, cross-site refusal, an access log without query
- * strings), static files, the session, then Remix. server.ts starts it; tests mount it on a random port.
+ * The web app: request hygiene (security headers, CSP nonce, cross-site refusal, an access log of route patterns,
+ * malformed URLs refused), static files, body limits, the session, Remix, and a last error handler of our own.
+ * server.ts starts it; tests mount it on a random port.
  */
 export function createApp(options: AppOptions): Express {
   const log = options.log ?? (() => {})
