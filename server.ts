@@ -7,6 +7,7 @@ import { getEnv } from './app/utils/env.server'
 import { runBackgroundJobs } from './app/models/jobs.server'
 import { buildSearchIndex } from './app/models/search.server'
 import { shanghaiToday, systemClock } from './app/utils/clock'
+import { describeError } from './app/utils/errors.server'
 import { createApp } from './server/app'
 
 /**
@@ -22,6 +23,19 @@ function log(message: string) {
   console.log(`[${new Date().toISOString()}] ${message}`)
 }
 
+function logError(message: string) {
+  console.error(`[${new Date().toISOString()}] ${message}`)
+}
+
+// Whatever escapes (a failed migration at start, say) is described like any other error: Node's own report would
+// print drizzle's statement parameters.
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (error: unknown) => {
+    logError(`${event}: ${describeError(error, { sqlParams: env.LOG_SQL })}`)
+    process.exit(1)
+  })
+}
+
 // The database comes first: migrations, and the demo seed on an empty database, before the first request.
 const started = Date.now()
 const db = getDbHandle()
@@ -30,7 +44,8 @@ await prepareDatabase(db, { demo: env.APP_MODE === 'demo', log })
 // The search index builds in the background: until it is ready, search answers from the database ('degraded').
 void buildSearchIndex(db.db, shanghaiToday()).then(
   ({ documents, ms }) => log(`Search index ready: ${documents} products in ${(ms / 1000).toFixed(1)} s`),
-  (error: unknown) => log(`Search index failed, searching the database instead: ${String(error)}`),
+  (error: unknown) =>
+    log(`Search index failed, searching the database instead: ${describeError(error, { stack: false })}`),
 )
 
 // The in-process job loop (embedded mode): search index sync and the expiry of unpaid orders.
@@ -64,6 +79,8 @@ const app = createApp({
   buildDir: path.resolve('build'),
   publicOrigin: env.PUBLIC_ORIGIN,
   log,
+  logError,
+  logSqlParams: env.LOG_SQL,
 })
 
 const server = app.listen(env.PORT, env.HOST, () => {

@@ -8,17 +8,24 @@ import {
 import { isRouteErrorResponse, RemixServer } from '@remix-run/react'
 import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
+import { getEnv } from './utils/env.server'
+import { describeError } from './utils/errors.server'
 import { NonceProvider } from './utils/nonce'
 
 const ABORT_DELAY_MS = 5_000
 
 export const streamTimeout = ABORT_DELAY_MS
 
+/** Real errors, once each, without statement parameters (describeError). */
+function logError(error: unknown) {
+  console.error(describeError(error, { sqlParams: getEnv().LOG_SQL }))
+}
+
 /** Log real errors once; a 404 or a request the client aborted is not an error of ours. */
 export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted) return
   if (isRouteErrorResponse(error) && error.status < 500) return
-  console.error(error)
+  logError(error)
 }
 
 export default function handleRequest(
@@ -57,7 +64,7 @@ export default function handleRequest(
         onError(error: unknown) {
           responseStatusCode = 500
           // Errors after the shell are already in the stream; log them once here.
-          if (shellRendered) console.error(error)
+          if (shellRendered) logError(error)
         },
       },
     )

@@ -79,7 +79,10 @@ export function ErrorBoundary() {
       ? '页面不存在 / Page not found'
       : status === 403
         ? '无权访问 / Forbidden'
-        : '出错了，请稍后再试 / Something went wrong'
+        : // A refused request (415 not a form, 413 too large, 400 unreadable) says what was wrong with it.
+          status < 500 && isRouteErrorResponse(error) && typeof error.data === 'string' && error.data !== ''
+          ? error.data
+          : '出错了，请稍后再试 / Something went wrong'
   return (
     <main className="mx-auto max-w-xl p-8">
       <h1 className="text-2xl font-semibold">{status}</h1>

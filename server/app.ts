@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto'
+import { STATUS_CODES } from 'node:http'
 import path from 'node:path'
-import { createRequestHandler } from '@remix-run/express'
 import type { ServerBuild } from '@remix-run/node'
 import express, { type Express, type NextFunction, type Request, type Response } from 'express'
 import type { Db } from '../db/client.server'
 import { type RequestAuth, resolveSession } from '../app/models/sessions.server'
 import { systemClock } from '../app/utils/clock'
+import { describeError } from '../app/utils/errors.server'
 import {
   clearSessionCookie,
   readSessionToken,
@@ -13,7 +14,10 @@ import {
   sessionCookie,
   sessionPolicy,
 } from '../app/utils/session.server'
+import { type BodyLimitClass, bodyLimits, limitRequestBodies } from './body-limit'
+import { remixHandler } from './remix-handler'
 import { contentSecurityPolicy, crossSiteVerdict } from './request-hygiene'
+import { loggedPath, type RoutePattern, routePatterns } from './route-patterns'
 
 export type AppOptions = {
   db: Db
@@ -28,15 +32,48 @@ export type AppOptions = {
   buildDir?: string
   /** The public origin (https://example.org) when behind a proxy that rewrites Host; else derived per request. */
   publicOrigin?: string
+  /** The access log and other information. */
   log?: (line: string) => void
+  /** Errors (described by describeError); console.error unless given. */
+  logError?: (line: string) => void
+  /** LOG_SQL=1: error logs may name a failed statement's parameters. */
+  logSqlParams?: boolean
+  /** Request body limits per class of path (server/body-limit.ts); tests may declare their own classes. */
+  bodyLimits?: readonly BodyLimitClass[]
+}
+
+/** Answered (and logged) when something of ours failed: no stack, no error text, whatever NODE_ENV says. */
+const SERVER_ERROR_PAGE = `<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>500 · 消费帮扶集市</title></head>
+<body><h1>500</h1><p>出错了，请稍后再试 / Something went wrong. Please try again later.</p><p><a href="/">首页 / Home</a></p></body>
+</html>`
+
+/** Errors Express and its middleware raise for a malformed request (an undecodable URL is a URIError, 400). */
+function clientErrorStatus(error: unknown): number | null {
+  if (error instanceof URIError) return 400
+  if (typeof error !== 'object' || error === null) return null
+  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown }
+  const code = typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : null
+  return code !== null && code >= 400 && code < 500 ? code : null
+}
+
+function isMalformedPath(path: string): boolean {
+  try {
+    decodeURIComponent(path)
+    return false
+  } catch {
+    return true
+  }
 }
 
 /**
- * The web app: request hygiene (security headers, CSP nonce, cross-site refusal, an access log without query
- * strings), static files, the session, then Remix. server.ts starts it; tests mount it on a random port.
+ * The web app: request hygiene (security headers, CSP nonce, cross-site refusal, an access log of route patterns,
+ * malformed URLs refused), static files, body limits, the session, Remix, and a last error handler of our own.
+ * server.ts starts it; tests mount it on a random port.
  */
 export function createApp(options: AppOptions): Express {
   const log = options.log ?? (() => {})
+  const logError = options.logError ?? ((line: string) => console.error(line))
   const app = express()
   app.disable('x-powered-by')
   // Behind a proxy on the same machine the client address comes from X-Forwarded-For (per-address throttles).
@@ -69,14 +106,42 @@ export function createApp(options: AppOptions): Express {
     next()
   })
 
-  // Access log: method, path without its query string (which may carry search terms or tokens), status, time.
+  // Access log: method, the route's pattern rather than the path (paths carry tokens: /invitations/:token) and never
+  // the query string (search terms, tokens), status, time.
+  let patterns: RoutePattern[] | null = null
+  if (typeof options.build === 'function') {
+    // Development: the build comes through Vite; until it is loaded, token-like segments are redacted instead.
+    const loading = options.build
+    let requested = false
+    app.use((_req: Request, _res: Response, next: NextFunction) => {
+      if (!requested) {
+        requested = true
+        void loading().then(
+          (build) => (patterns = routePatterns(build)),
+          () => (requested = false),
+        )
+      }
+      next()
+    })
+  } else {
+    patterns = routePatterns(options.build)
+  }
   app.use((req: Request, res: Response, next: NextFunction) => {
     const start = process.hrtime.bigint()
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6
-      log(`${req.method} ${req.path} ${res.statusCode} ${ms.toFixed(1)}ms`)
+      log(`${req.method} ${loggedPath(req.path, patterns)} ${res.statusCode} ${ms.toFixed(1)}ms`)
     })
     next()
+  })
+
+  // A path that is not valid percent-encoding (/products/%FF) cannot name anything of ours.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!isMalformedPath(req.path)) {
+      next()
+      return
+    }
+    res.status(400).type('text/plain').send('网址格式有误 / Malformed URL')
   })
 
   if (options.viteMiddlewares) {
@@ -89,6 +154,9 @@ export function createApp(options: AppOptions): Express {
     )
     app.use(express.static(path.join(options.buildDir, 'client'), { maxAge: '1h' }))
   }
+
+  // Bodies are limited before anything reads them (and before the session costs a query): 413 past the limit.
+  app.use(limitRequestBodies(options.bodyLimits ?? bodyLimits))
 
   // Who is asking: resolved once per request. A rotated session id goes out as a new cookie; a dead one is cleared.
   app.use(async (req: Request, res: Response, next: NextFunction) => {
@@ -114,9 +182,8 @@ export function createApp(options: AppOptions): Express {
     }
   })
 
-  app.all(
-    '*',
-    createRequestHandler({
+  app.use(
+    remixHandler({
       build: options.build,
       mode: options.development ? 'development' : 'production',
       getLoadContext: (req, res) => ({
@@ -127,5 +194,25 @@ export function createApp(options: AppOptions): Express {
       }),
     }),
   )
+
+  // The last word on errors, so that it does not depend on NODE_ENV: Express's own handler prints the stack to
+  // the client unless NODE_ENV=production. A malformed request is the client's 4xx; anything else is logged once
+  // (without statement parameters) and answered with a page that says nothing about the cause.
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = clientErrorStatus(error)
+    if (status === null && !req.destroyed) logError(describeError(error, { sqlParams: options.logSqlParams }))
+    if (res.headersSent) {
+      res.destroy()
+      return
+    }
+    if (status !== null) {
+      res
+        .status(status)
+        .type('text/plain')
+        .send(`${status} ${STATUS_CODES[status] ?? 'Bad Request'}`)
+      return
+    }
+    res.status(500).type('text/html').send(SERVER_ERROR_PAGE)
+  })
   return app
 }

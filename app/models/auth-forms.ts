@@ -1,30 +1,34 @@
 import { z } from 'zod'
+import { optionalText, secret, text } from '../utils/validation'
 
 /**
  * The sign-up, login and password forms, shared by the server (which decides) and the browser (which shows the
  * same messages). Messages are i18n keys, translated where they are shown.
  */
-const optionalText = z.preprocess(
-  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-  z.string().trim().optional(),
-)
 
-const password = z
-  .string({ required_error: 'form.password.required' })
-  .min(8, 'form.password.tooShort')
-  .max(128, 'form.password.tooLong')
+const password = secret({
+  min: 8,
+  max: 128,
+  messages: {
+    required: 'form.password.required',
+    tooShort: 'form.password.tooShort',
+    tooLong: 'form.password.tooLong',
+  },
+})
+
+/** Where to go after signing in: checked again by safeRedirectPath; a control character here is a forged form. */
+const redirectTo = optionalText({ max: 2000 })
 
 export const signUpForm = z
   .object({
-    displayName: z
-      .string({ required_error: 'form.displayName.required' })
-      .trim()
-      .min(1, 'form.displayName.required')
-      .max(40, 'form.displayName.tooLong'),
-    email: optionalText.pipe(
-      z.string().email('form.email.invalid').max(200, 'form.email.invalid').optional(),
+    displayName: text({
+      max: 40,
+      messages: { required: 'form.displayName.required', tooLong: 'form.displayName.tooLong' },
+    }),
+    email: optionalText({ max: 200, messages: { tooLong: 'form.email.invalid' } }).pipe(
+      z.string().email('form.email.invalid').optional(),
     ),
-    mobile: optionalText.pipe(
+    mobile: optionalText({ max: 40, messages: { tooLong: 'form.mobile.invalid' } }).pipe(
       z
         .string()
         .transform((v) => v.replace(/[\s-]/g, ''))
@@ -32,7 +36,8 @@ export const signUpForm = z
         .optional(),
     ),
     password,
-    passwordConfirm: z.string({ required_error: 'form.passwordConfirm.mismatch' }),
+    passwordConfirm: secret({ max: 128, messages: { required: 'form.passwordConfirm.mismatch' } }),
+    redirectTo,
   })
   .superRefine((value, ctx) => {
     if (!value.email && !value.mobile) {
@@ -48,19 +53,25 @@ export const signUpForm = z
   })
 
 export const loginForm = z.object({
-  identifier: z
-    .string({ required_error: 'form.identifier.required' })
-    .trim()
-    .min(1, 'form.identifier.required'),
-  password: z.string({ required_error: 'form.password.required' }).min(1, 'form.password.required').max(128),
-  redirectTo: z.string().optional(),
+  identifier: text({
+    max: 200,
+    messages: { required: 'form.identifier.required', tooLong: 'form.identifier.required' },
+  }),
+  password: secret({
+    max: 128,
+    messages: { required: 'form.password.required', tooLong: 'form.password.tooLong' },
+  }),
+  redirectTo,
 })
 
 export const changePasswordForm = z
   .object({
-    currentPassword: z.string({ required_error: 'form.password.required' }).min(1, 'form.password.required'),
+    currentPassword: secret({
+      max: 128,
+      messages: { required: 'form.password.required', tooLong: 'form.password.tooLong' },
+    }),
     newPassword: password,
-    newPasswordConfirm: z.string({ required_error: 'form.passwordConfirm.mismatch' }),
+    newPasswordConfirm: secret({ max: 128, messages: { required: 'form.passwordConfirm.mismatch' } }),
   })
   .superRefine((value, ctx) => {
     if (value.newPassword !== value.newPasswordConfirm) {

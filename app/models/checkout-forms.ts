@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { isValidUscc } from '../utils/uscc'
+import { optionalText, text } from '../utils/validation'
 import { fieldErrors } from './auth-forms'
 
 /**
@@ -33,45 +34,30 @@ export function normalizePhone(raw: string): string | null {
   return `${area}-${local}${extension ? `-${extension}` : ''}`
 }
 
-const text = (required: string, min: number, max: number, tooLong: string) =>
-  z.string({ required_error: required }).trim().min(1, required).min(min, required).max(max, tooLong)
-
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)
+const required = (key: string, min: number, max: number, tooLong: string) =>
+  text({ min, max, messages: { required: key, tooShort: key, tooLong } })
 
 const fields = z.object({
-  recipient: text('checkout.recipient.required', 2, 30, 'checkout.recipient.tooLong'),
-  phone: z
-    .string({ required_error: 'checkout.phone.required' })
-    .trim()
-    .min(1, 'checkout.phone.required')
-    .transform((value, ctx) => {
-      const phone = normalizePhone(value)
-      if (!phone) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'checkout.phone.invalid' })
-        return z.NEVER
-      }
-      return phone
-    }),
+  recipient: required('checkout.recipient.required', 2, 30, 'checkout.recipient.tooLong'),
+  phone: required('checkout.phone.required', 1, 40, 'checkout.phone.invalid').transform((value, ctx) => {
+    const phone = normalizePhone(value)
+    if (!phone) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'checkout.phone.invalid' })
+      return z.NEVER
+    }
+    return phone
+  }),
   regionCode: z
     .string({ required_error: 'checkout.region.required' })
     .regex(/^[1-9]\d{5}$/, 'checkout.region.required'),
-  address: text('checkout.address.required', 4, 120, 'checkout.address.tooLong'),
+  address: required('checkout.address.required', 4, 120, 'checkout.address.tooLong'),
   invoiceKind: z.enum(['none', 'personal', 'company']).default('none'),
-  invoiceTitle: z.preprocess(
-    blankToUndefined,
-    z.string().trim().max(100, 'checkout.invoiceTitle.tooLong').optional(),
+  invoiceTitle: optionalText({ max: 100, messages: { tooLong: 'checkout.invoiceTitle.tooLong' } }),
+  taxId: optionalText({ max: 40, messages: { tooLong: 'checkout.taxId.invalid' } }).transform((v) =>
+    v?.toUpperCase(),
   ),
-  taxId: z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .trim()
-      .transform((v) => v.toUpperCase())
-      .optional(),
-  ),
-  invoiceEmail: z.preprocess(
-    blankToUndefined,
-    z.string().trim().email('checkout.invoiceEmail.invalid').optional(),
+  invoiceEmail: optionalText({ max: 200, messages: { tooLong: 'checkout.invoiceEmail.invalid' } }).pipe(
+    z.string().email('checkout.invoiceEmail.invalid').optional(),
   ),
 })
 

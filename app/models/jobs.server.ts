@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.server'
 import { type Clock, shanghaiDate } from '../utils/clock'
+import { describeError } from '../utils/errors.server'
 import { expireOrders } from './orders.server'
 import { applySearchOutbox, rebuildSearchIndexIfFailed } from './search.server'
 
@@ -15,12 +16,12 @@ export async function runBackgroundJobs(db: Db, clock: Clock, log: (line: string
     const { applied } = await applySearchOutbox(db, today)
     if (applied > 0) log(`Search index: applied ${applied} product change(s)`)
   } catch (error) {
-    log(`Search index sync failed (will retry): ${String(error)}`)
+    log(`Search index sync failed (will retry): ${describeError(error, { stack: false })}`)
   }
   try {
     const expired = await expireOrders(db, clock)
     if (expired > 0) log(`Orders: ${expired} unpaid order(s) expired, their stock released`)
   } catch (error) {
-    log(`Order expiry failed (will retry): ${String(error)}`)
+    log(`Order expiry failed (will retry): ${describeError(error, { stack: false })}`)
   }
 }

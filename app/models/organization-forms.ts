@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { MessageKey } from '../utils/i18n'
 import { isValidUscc } from '../utils/uscc'
+import { controlCharactersMessage, text as textField } from '../utils/validation'
 
 /**
  * The organisation forms (registration, review, new office), shared by the server, which decides, and the browser,
@@ -21,13 +22,13 @@ export type ReviewStatusFilter = (typeof reviewStatuses)[number]
 export type FieldErrors<F extends string> = Partial<Record<F, string>>
 
 /** Empty and whitespace-only inputs count as missing, so that "required" wins over "too short". */
-function text(min: number, max: number) {
-  return z
-    .string({ required_error: 'required', invalid_type_error: 'required' })
-    .trim()
-    .min(1, 'required')
-    .min(min, 'too_short')
-    .max(max, 'too_long')
+function text(min: number, max: number, options: { multiline?: boolean } = {}) {
+  return textField({
+    min,
+    max,
+    multiline: options.multiline,
+    messages: { required: 'required', tooShort: 'too_short', tooLong: 'too_long', control: 'control' },
+  })
 }
 
 const regionCode = z
@@ -74,7 +75,7 @@ export type RegistrationInput = z.infer<typeof registrationSchema>
 export type RegistrationField = keyof RegistrationInput
 
 /** A rejection needs a reason the applicant can act on; a verification needs none. */
-export const rejectionSchema = z.object({ reason: text(2, 200) })
+export const rejectionSchema = z.object({ reason: text(2, 200, { multiline: true }) })
 
 /**
  * Region codes typed into a textarea: one per line, or separated by commas (also 、，；) or spaces.
@@ -159,5 +160,6 @@ const errorMessages: Record<string, MessageKey> = {
 
 /** The message for a field's error code; an unexpected pair still says that the field is wrong. */
 export function errorMessageKey(field: string, code: string): MessageKey {
+  if (code === 'control') return controlCharactersMessage
   return errorMessages[`${field}.${code}`] ?? 'orgForm.error.invalid'
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { queryText } from '../utils/validation'
 import { productCategories, productSorts } from './catalog-constants'
 
 /**
@@ -15,7 +16,7 @@ const yuanAmount = z
   .regex(/^\d{1,8}(\.\d{1,2})?$/, 'must be an amount in yuan such as 12 or 12.50 (at most two decimals)')
 
 export const productQuerySchema = z.object({
-  q: optional(z.string().trim().max(100, 'must be at most 100 characters')),
+  q: optional(queryText(100)),
   region: optional(z.string().regex(/^[1-9]\d{5}$/, 'must be a six-digit region code such as 621100')),
   category: optional(
     z.enum(productCategories, { message: `must be one of ${productCategories.join(', ')}` }),

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { hasControlCharacters } from '../utils/validation'
 import { productCategories } from './catalog-constants'
 
 /** The /search page's query string (shared with the suggestion endpoint's `q`). */
@@ -22,7 +23,9 @@ export const searchQuerySchema = z.object({
 
 export type SearchQueryParams = z.infer<typeof searchQuerySchema>
 
-export function parseSearchParams(params: URLSearchParams): SearchQueryParams {
+/** The query, or null when q holds a control character (no product has one; the page answers 400). */
+export function parseSearchParams(params: URLSearchParams): SearchQueryParams | null {
+  if (hasControlCharacters(params.get('q') ?? '')) return null
   const parsed = searchQuerySchema.safeParse(Object.fromEntries(params))
   // Only an over-long q can fail here: search for its first 100 characters instead.
   return parsed.success ? parsed.data : { q: (params.get('q') ?? '').trim().slice(0, 100) }

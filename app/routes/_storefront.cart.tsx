@@ -10,10 +10,12 @@ import { type CartChangeError, type CartItemView, changeCart, getCartView } from
 import { cartCookie, cartOwnerOf } from '~/utils/cart-cookie.server'
 import { cartErrorMessage, cartIssueMessage } from '~/utils/cart-messages'
 import { getDb } from '~/utils/db.server'
+import { readForm } from '~/utils/form.server'
 import { useLocale, useT } from '~/utils/locale'
 import { formatFen } from '~/utils/money'
 import { requireAccess } from '~/utils/permissions.server'
 import { safeRedirectPath } from '~/utils/redirect'
+import { optionalText, text } from '~/utils/validation'
 
 export const meta: MetaFunction = () => [{ title: '购物车 · 消费帮扶集市' }]
 
@@ -23,24 +25,29 @@ export async function loader(args: LoaderFunctionArgs) {
   return { cart, signedIn: auth !== null }
 }
 
+const productId = text({ max: 100 })
+const qty = text({ max: 12 }).pipe(z.coerce.number())
+const redirectTo = optionalText({ max: 2000 })
 const changeForm = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('add'), productId: z.string(), qty: z.coerce.number() }),
-  z.object({ intent: z.literal('set'), productId: z.string(), qty: z.coerce.number() }),
-  z.object({ intent: z.literal('remove'), productId: z.string() }),
+  z.object({ intent: z.literal('add'), productId, qty, redirectTo }),
+  z.object({ intent: z.literal('set'), productId, qty, redirectTo }),
+  z.object({ intent: z.literal('remove'), productId, redirectTo }),
 ])
 
 export type CartActionData = { productId: string; error: CartChangeError }
 
 export async function action(args: ActionFunctionArgs) {
-  const form = Object.fromEntries(await args.request.formData())
-  const intent = typeof form.intent === 'string' ? form.intent : undefined
+  const form = await readForm(args.request)
+  const intent = form.intent
   const auth = requireAccess(args, 'routes/_storefront.cart', 'action', { intent })
   const parsed = changeForm.safeParse(form)
   if (!parsed.success) {
-    const productId = typeof form.productId === 'string' ? form.productId : ''
-    return Response.json({ productId, error: { code: 'bad_quantity' } } satisfies CartActionData, {
-      status: 400,
-    })
+    return Response.json(
+      { productId: form.productId ?? '', error: { code: 'bad_quantity' } } satisfies CartActionData,
+      {
+        status: 400,
+      },
+    )
   }
   const change =
     parsed.data.intent === 'remove'
@@ -53,7 +60,10 @@ export async function action(args: ActionFunctionArgs) {
       status: 400,
     })
   }
-  const target = parsed.data.intent === 'add' ? '/cart?added=1' : safeRedirectPath(form.redirectTo, '/cart')
+  const target =
+    parsed.data.intent === 'add'
+      ? '/cart?added=1'
+      : safeRedirectPath(parsed.data.redirectTo, args.request, '/cart')
   // A visitor's cart lives in the cookie: write the new lines back. An account's is already stored.
   const headers = 'lines' in owner ? { 'Set-Cookie': cartCookie(result.lines) } : undefined
   return redirect(target, { headers })

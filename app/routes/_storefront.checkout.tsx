@@ -14,6 +14,7 @@ import { parseCheckoutForm } from '~/models/checkout-forms'
 import { configuredBankTransfer } from '~/services/payments/configured.server'
 import { systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
+import { readForm } from '~/utils/form.server'
 import type { MessageKey } from '~/utils/i18n'
 import { useLocale, useT } from '~/utils/locale'
 import { formatFen } from '~/utils/money'
@@ -38,10 +39,7 @@ type ActionData = {
 
 export async function action(args: ActionFunctionArgs) {
   const auth = requireAccess(args, 'routes/_storefront.checkout', 'action')
-  const raw = Object.fromEntries(await args.request.formData())
-  const values: FormValues = Object.fromEntries(
-    Object.entries(raw).map(([k, v]) => [k, typeof v === 'string' ? v : '']),
-  )
+  const values: FormValues = await readForm(args.request)
   const parsed = parseCheckoutForm(values)
   if (!parsed.success) {
     return Response.json(

@@ -6,13 +6,14 @@ import {
   type MetaFunction,
   redirect,
 } from '@remix-run/node'
-import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { Field } from '~/components/ui/field'
 import { loginForm, fieldErrors, retryMessage } from '~/models/auth-forms'
 import { logIn } from '~/models/auth.server'
 import { createSession } from '~/models/sessions.server'
 import { systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
+import { readForm } from '~/utils/form.server'
 import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
 import { safeRedirectPath } from '~/utils/redirect'
@@ -31,18 +32,18 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
 export async function loader(args: LoaderFunctionArgs) {
   const { context, request } = args
   requireAccess(args, 'routes/_storefront.login', 'loader')
+  const requested = new URL(request.url).searchParams.get('redirectTo')
   // Already signed in: go where the login was meant to lead.
-  if (context.auth) {
-    throw redirect(safeRedirectPath(new URL(request.url).searchParams.get('redirectTo'), '/account'))
-  }
-  return null
+  if (context.auth) throw redirect(safeRedirectPath(requested, request, '/account'))
+  // The form carries only a target that passed the check, so a tampered link cannot reach the form's own check.
+  return { redirectTo: requested === null ? '' : safeRedirectPath(requested, request, '') }
 }
 
 export async function action(args: ActionFunctionArgs) {
   const { request, context } = args
   requireAccess(args, 'routes/_storefront.login', 'action')
-  const parsed = loginForm.safeParse(Object.fromEntries(await request.formData()))
-  if (!parsed.success) return { errors: fieldErrors(parsed.error), form: null }
+  const parsed = loginForm.safeParse(await readForm(request))
+  if (!parsed.success) return data({ errors: fieldErrors(parsed.error), form: null }, { status: 400 })
   const db = getDb()
   const result = await logIn(
     db,
@@ -69,29 +70,29 @@ export async function action(args: ActionFunctionArgs) {
   return completeSignIn(db, request, {
     userId: result.userId,
     session,
-    redirectTo: safeRedirectPath(parsed.data.redirectTo, '/account'),
+    redirectTo: safeRedirectPath(parsed.data.redirectTo, request, '/account'),
   })
 }
 
 export default function Login() {
   const t = useT()
-  const data = useActionData<typeof action>()
-  const [params] = useSearchParams()
+  const result = useActionData<typeof action>()
+  const { redirectTo } = useLoaderData<typeof loader>()
   const navigation = useNavigation()
   const error = (field: string) => {
-    const key = data?.errors[field as keyof typeof data.errors]
+    const key = result?.errors[field as keyof typeof result.errors]
     return key ? t(key as MessageKey) : null
   }
   return (
     <div className="mx-auto max-w-sm">
       <h1 className="text-2xl font-bold">{t('auth.loginTitle')}</h1>
-      {data?.form ? (
+      {result?.form ? (
         <p role="alert" className="mt-4 rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
-          {t(data.form.key, data.form.values)}
+          {t(result.form.key, result.form.values)}
         </p>
       ) : null}
       <Form method="post" className="mt-4 space-y-4" noValidate>
-        <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
+        <input type="hidden" name="redirectTo" value={redirectTo} />
         <Field
           label={t('auth.identifier')}
           name="identifier"
@@ -118,7 +119,7 @@ export default function Login() {
       <p className="mt-4 text-sm">
         {t('auth.noAccount')}{' '}
         <Link
-          to={`/signup${params.get('redirectTo') ? `?redirectTo=${encodeURIComponent(params.get('redirectTo') ?? '')}` : ''}`}
+          to={`/signup${redirectTo ? `?redirectTo=${encodeURIComponent(redirectTo)}` : ''}`}
           className="text-brand-700 underline"
         >
           {t('auth.signupTitle')}

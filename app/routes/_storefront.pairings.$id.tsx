@@ -8,6 +8,7 @@ import { getDb } from '~/utils/db.server'
 import { programmeLabel } from '~/utils/i18n'
 import { useLocale, useT } from '~/utils/locale'
 import { requireAccess } from '~/utils/permissions.server'
+import { routeParam } from '~/utils/validation'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   {
@@ -20,7 +21,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader(args: LoaderFunctionArgs) {
   const { params } = args
   requireAccess(args, 'routes/_storefront.pairings.$id', 'loader')
-  const pairing = await getPairingPage(getDb(), params.id ?? '', shanghaiToday())
+  const id = routeParam(params, 'id')
+  const pairing = id ? await getPairingPage(getDb(), id, shanghaiToday()) : null
   if (!pairing) throw new Response('结对关系不存在 / Pairing not found', { status: 404 })
   return { pairing }
 }

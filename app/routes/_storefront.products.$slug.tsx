@@ -10,6 +10,7 @@ import { categoryLabel, programmeLabel, reliefModeLabel } from '~/utils/i18n'
 import { useLocale, useT } from '~/utils/locale'
 import { formatFen } from '~/utils/money'
 import { requireAccess } from '~/utils/permissions.server'
+import { routeParam } from '~/utils/validation'
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.product.name} · 消费帮扶集市` : '产品不存在 · 消费帮扶集市' },
@@ -19,7 +20,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader(args: LoaderFunctionArgs) {
   const { params } = args
   requireAccess(args, 'routes/_storefront.products.$slug', 'loader')
-  const product = await getProductPage(getDb(), params.slug ?? '', shanghaiToday())
+  const slug = routeParam(params, 'slug')
+  const product = slug ? await getProductPage(getDb(), slug, shanghaiToday()) : null
   if (!product) throw new Response('产品不存在 / Product not found', { status: 404 })
   return { product }
 }

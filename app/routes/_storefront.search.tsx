@@ -21,6 +21,8 @@ const PAGE_SIZE = 20
 export async function loader(args: LoaderFunctionArgs) {
   requireAccess(args, 'routes/_storefront.search', 'loader')
   const query = parseSearchParams(new URL(args.request.url).searchParams)
+  if (!query)
+    throw new Response('搜索词含有控制字符 / The search term contains control characters', { status: 400 })
   const searched = query.q !== '' || query.region || query.category || query.certified
   const result = searched
     ? await searchCatalog(

@@ -6,13 +6,14 @@ import {
   type MetaFunction,
   redirect,
 } from '@remix-run/node'
-import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { Field } from '~/components/ui/field'
 import { fieldErrors, retryMessage, signUpForm } from '~/models/auth-forms'
 import { signUp } from '~/models/auth.server'
 import { createSession } from '~/models/sessions.server'
 import { systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
+import { readForm } from '~/utils/form.server'
 import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
 import { safeRedirectPath } from '~/utils/redirect'
@@ -29,25 +30,27 @@ export const headers: HeadersFunction = ({ actionHeaders }) => {
 }
 
 export async function loader(args: LoaderFunctionArgs) {
-  const { context } = args
+  const { context, request } = args
   requireAccess(args, 'routes/_storefront.signup', 'loader')
   if (context.auth) throw redirect('/account')
-  return null
+  const requested = new URL(request.url).searchParams.get('redirectTo')
+  return { redirectTo: requested === null ? '' : safeRedirectPath(requested, request, '') }
 }
 
 export async function action(args: ActionFunctionArgs) {
   const { request, context } = args
   requireAccess(args, 'routes/_storefront.signup', 'action')
-  const form = Object.fromEntries(await request.formData())
+  const form = await readForm(request)
   const values = {
-    displayName: String(form.displayName ?? ''),
-    email: String(form.email ?? ''),
-    mobile: String(form.mobile ?? ''),
+    displayName: form.displayName ?? '',
+    email: form.email ?? '',
+    mobile: form.mobile ?? '',
   }
   const parsed = signUpForm.safeParse(form)
-  if (!parsed.success) return { errors: fieldErrors(parsed.error), values, form: null }
+  if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values, form: null }, { status: 400 })
   const db = getDb()
-  const result = await signUp(db, { ...parsed.data, ip: context.clientIp }, systemClock)
+  const { redirectTo, ...account } = parsed.data
+  const result = await signUp(db, { ...account, ip: context.clientIp }, systemClock)
   if (!result.ok) {
     if (result.reason === 'throttled') {
       return data(
@@ -58,7 +61,7 @@ export async function action(args: ActionFunctionArgs) {
     const errors: Record<string, string> = {}
     if (result.errors.email) errors.email = 'form.email.taken'
     if (result.errors.mobile) errors.mobile = 'form.mobile.taken'
-    return { errors, values, form: null }
+    return data({ errors, values, form: null }, { status: 400 })
   }
   const session = await createSession(
     db,
@@ -69,35 +72,35 @@ export async function action(args: ActionFunctionArgs) {
   return completeSignIn(db, request, {
     userId: result.userId,
     session,
-    redirectTo: safeRedirectPath(form.redirectTo, '/account'),
+    redirectTo: safeRedirectPath(redirectTo, request, '/account'),
   })
 }
 
 export default function SignUp() {
   const t = useT()
-  const data = useActionData<typeof action>()
-  const [params] = useSearchParams()
+  const result = useActionData<typeof action>()
+  const { redirectTo } = useLoaderData<typeof loader>()
   const navigation = useNavigation()
   const error = (field: string) => {
-    const key = data?.errors[field]
+    const key = result?.errors[field]
     return key ? t(key as MessageKey) : null
   }
   return (
     <div className="mx-auto max-w-sm">
       <h1 className="text-2xl font-bold">{t('auth.signupTitle')}</h1>
-      {data?.form ? (
+      {result?.form ? (
         <p role="alert" className="mt-4 rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
-          {t(data.form.key, data.form.values)}
+          {t(result.form.key, result.form.values)}
         </p>
       ) : null}
       <Form method="post" className="mt-4 space-y-4" noValidate>
-        <input type="hidden" name="redirectTo" value={params.get('redirectTo') ?? ''} />
+        <input type="hidden" name="redirectTo" value={redirectTo} />
         <Field
           label={t('auth.displayName')}
           name="displayName"
           autoComplete="name"
           required
-          defaultValue={data?.values.displayName}
+          defaultValue={result?.values.displayName}
           error={error('displayName')}
         />
         <Field
@@ -105,7 +108,7 @@ export default function SignUp() {
           name="email"
           type="email"
           autoComplete="email"
-          defaultValue={data?.values.email}
+          defaultValue={result?.values.email}
           hint={t('auth.emailOrMobileHint')}
           error={error('email')}
         />
@@ -114,7 +117,7 @@ export default function SignUp() {
           name="mobile"
           type="tel"
           autoComplete="tel"
-          defaultValue={data?.values.mobile}
+          defaultValue={result?.values.mobile}
           error={error('mobile')}
         />
         <Field

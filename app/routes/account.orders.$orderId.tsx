@@ -6,6 +6,7 @@ import { cancelOrder } from '~/models/orders.server'
 import { configuredBankTransfer } from '~/services/payments/configured.server'
 import { shanghaiDateTime, systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
+import { readForm } from '~/utils/form.server'
 import { useLocale, useT } from '~/utils/locale'
 import { formatFen } from '~/utils/money'
 import { requireAccess } from '~/utils/permissions.server'
@@ -28,11 +29,8 @@ export async function loader(args: LoaderFunctionArgs) {
 type ActionData = { done: 'cancelled' } | { error: 'not_pending' }
 
 export async function action(args: ActionFunctionArgs) {
-  const form = await args.request.formData()
-  const intent = form.get('intent')
-  const auth = requireAccess(args, 'routes/account.orders.$orderId', 'action', {
-    intent: typeof intent === 'string' ? intent : undefined,
-  })
+  const form = await readForm(args.request)
+  const auth = requireAccess(args, 'routes/account.orders.$orderId', 'action', { intent: form.intent })
   const result = await cancelOrder(
     getDb(),
     { orderId: args.params.orderId ?? '', buyerUserId: auth.userId },

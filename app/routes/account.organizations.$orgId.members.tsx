@@ -23,9 +23,11 @@ import {
 } from '~/models/memberships.server'
 import { shanghaiDate, systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
+import { readForm } from '~/utils/form.server'
 import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
 import { requireAccess } from '~/utils/permissions.server'
+import { text } from '~/utils/validation'
 
 export const meta: MetaFunction = () => [{ title: '成员 · 消费帮扶集市' }]
 
@@ -78,7 +80,7 @@ export async function loader(args: LoaderFunctionArgs) {
   }
 }
 
-const role = z.string().min(1).max(40)
+const role = text({ max: 40 })
 const forms = {
   'change-role': z.object({ userId: z.string().uuid(), role }),
   remove: z.object({ userId: z.string().uuid() }),
@@ -127,16 +129,11 @@ function failure(intent: Intent, target: string | null, error: string, field?: '
 
 export async function action(args: ActionFunctionArgs) {
   const orgId = parseOrgId(args.params)
-  const form = Object.fromEntries(await args.request.formData())
+  const form = await readForm(args.request)
   const intent = form.intent
   if (!isIntent(intent)) throw new Response('Unknown intent', { status: 400 })
   const auth = requireAccess(args, 'routes/account.organizations.$orgId.members', 'action', { orgId, intent })
-  const rawTarget =
-    typeof form.userId === 'string'
-      ? form.userId
-      : typeof form.invitationId === 'string'
-        ? form.invitationId
-        : null
+  const rawTarget = form.userId ?? form.invitationId ?? null
   const db = getDb()
 
   switch (intent) {

@@ -18,6 +18,7 @@ import {
 } from '~/models/organization-forms'
 import { registerOrganization } from '~/models/organizations.server'
 import { getDb } from '~/utils/db.server'
+import { readForm } from '~/utils/form.server'
 import { useT } from '~/utils/locale'
 import { requireAccess } from '~/utils/permissions.server'
 
@@ -35,10 +36,8 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const { request } = args
   const auth = requireAccess(args, 'routes/account.organizations.new', 'action')
-  const form = await request.formData()
-  const values = Object.fromEntries(
-    fields.map((field) => [field, String(form.get(field) ?? '')]),
-  ) as ActionData['values']
+  const form = await readForm(request)
+  const values = Object.fromEntries(fields.map((field) => [field, form[field] ?? ''])) as ActionData['values']
   const parsed = parseWith(registrationSchema, values)
   if (!parsed.ok)
     return Response.json({ errors: parsed.errors, values } satisfies ActionData, { status: 400 })

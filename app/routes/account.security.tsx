@@ -6,6 +6,7 @@ import { changePassword } from '~/models/auth.server'
 import { createSession, revokeOtherSessions } from '~/models/sessions.server'
 import { systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
+import { readForm } from '~/utils/form.server'
 import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
 import { sessionCookie, sessionPolicy } from '~/utils/session.server'
@@ -21,8 +22,9 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const { request, context } = args
   const auth = requireAccess(args, 'routes/account.security', 'action')
-  const parsed = changePasswordForm.safeParse(Object.fromEntries(await request.formData()))
-  if (!parsed.success) return Response.json({ errors: fieldErrors(parsed.error), done: false })
+  const parsed = changePasswordForm.safeParse(await readForm(request))
+  if (!parsed.success)
+    return Response.json({ errors: fieldErrors(parsed.error), done: false }, { status: 400 })
   const db = getDb()
   const result = await changePassword(
     db,
@@ -34,7 +36,10 @@ export async function action(args: ActionFunctionArgs) {
     systemClock,
   )
   if (!result.ok)
-    return Response.json({ errors: { currentPassword: 'auth.currentPasswordWrong' }, done: false })
+    return Response.json(
+      { errors: { currentPassword: 'auth.currentPasswordWrong' }, done: false },
+      { status: 400 },
+    )
   // A changed password ends every other sign-in and gives this one a new id.
   const session = await createSession(
     db,

@@ -13,6 +13,7 @@ import {
 import { createOffice } from '~/models/organizations.server'
 import { systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
+import { readForm } from '~/utils/form.server'
 import { useT } from '~/utils/locale'
 import { requireAccess } from '~/utils/permissions.server'
 
@@ -33,8 +34,8 @@ export async function loader(args: LoaderFunctionArgs) {
 export async function action(args: ActionFunctionArgs) {
   const { request } = args
   const auth = requireAccess(args, 'routes/admin.offices.new', 'action')
-  const form = await request.formData()
-  const values = Object.fromEntries(fields.map((field) => [field, String(form.get(field) ?? '')])) as Values
+  const form = await readForm(request)
+  const values = Object.fromEntries(fields.map((field) => [field, form[field] ?? ''])) as Values
   const parsed = parseWith(officeSchema, values)
   if (!parsed.ok)
     return Response.json({ errors: parsed.errors, values } satisfies ActionData, { status: 400 })

@@ -13,6 +13,7 @@ import {
 } from '~/models/organizations.server'
 import { shanghaiDateTime, systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
+import { readForm } from '~/utils/form.server'
 import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
 import { requireAccess } from '~/utils/permissions.server'
@@ -48,20 +49,15 @@ type ActionData =
 export async function action(args: ActionFunctionArgs) {
   const { request } = args
   const auth = requireAccess(args, 'routes/admin.organizations', 'action')
-  const form = await request.formData()
-  const intent = form.get('intent')
+  const form = await readForm(request)
+  const intent = form.intent
   if (intent !== 'verify' && intent !== 'reject') throw new Response('Unknown intent', { status: 400 })
-  const orgId = z.string().uuid().safeParse(form.get('orgId'))
+  const orgId = z.string().uuid().safeParse(form.orgId)
   if (!orgId.success) throw new Response('Bad request: orgId', { status: 400 })
-  const reason = form.get('reason')
+  // The reason is parsed by the model (rejectionSchema): it is required only for a rejection.
   const result = await reviewOrganization(
     getDb(),
-    {
-      orgId: orgId.data,
-      reviewerId: auth.userId,
-      decision: intent,
-      reason: typeof reason === 'string' ? reason : null,
-    },
+    { orgId: orgId.data, reviewerId: auth.userId, decision: intent, reason: form.reason ?? null },
     systemClock,
   )
   if (result.ok) {

@@ -9,9 +9,11 @@ import { listBankTransfers, type PaymentQueueItem } from '~/models/order-views.s
 import { paymentQueueFilters } from '~/models/payment-queue'
 import { shanghaiDateTime, systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
+import { readForm } from '~/utils/form.server'
 import { useLocale, useT } from '~/utils/locale'
 import { formatFen, parseYuan } from '~/utils/money'
 import { requireAccess } from '~/utils/permissions.server'
+import { optionalText, queryText } from '~/utils/validation'
 
 export const meta: MetaFunction = () => [{ title: '到账确认 · 消费帮扶集市' }]
 
@@ -19,7 +21,7 @@ const PAGE_SIZE = 20
 
 const listQuery = z.object({
   filter: z.enum(paymentQueueFilters).catch('open'),
-  q: z.string().max(40).catch(''),
+  q: queryText(40),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 })
 
@@ -27,11 +29,14 @@ const listQuery = z.object({
 export async function loader(args: LoaderFunctionArgs) {
   requireAccess(args, 'routes/admin.payments', 'loader')
   const params = new URL(args.request.url).searchParams
-  const query = listQuery.parse({
+  const parsed = listQuery.safeParse({
     filter: params.get('filter') ?? undefined,
     q: params.get('q') ?? '',
     page: params.get('page') ?? undefined,
   })
+  // Only q can fail: too long, or holding control characters (which no reference or order number has).
+  if (!parsed.success) throw new Response('Bad request: q', { status: 400 })
+  const query = parsed.data
   const result = await listBankTransfers(getDb(), { ...query, pageSize: PAGE_SIZE })
   return { ...query, ...result, pageSize: PAGE_SIZE }
 }
@@ -44,52 +49,52 @@ type ActionData = { paymentId: string } & (
   | { error: 'amount_mismatch'; receivedFen: number }
 )
 
+/** `reference` only comes back in the answer (the page names the transfer it acted on). */
+const paymentForm = z.object({
+  paymentId: z.string().uuid(),
+  reference: optionalText({ max: 40 }).transform((v) => v ?? ''),
+})
+
 export async function action(args: ActionFunctionArgs) {
-  const form = await args.request.formData()
-  const intent = form.get('intent')
-  const auth = requireAccess(args, 'routes/admin.payments', 'action', {
-    intent: typeof intent === 'string' ? intent : undefined,
-  })
-  const paymentId = z.string().uuid().safeParse(form.get('paymentId'))
-  if (!paymentId.success) throw new Response('Bad request: paymentId', { status: 400 })
-  const reference = String(form.get('reference') ?? '')
+  const form = await readForm(args.request)
+  const intent = form.intent
+  const auth = requireAccess(args, 'routes/admin.payments', 'action', { intent })
+  const parsed = paymentForm.safeParse(form)
+  if (!parsed.success) throw new Response('Bad request: paymentId or reference', { status: 400 })
+  const { paymentId, reference } = parsed.data
   if (intent === 'refund') {
     // Whatever is left of the payment goes back; the ledger appends reversing entries (nothing is deleted).
-    const refund = await refundRemaining(
-      getDb(),
-      { paymentId: paymentId.data, financeUserId: auth.userId },
-      systemClock,
-    )
+    const refund = await refundRemaining(getDb(), { paymentId, financeUserId: auth.userId }, systemClock)
     if (refund.ok)
       return {
-        paymentId: paymentId.data,
+        paymentId,
         refunded: true,
         reference,
         amountFen: Number(refund.amountFen),
       } satisfies ActionData
-    return Response.json({ paymentId: paymentId.data, error: 'refund_failed' } satisfies ActionData, {
+    return Response.json({ paymentId, error: 'refund_failed' } satisfies ActionData, {
       status: 409,
     })
   }
-  const received = form.get('received')
-  const receivedFen = typeof received === 'string' ? parseYuan(received) : null
+  const received = form.received
+  const receivedFen = received === undefined ? null : parseYuan(received)
   if (receivedFen === null) {
-    return Response.json({ paymentId: paymentId.data, error: 'amount_invalid' } satisfies ActionData, {
+    return Response.json({ paymentId, error: 'amount_invalid' } satisfies ActionData, {
       status: 400,
     })
   }
   const result = await confirmBankTransfer(
     getDb(),
-    { paymentId: paymentId.data, receivedFen, financeUserId: auth.userId },
+    { paymentId, receivedFen, financeUserId: auth.userId },
     systemClock,
   )
   if (result.ok) {
-    return { paymentId: paymentId.data, done: true, reference } satisfies ActionData
+    return { paymentId, done: true, reference } satisfies ActionData
   }
   const body: ActionData =
     result.reason === 'amount_mismatch'
-      ? { paymentId: paymentId.data, error: 'amount_mismatch', receivedFen: Number(receivedFen) }
-      : { paymentId: paymentId.data, error: result.reason }
+      ? { paymentId, error: 'amount_mismatch', receivedFen: Number(receivedFen) }
+      : { paymentId, error: result.reason }
   // A mismatch is recorded (the payment is now flagged): 200, so that the page reloads and shows it.
   const status = result.reason === 'amount_mismatch' ? 200 : result.reason === 'not_found' ? 404 : 409
   return Response.json(body, { status })

@@ -4,14 +4,16 @@ import { apiError, apiJson, apiMethodNotAllowed } from '~/utils/api.server'
 import { shanghaiToday } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
 import { requireAccess } from '~/utils/permissions.server'
+import { routeParam } from '~/utils/validation'
 
 /** GET /api/v1/products/:slug — one product with its tiers, certification, origin and impact; amounts in fen. */
 export async function loader(args: LoaderFunctionArgs) {
   const { params } = args
   requireAccess(args, 'routes/api.v1.products.$slug', 'loader')
-  const slug = params.slug ?? ''
-  const product = await getProductPage(getDb(), slug, shanghaiToday())
-  if (!product) return apiError(404, 'slug', `no product with slug ${slug}`)
+  const slug = routeParam(params, 'slug')
+  const product = slug ? await getProductPage(getDb(), slug, shanghaiToday()) : null
+  if (!product)
+    return apiError(404, 'slug', slug ? `no product with slug ${slug}` : 'no product with this slug')
   return apiJson({
     sku: product.sku,
     slug: product.slug,

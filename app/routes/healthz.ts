@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from '@remix-run/node'
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { checkHealth } from '~/models/health.server'
 import { getDb } from '~/utils/db.server'
 import { requireAccess } from '~/utils/permissions.server'
@@ -10,4 +10,13 @@ export async function loader(args: LoaderFunctionArgs) {
     status: health.status === 'ok' ? 200 : 503,
     headers: { 'Cache-Control': 'no-store' },
   })
+}
+
+/** Monitors only read. Without an action Remix would answer a POST with 405 "Unexpected Server Error". */
+export async function action(args: ActionFunctionArgs) {
+  requireAccess(args, 'routes/healthz', 'action')
+  return Response.json(
+    { status: 'error', error: `${args.request.method} is not supported: use GET` },
+    { status: 405, headers: { Allow: 'GET, HEAD', 'Cache-Control': 'no-store' } },
+  )
 }

@@ -11,6 +11,7 @@ import { SiteFrame } from '~/components/site-frame'
 import { acceptInvitation, getInvitation, type InvitationState } from '~/models/memberships.server'
 import { shanghaiDate, systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
+import { readForm } from '~/utils/form.server'
 import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
 import { requireAccess } from '~/utils/permissions.server'
@@ -61,7 +62,7 @@ const errorStatus = {
 export async function action(args: ActionFunctionArgs) {
   const { request, params } = args
   const auth = requireAccess(args, 'routes/invitations.$token', 'action')
-  const form = acceptForm.safeParse(Object.fromEntries(await request.formData()))
+  const form = acceptForm.safeParse(await readForm(request))
   if (!form.success) throw new Response('Unknown intent', { status: 400 })
   const parsed = tokenParams.safeParse(params)
   if (!parsed.success) return data({ error: 'not_found' as const }, { status: 404 })

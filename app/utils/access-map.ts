@@ -37,7 +37,7 @@ export const accessMap = {
   'routes/_storefront.regions.$code': { loader: 'public' },
   'routes/_storefront.pairings.$id': { loader: 'public' },
   'routes/_storefront.search': { loader: 'public' },
-  'routes/search.suggest': { loader: 'public' },
+  'routes/search.suggest': { loader: 'public', action: 'public' },
   'routes/_storefront.login': { loader: 'public', action: 'public' },
   'routes/_storefront.signup': { loader: 'public', action: 'public' },
   'routes/language': { loader: 'public', action: 'public' },
@@ -93,7 +93,7 @@ export const accessMap = {
   'routes/api.v1.targets._index': { loader: 'public', action: 'public' },
   'routes/api.v1.targets.$id': { loader: 'public', action: 'public' },
   'routes/api.v1.ledger.head': { loader: 'public', action: 'public' },
-  'routes/healthz': { loader: 'public' },
+  'routes/healthz': { loader: 'public', action: 'public' },
 } as const satisfies Record<string, RouteRule>
 
 export type RouteId = keyof typeof accessMap

@@ -1,5 +1,6 @@
 import * as accounts from '../messages/accounts'
 import * as audit from '../messages/audit'
+import * as forms from '../messages/forms'
 import * as memberships from '../messages/memberships'
 import * as orders from '../messages/orders'
 import * as organizations from '../messages/organizations'
@@ -22,6 +23,7 @@ const zh = {
   ...audit.zh,
   ...search.zh,
   ...orders.zh,
+  ...forms.zh,
 }
 
 export type MessageKey = keyof typeof zh
@@ -34,6 +36,7 @@ const en: Record<MessageKey, string> = {
   ...audit.en,
   ...search.en,
   ...orders.en,
+  ...forms.en,
 }
 
 const messages: Record<Locale, Record<MessageKey, string>> = { zh, en }

@@ -1,0 +1,151 @@
+import type { IncomingMessage } from 'node:http'
+import { PassThrough, type Readable } from 'node:stream'
+import type { NextFunction, Request, RequestHandler, Response } from 'express'
+
+/**
+ * Request bodies are limited before anything parses them: Remix reads a form whole into memory, so without a limit
+ * one anonymous POST of 100 MB to /login costs 100 MB (and more while parsing). The limit is per class of path;
+ * the first class whose `matches` accepts the path applies.
+ *
+ * - Buffered classes (forms) read the body here, counting, and answer 413 at the first byte over the limit —
+ *   whatever the action then does with it. A form is small, so holding it in memory is cheap.
+ * - Streamed classes (uploads, when they come) pass the body on as a stream that counts as the route reads it; at
+ *   the limit the stream stops, the client gets 413 and the route's read fails.
+ *
+ * Either way a Content-Length over the limit is answered 413 before a byte is read, and a body without one
+ * (chunked) is cut off at the limit: the rest is never read, and the connection is closed.
+ */
+export type BodyLimitClass = {
+  name: string
+  matches: (path: string) => boolean
+  maxBytes: number
+  streamed: boolean
+}
+
+export const FORM_BODY_LIMIT = 64 * 1024
+
+export const bodyLimits: readonly BodyLimitClass[] = [
+  // Upload routes declare their class here, above `forms`, e.g.
+  // { name: 'product-images', matches: (p) => /^\/coop\/products\/[^/]+\/images$/.test(p), maxBytes: 10 << 20, streamed: true },
+  { name: 'forms', matches: () => true, maxBytes: FORM_BODY_LIMIT, streamed: false },
+]
+
+export function bodyLimitFor(path: string, table: readonly BodyLimitClass[] = bodyLimits): BodyLimitClass {
+  const found = table.find((entry) => entry.matches(path))
+  if (!found) throw new Error(`No body limit class matches ${path}: the table needs a catch-all entry`)
+  return found
+}
+
+/** The body the Remix handler passes on: read already (buffered classes), or still streaming (counted). */
+export type LimitedBody = { kind: 'buffer'; data: Buffer } | { kind: 'stream'; stream: Readable }
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1 << 20 ? `${bytes / (1 << 20)} MB` : `${bytes / 1024} KB`
+}
+
+function tooLarge(req: IncomingMessage, res: Response, limit: BodyLimitClass) {
+  if (res.headersSent) return
+  // Close the connection once the answer is out: the unread rest of the body must not be read to keep it alive.
+  res.setHeader('Connection', 'close')
+  res
+    .status(413)
+    .type('text/plain')
+    .send(
+      `请求体过大（上限 ${formatBytes(limit.maxBytes)}） / Request body too large (limit ${formatBytes(limit.maxBytes)})`,
+    )
+  req.unpipe()
+  req.pause()
+}
+
+const BODYLESS = new Set(['GET', 'HEAD'])
+
+function readBuffered(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const cleanup = () => {
+      req.off('data', onData)
+      req.off('end', onEnd)
+      req.off('error', onError)
+    }
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size > maxBytes) {
+        cleanup()
+        resolve(null)
+        return
+      }
+      chunks.push(chunk)
+    }
+    const onEnd = () => {
+      cleanup()
+      resolve(Buffer.concat(chunks, size))
+    }
+    const onError = (error: Error) => {
+      cleanup()
+      reject(error)
+    }
+    req.on('data', onData)
+    req.on('end', onEnd)
+    req.on('error', onError)
+  })
+}
+
+function countingStream(req: IncomingMessage, res: Response, limit: BodyLimitClass): Readable {
+  const out = new PassThrough()
+  let size = 0
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length
+    if (size > limit.maxBytes) {
+      tooLarge(req, res, limit)
+      out.destroy(new Error(`Request body over ${limit.maxBytes} bytes`))
+      return
+    }
+    if (!out.write(chunk)) {
+      req.pause()
+      out.once('drain', () => req.resume())
+    }
+  })
+  req.on('end', () => out.end())
+  req.on('error', (error) => out.destroy(error))
+  return out
+}
+
+/**
+ * Express middleware: puts the limited body on `res.locals.body` (a LimitedBody) for the Remix handler, or answers
+ * 413 itself.
+ */
+export function limitRequestBodies(table: readonly BodyLimitClass[] = bodyLimits): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (BODYLESS.has(req.method)) {
+      next()
+      return
+    }
+    const limit = bodyLimitFor(req.path, table)
+    const declared = Number(req.get('content-length'))
+    if (Number.isFinite(declared) && declared > limit.maxBytes) {
+      tooLarge(req, res, limit)
+      return
+    }
+    if (limit.streamed) {
+      res.locals.body = { kind: 'stream', stream: countingStream(req, res, limit) } satisfies LimitedBody
+      next()
+      return
+    }
+    readBuffered(req, limit.maxBytes).then(
+      (data) => {
+        if (data === null) {
+          tooLarge(req, res, limit)
+          return
+        }
+        res.locals.body = { kind: 'buffer', data } satisfies LimitedBody
+        next()
+      },
+      (error: unknown) => {
+        // The client went away mid-body: nobody is left to answer, and it is no error of ours.
+        if (req.destroyed) res.destroy()
+        else next(error)
+      },
+    )
+  }
+}

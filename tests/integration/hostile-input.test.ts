@@ -1,0 +1,474 @@
+import { sql } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
+import { queryRows } from '../../db/client.server'
+import { organizations } from '../../db/schema/organizations'
+import { seedUuid } from '../../db/seed/synthetic'
+import { auditHead } from '../../app/models/audit.server'
+import { changeCart } from '../../app/models/cart.server'
+import { createSession, listMemberships, type RequestAuth } from '../../app/models/sessions.server'
+import { type Access, accessMap, type RouteRule } from '../../app/utils/access-map'
+import { systemClock } from '../../app/utils/clock'
+import { hasPermission } from '../../app/utils/permissions.server'
+import { makeUscc } from '../../app/utils/uscc'
+import { FORM_BODY_LIMIT } from '../../server/body-limit'
+import { routePath, startTestApp } from '../support/app-server'
+import { openTestDatabase, testDbKind } from '../support/db'
+import { buy, demoConsumer, makeBuyable, seededProductId } from '../support/shopping'
+
+/**
+ * Every action and every resource route of the build, called by a signed-in user who may call it, with what an
+ * attacker or a broken client sends: NUL and other control characters in each field and route parameter, JSON,
+ * a body over the form limit, broken multipart, no Content-Type, and the same form from another site. Each must be
+ * a 4xx — never a 5xx, never a success, never a redirect to the login page — and nothing may be written.
+ *
+ * A new route joins by itself: the suite fails until `actionForms` (or `resourceQueries`) holds a valid submission
+ * for it, and then sends it all of the above.
+ */
+
+/** The seeded demo accounts (README "Demo accounts"), in the order they are tried for a rule. */
+const demoAccounts = [
+  'consumer@demo.example',
+  'buyer@gulou.demo.example',
+  'approver@gulou.demo.example',
+  'unit-admin@gulou.demo.example',
+  'coop@minxian.demo.example',
+  'coop-staff@minxian.demo.example',
+  'office@fuzhou.demo.example',
+  'office-admin@fuzhou.demo.example',
+  'finance@demo.example',
+  'admin@demo.example',
+] as const
+
+const evil = 'https://evil.example'
+
+type Form = Record<string, string>
+type Sample = { params?: Record<string, string>; forms: Form[] }
+
+describe(`hostile input (${testDbKind()})`, async () => {
+  const handle = await openTestDatabase('seeded')
+  const db = handle.db
+  const { origin, build } = await startTestApp(handle)
+
+  // Real things to act on, so that each submission below would succeed but for what the suite spoils in it.
+  await makeBuyable(db, ['PRD005', 'PRD006'])
+  const pending = await buy(db, { lines: [['PRD005', 1]], confirmAt: null })
+  expect(
+    (
+      await changeCart(
+        db,
+        { userId: demoConsumer },
+        { kind: 'add', productId: seededProductId('PRD006'), qty: 1 },
+      )
+    ).ok,
+  ).toBe(true)
+  const pendingOrg = seedUuid('test:hostile-pending-org')
+  await db
+    .insert(organizations)
+    .values({ id: pendingOrg, kind: 'gov_unit', name: '待审核测试单位', regionCode: '350102' })
+    .onConflictDoNothing()
+  const uscc = makeUscc({ authority: '1', kind: '1', regionCode: '350102', orgBody8: 'MA3Y4K8D' })
+
+  /** A valid submission per action route (one per intent), with the route parameters it is posted to. */
+  const actionForms: Record<string, Sample> = {
+    'routes/_storefront.login': {
+      forms: [{ identifier: 'consumer@demo.example', password: 'demo-password', redirectTo: '/account' }],
+    },
+    'routes/_storefront.signup': {
+      forms: [
+        {
+          displayName: '恶意输入测试',
+          email: 'hostile@example.com',
+          mobile: '13912340000',
+          password: 'long enough',
+          passwordConfirm: 'long enough',
+          redirectTo: '/account',
+        },
+      ],
+    },
+    'routes/_storefront.cart': {
+      forms: [
+        { intent: 'add', productId: seededProductId('PRD005'), qty: '1' },
+        { intent: 'set', productId: seededProductId('PRD006'), qty: '2', redirectTo: '/cart' },
+        { intent: 'remove', productId: seededProductId('PRD006'), redirectTo: '/cart' },
+      ],
+    },
+    'routes/_storefront.checkout': {
+      forms: [
+        {
+          recipient: '张三',
+          phone: '13800138000',
+          regionCode: '350102',
+          address: '福州市鼓楼区演示路1号',
+          invoiceKind: 'company',
+          invoiceTitle: '演示公司',
+          taxId: uscc,
+          invoiceEmail: 'invoice@example.com',
+        },
+      ],
+    },
+    'routes/account.security': {
+      forms: [
+        {
+          currentPassword: 'demo-password',
+          newPassword: 'a new password',
+          newPasswordConfirm: 'a new password',
+        },
+      ],
+    },
+    // Empty: act as a consumer, which anyone may.
+    'routes/account.switch': { forms: [{ orgId: '', redirectTo: '/account' }] },
+    'routes/account.organizations.new': {
+      forms: [
+        {
+          kind: 'gov_unit',
+          name: '恶意输入测试单位',
+          uscc,
+          regionCode: '350102',
+          contactName: '李四',
+          contactPhone: '0591-12345678',
+        },
+      ],
+    },
+    'routes/account.organizations.$orgId.members': {
+      params: { orgId: seedUuid('org:gulou-unit') },
+      forms: [
+        { intent: 'invite', role: 'unit_buyer' },
+        { intent: 'change-role', userId: seedUuid('user:buyer@gulou.demo.example'), role: 'unit_approver' },
+        { intent: 'remove', userId: seedUuid('user:buyer@gulou.demo.example') },
+        { intent: 'revoke', invitationId: seedUuid('test:hostile-invitation') },
+      ],
+    },
+    'routes/account.orders.$orderId': { params: { orderId: pending.orderId }, forms: [{ intent: 'cancel' }] },
+    'routes/invitations.$token': {
+      params: { token: 'A1b2C3d4'.repeat(5) + 'xyz' },
+      forms: [{ intent: 'accept' }],
+    },
+    'routes/admin.organizations': {
+      forms: [
+        { intent: 'verify', orgId: pendingOrg },
+        { intent: 'reject', orgId: pendingOrg, reason: '材料不全，请补充盖章页' },
+      ],
+    },
+    'routes/admin.offices.new': {
+      forms: [{ name: '恶意输入测试机构', regionCode: '350100', uscc: '', jurisdiction: '350100\r\n621100' }],
+    },
+    'routes/admin.payments': {
+      forms: [
+        {
+          intent: 'confirm',
+          paymentId: pending.paymentId,
+          reference: 'BT0001',
+          received: (Number(pending.paidFen) / 100).toFixed(2),
+        },
+        { intent: 'refund', paymentId: pending.paymentId, reference: 'BT0001' },
+      ],
+    },
+    'routes/language': { forms: [{ lang: 'en', redirectTo: '/products' }] },
+    'routes/logout': { forms: [{}] },
+    // Read-only routes: any form is refused; they are here so that a write added to one is tested at once.
+    'routes/api.v1.products._index': { forms: [{ q: '当归' }] },
+    'routes/api.v1.products.$slug': { params: { slug: 'dingximalingshu' }, forms: [{ q: '当归' }] },
+    'routes/api.v1.regions': { forms: [{ parent: '620000' }] },
+    'routes/api.v1.targets._index': { forms: [{ q: '当归' }] },
+    'routes/api.v1.targets.$id': { params: { id: seedUuid('test:no-such-target') }, forms: [{ q: '当归' }] },
+    'routes/api.v1.ledger.head': { forms: [{ q: '当归' }] },
+    'routes/healthz': { forms: [{ q: '当归' }] },
+    'routes/search.suggest': { forms: [{ q: '当归' }] },
+  }
+
+  /** Query parameters (and route parameters) each resource route reads. */
+  const resourceQueries: Record<string, { params?: Record<string, string>; query: Record<string, string> }> =
+    {
+      'routes/api.v1.products._index': {
+        query: {
+          q: '当归',
+          region: '621100',
+          category: '中药材',
+          certified: '1',
+          sort: 'price_asc',
+          page: '1',
+          pageSize: '10',
+        },
+      },
+      'routes/api.v1.products.$slug': { params: { slug: 'dingximalingshu' }, query: {} },
+      'routes/api.v1.regions': { query: { parent: '620000' } },
+      'routes/api.v1.targets._index': { query: {} },
+      'routes/api.v1.targets.$id': { params: { id: seedUuid('test:no-such-target') }, query: {} },
+      'routes/api.v1.ledger.head': { query: {} },
+      'routes/healthz': { query: {} },
+      'routes/search.suggest': { query: { q: '当归' } },
+      'routes/language': { query: {} },
+      'routes/logout': { query: {} },
+      'routes/account.switch': { query: {} },
+    }
+
+  /** Route parameters for the pages (not resource routes) whose dynamic segments are spoiled in GETs. */
+  const pageParams: Record<string, string> = {
+    slug: 'dingximalingshu',
+    code: '621126',
+    id: 'EW-FZ-DX',
+    orderId: pending.orderId,
+    orgId: seedUuid('org:gulou-unit'),
+    token: 'A1b2C3d4'.repeat(5) + 'xyz',
+  }
+
+  const actionRoutes = Object.entries(build.routes)
+    .filter(([, route]) => typeof route.module.action === 'function')
+    .map(([id]) => id)
+    .sort()
+  const resourceRoutes = Object.entries(build.routes)
+    .filter(
+      ([, route]) => typeof route.module.default !== 'function' && typeof route.module.loader === 'function',
+    )
+    .map(([id]) => id)
+    .sort()
+
+  // Who calls what: for each rule, the first demo account the access map lets through.
+  const auths = new Map<string, RequestAuth>()
+  for (const email of demoAccounts) {
+    const userId = seedUuid(`user:${email}`)
+    const memberships = await listMemberships(db, userId)
+    auths.set(email, {
+      userId,
+      displayName: email,
+      email,
+      mobile: null,
+      memberships,
+      active: memberships[0] ?? null,
+    })
+  }
+  const cookies = new Map<string, string>()
+  for (const [email, auth] of auths) {
+    const { token } = await createSession(
+      db,
+      { userId: auth.userId, activeOrgId: auth.active?.orgId ?? null },
+      systemClock,
+      { idleMinutes: 60, absoluteHours: 1 },
+    )
+    cookies.set(email, `xfbf_session=${token}`)
+  }
+
+  function ruleOf(routeId: string, kind: 'loader' | 'action', intent: string | undefined): Access {
+    const rule = (accessMap as Record<string, RouteRule>)[routeId]?.[kind]
+    if (rule === undefined) throw new Error(`${routeId} has no ${kind} rule`)
+    if (typeof rule === 'string') return rule
+    const access = intent === undefined ? undefined : rule.intents[intent]
+    if (!access) throw new Error(`${routeId} has no rule for intent ${String(intent)}`)
+    return access
+  }
+
+  /**
+
+   * Pages for visitors who are signed out: their loader sends a signed-in user on to /account, also after a
+
+   * refused post. They are attacked without a session.
+
+   */
+
+  const signedOutPages = new Set(['routes/_storefront.login', 'routes/_storefront.signup'])
+
+  function caller(access: Access, params: Record<string, string> = {}): string {
+    if (access === 'public' || access === 'signed-in') return cookies.get(demoAccounts[0])!
+    const email = demoAccounts.find((e) => hasPermission(auths.get(e)!, access, { orgId: params.orgId }))
+    if (!email) throw new Error(`no demo account holds ${access}`)
+    return cookies.get(email)!
+  }
+
+  async function tableCounts(): Promise<Record<string, number>> {
+    const tables = await queryRows<{ table_name: string }>(
+      db,
+      sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+    )
+    const counts: Record<string, number> = {}
+    for (const { table_name } of tables) {
+      const [row] = await queryRows<{ n: unknown }>(
+        db,
+        sql`select count(*) as n from ${sql.identifier(table_name)}`,
+      )
+      counts[table_name] = Number(row?.n)
+    }
+    return counts
+  }
+
+  /** A value with a character slipped inside (not at an end, where trimming would take it away). */
+  const spoil = (value: string, c: string) =>
+    value.length > 1 ? `${value.slice(0, 1)}${c}${value.slice(1)}` : `${value}${c}x`
+  const spoilers = ['\u0000', '\u001b', '\u0007', '\u0085']
+
+  type Attempt = {
+    label: string
+    url: string
+    headers: Record<string, string>
+    body?: BodyInit
+    method?: string
+  }
+
+  function attemptsFor(routeId: string, sample: Sample, form: Form): Attempt[] {
+    const params = sample.params ?? {}
+    const url = (p: Record<string, string>) =>
+      `${routePath(build, routeId, p)}${build.routes[routeId]!.index ? '?index' : ''}`
+    const cookie = signedOutPages.has(routeId) ? '' : caller(ruleOf(routeId, 'action', form.intent), params)
+    const own = { Origin: origin, 'Sec-Fetch-Site': 'same-origin', Cookie: cookie }
+    const formType = { 'Content-Type': 'application/x-www-form-urlencoded' }
+    const attempts: Attempt[] = []
+    for (const field of Object.keys(form)) {
+      for (const c of spoilers) {
+        attempts.push({
+          label: `${field} with U+${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+          url: url(params),
+          headers: { ...own, ...formType },
+          body: new URLSearchParams({ ...form, [field]: spoil(form[field]!, c) }),
+        })
+      }
+    }
+    for (const name of Object.keys(params)) {
+      for (const c of spoilers) {
+        attempts.push({
+          label: `route parameter ${name} with U+${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+          url: url({ ...params, [name]: spoil(params[name]!, c) }),
+          headers: { ...own, ...formType },
+          body: new URLSearchParams(form),
+        })
+      }
+    }
+    const boundary = '----hostile'
+    attempts.push(
+      {
+        label: 'a JSON body',
+        url: url(params),
+        headers: { ...own, 'Content-Type': 'application/json' },
+        body: JSON.stringify(form),
+      },
+      {
+        label: 'no Content-Type',
+        url: url(params),
+        headers: own,
+        body: new Blob([new URLSearchParams(form).toString()]),
+      },
+      {
+        label: `a body over ${FORM_BODY_LIMIT} bytes`,
+        url: url(params),
+        headers: { ...own, ...formType },
+        body: new URLSearchParams({ ...form, padding: 'x'.repeat(FORM_BODY_LIMIT) }),
+      },
+      {
+        label: 'broken multipart',
+        url: url(params),
+        headers: { ...own, 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+        body: `--${boundary}\r\nContent-Disposition: form-data; name="${Object.keys(form)[0] ?? 'x'}"\r\n\r\nno closing boundary`,
+      },
+      {
+        label: 'a cross-site post',
+        url: url(params),
+        headers: { ...formType, Origin: evil, 'Sec-Fetch-Site': 'cross-site', Cookie: cookie },
+        body: new URLSearchParams(form),
+      },
+    )
+    return attempts
+  }
+
+  async function expectRefused(routeId: string, attempt: Attempt) {
+    const response = await fetch(`${origin}${attempt.url}`, {
+      method: attempt.method ?? 'POST',
+      redirect: 'manual',
+      headers: attempt.headers,
+      body: attempt.body,
+    })
+    await response.arrayBuffer()
+    const label = `${routeId}: ${attempt.label} (${attempt.url}) → ${response.status} ${response.headers.get('location') ?? ''}`
+    expect(response.status, label).toBeGreaterThanOrEqual(400)
+    expect(response.status, label).toBeLessThan(500)
+    expect(response.headers.get('set-cookie') ?? '', label).not.toMatch(/xfbf_session=[^;]/)
+  }
+
+  it('has a valid submission for every action route of the build, and for every intent the access map lists', () => {
+    expect(
+      Object.keys(actionForms).sort(),
+      'actionForms must list exactly the action routes of the build',
+    ).toEqual(actionRoutes)
+    for (const [routeId, sample] of Object.entries(actionForms)) {
+      const rule = (accessMap as Record<string, RouteRule>)[routeId]?.action
+      if (rule && typeof rule !== 'string') {
+        expect(sample.forms.map((f) => f.intent).sort(), `${routeId} intents`).toEqual(
+          Object.keys(rule.intents).sort(),
+        )
+      }
+    }
+    expect(
+      Object.keys(resourceQueries).sort(),
+      'resourceQueries must list exactly the resource routes',
+    ).toEqual(resourceRoutes)
+  })
+
+  it(
+    'refuses every hostile post to every action with a 4xx, and writes nothing',
+    { timeout: 120_000 },
+    async () => {
+      const before = await tableCounts()
+      const auditBefore = await auditHead(db)
+      let attempts = 0
+      for (const routeId of actionRoutes) {
+        const sample = actionForms[routeId]
+        if (!sample) continue // the coverage test above names it
+        for (const form of sample.forms) {
+          for (const attempt of attemptsFor(routeId, sample, form)) {
+            await expectRefused(routeId, attempt)
+            attempts++
+          }
+        }
+        expect(await tableCounts(), `rows written by ${routeId}`).toEqual(before)
+      }
+      expect(await auditHead(db)).toEqual(auditBefore)
+      expect(attempts).toBeGreaterThan(300)
+    },
+  )
+
+  it('refuses control characters in the parameters and query strings of resource routes and pages', async () => {
+    const before = await tableCounts()
+    const gets: Array<{ routeId: string; url: string }> = []
+    for (const routeId of resourceRoutes) {
+      const sample = resourceQueries[routeId]
+      if (!sample) continue
+      const params = sample.params ?? {}
+      const query = (q: Record<string, string>) => (Object.keys(q).length ? `?${new URLSearchParams(q)}` : '')
+      for (const c of spoilers) {
+        for (const name of Object.keys(params)) {
+          gets.push({
+            routeId,
+            url: `${routePath(build, routeId, { ...params, [name]: spoil(params[name]!, c) })}${query(sample.query)}`,
+          })
+        }
+        for (const name of Object.keys(sample.query)) {
+          gets.push({
+            routeId,
+            url: `${routePath(build, routeId, params)}${query({ ...sample.query, [name]: spoil(sample.query[name]!, c) })}`,
+          })
+        }
+      }
+    }
+    // Every page with a dynamic segment, as someone allowed to see it.
+    for (const [routeId, route] of Object.entries(build.routes)) {
+      if (typeof route.module.loader !== 'function' || resourceQueries[routeId]) continue
+      const path = routePath(
+        build,
+        routeId,
+        Object.fromEntries(Object.keys(pageParams).map((k) => [k, `{${k}}`])),
+      )
+      const names = [...path.matchAll(/%7B(\w+)%7D/g)].map((m) => m[1]!)
+      for (const name of names) {
+        for (const c of spoilers) {
+          gets.push({
+            routeId,
+            url: routePath(build, routeId, { ...pageParams, [name]: spoil(pageParams[name]!, c) }),
+          })
+        }
+      }
+    }
+    expect(gets.length).toBeGreaterThan(40)
+    for (const { routeId, url } of gets) {
+      const cookie = caller(ruleOf(routeId, 'loader', undefined), pageParams)
+      await expectRefused(routeId, { label: 'GET', url, headers: { Cookie: cookie }, method: 'GET' })
+    }
+    expect(await tableCounts()).toEqual(before)
+  })
+})
