@@ -466,8 +466,8 @@ describe(`sign-up and login (${testDbKind()})`, async () => {
       password: 'probe password',
       passwordConfirm: 'probe password',
     }
-    /** A plain answer ("already registered"), or data() with a status (the wait). */
-    type Answer = { errors?: Record<string, string>; data?: unknown; init?: ResponseInit | null }
+    /** data() with a status: 400 "already registered", or 429 and the wait. */
+    type Answer = { data?: { errors?: Record<string, string> }; init?: ResponseInit | null }
     const answers: Answer[] = []
     for (let i = 0; i <= THROTTLE.signupIdentifierLimit; i++) {
       const answer: unknown = await signupAction({
@@ -478,8 +478,8 @@ describe(`sign-up and login (${testDbKind()})`, async () => {
       answers.push(answer as Answer)
     }
     // The limit's worth of "already registered", then only the wait.
-    expect(answers.slice(0, -1).map((a) => a.errors)).toEqual(
-      Array.from({ length: THROTTLE.signupIdentifierLimit }, () => ({ email: 'form.email.taken' })),
+    expect(answers.slice(0, -1).map((a) => [a.init?.status, a.data?.errors])).toEqual(
+      Array.from({ length: THROTTLE.signupIdentifierLimit }, () => [400, { email: 'form.email.taken' }]),
     )
     const last = answers.at(-1)!
     expect(last.init?.status).toBe(429)
