@@ -3,15 +3,23 @@ import js from '@eslint/js'
 import jsxA11y from 'eslint-plugin-jsx-a11y'
 import react from 'eslint-plugin-react'
 import reactHooks from 'eslint-plugin-react-hooks'
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript'
+import importX from 'eslint-plugin-import-x'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 /**
- * Besides the usual recommendations, these rules enforce the architecture of DESIGN §3: data flows
- * routes → models → db/search/services, never backwards, and nothing but app/utils/env.server.ts reads
- * process.env.
+ * Besides the usual recommendations, these rules enforce the architecture of docs/architecture.md: data flows
+ * routes → domains → db/search/services, never backwards; a domain is entered through its index only; there are no
+ * import cycles; and nothing but app/utils/env.server.ts reads process.env.
  */
-const dataLayer = ['**/db/**', '../db/**', '../../db/**', '**/search/**']
+/** db/ and search/ at the repository's top level (not app/domains/search). */
+const dataLayer = { regex: '^(\\.\\./)+(db|search)(/|$)' }
+/** Another domain's inner file: `~/domains/x/file`, or `../x/file` from inside a domain. Only its index may be. */
+const pastIndex = [
+  { regex: '^~/domains/[^/]+/(?!index\\.server$).+', message: 'Import a domain through its index.' },
+  { regex: '^\\.\\./[^/.]+/(?!index\\.server$).+', message: 'Import another domain through its index.' },
+]
 
 export default tseslint.config(
   {
@@ -35,6 +43,19 @@ export default tseslint.config(
     },
   },
   {
+    files: ['app/**/*.ts', 'app/**/*.tsx'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.tsx', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-duplicates': ['error', { 'prefer-inline': true }],
+    },
+  },
+  {
     files: ['app/**/*.tsx'],
     plugins: { react, 'react-hooks': reactHooks, 'jsx-a11y': jsxA11y },
     settings: { react: { version: '18.3' } },
@@ -47,21 +68,26 @@ export default tseslint.config(
     },
   },
   {
-    files: ['app/routes/**', 'app/components/**'],
+    files: ['app/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              group: dataLayer,
-              message:
-                'Routes and components never touch db/ or search/: call a function in app/models instead.',
+              ...dataLayer,
+              message: 'Routes and components never touch db/ or search/: call a domain function instead.',
             },
+            pastIndex[0],
           ],
         },
       ],
     },
+  },
+  {
+    // Domains and services are the layer that reaches the database and the search engines.
+    files: ['app/domains/**', 'app/services/**', 'app/utils/db.server.ts', 'app/utils/errors.server.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: pastIndex }] },
   },
   {
     files: ['app/**', 'db/**', 'search/**'],

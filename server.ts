@@ -4,8 +4,8 @@ import type { ServerBuild } from '@remix-run/node'
 import { closeSharedDb, getDbHandle } from './db/client.server'
 import { prepareDatabase } from './db/prepare.server'
 import { getEnv } from './app/utils/env.server'
-import { runBackgroundJobs } from './app/models/jobs.server'
-import { buildSearchIndex } from './app/models/search.server'
+import { runBackgroundJobs } from './app/domains/operations/index.server'
+import { buildSearchIndex } from './app/domains/search/index.server'
 import { shanghaiToday, systemClock } from './app/utils/clock'
 import { describeError } from './app/utils/errors.server'
 import { createApp } from './server/app'
@@ -13,7 +13,7 @@ import { createApp } from './server/app'
 /**
  * The web process: prepares the database, then serves the app of server/app.ts. Not remix-serve, because
  * remix-serve has no place for the cross-site check (Remix runs a `?_data=` POST's action before any hook), CSP
- * nonces or a log without query strings (DESIGN §3).
+ * nonces or a log without query strings (docs/architecture.md §1).
  */
 
 const env = getEnv()

@@ -1,4 +1,4 @@
-import type { RequestAuth } from './models/sessions.server'
+import type { RequestAuth } from '~/domains/accounts/index.server'
 
 // What server.ts passes to every loader and action (see getLoadContext there).
 declare module '@remix-run/node' {

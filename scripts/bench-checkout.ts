@@ -1,5 +1,5 @@
 /**
- * The `checkout` scenario (DESIGN §10): order placement through `placeOrder` — the very function the checkout route
+ * The `checkout` scenario (docs/architecture.md §8): order placement through `placeOrder` — the very function the checkout route
  * calls — on the PostgreSQL server, with 10 clients on a pool of 10 connections placing orders back to back for a
  * fixed time, against pgbench's TPC-B on the same server in the same run.
  *
@@ -15,8 +15,8 @@
  * the exit code is 1 only for errors, unexpected rejections, a stock mismatch or a failed pgbench).
  */
 import { performance } from 'node:perf_hooks'
-import { placeOrder, type PlaceOrderInput, type PlaceOrderResult } from '../app/models/orders.server'
-import { bankTransfer } from '../app/services/payments/index.server'
+import { placeOrder, type PlaceOrderInput, type PlaceOrderResult } from '../app/domains/orders/index.server'
+import { bankTransfer } from '../app/domains/payments/index.server'
 import { systemClock } from '../app/utils/clock'
 import { openPostgres, type PostgresHandle } from '../db/client.server'
 import { seededRandom, seedUuid } from '../db/seed/synthetic'

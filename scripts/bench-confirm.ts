@@ -1,5 +1,5 @@
 /**
- * The `confirm` scenario (DESIGN §10): payment confirmation with the ledger, through `confirmBankTransfer` — the
+ * The `confirm` scenario (docs/architecture.md §8): payment confirmation with the ledger, through `confirmBankTransfer` — the
  * very function finance's page calls: the payment confirmed, one hash-chained entry per order line, household
  * credits, rollups, target reach and the audit event, in one transaction — on the PostgreSQL server, with 10
  * clients on a pool of 10 connections confirming back to back for a fixed time, against pgbench's TPC-B on the
@@ -25,13 +25,13 @@
  * unexpected results, a failed check or a failed pgbench).
  */
 import { performance } from 'node:perf_hooks'
-import { confirmBankTransfer } from '../app/models/finance.server'
-import { ledgerChainSource } from '../app/models/ledger.server'
-import { rollupMismatches } from '../app/models/ledger-verify.server'
-import { verifyAuditChain } from '../app/models/audit.server'
-import { placeOrder } from '../app/models/orders.server'
+import { confirmBankTransfer } from '../app/domains/payments/index.server'
+import { ledgerChainSource } from '../app/domains/ledger/index.server'
+import { rollupMismatches } from '../app/domains/ledger/index.server'
+import { verifyAuditChain } from '../app/domains/audit/index.server'
+import { placeOrder } from '../app/domains/orders/index.server'
 import { verifyChain } from '../app/services/hash-chain.server'
-import { bankTransfer } from '../app/services/payments/index.server'
+import { bankTransfer } from '../app/domains/payments/index.server'
 import { systemClock } from '../app/utils/clock'
 import { openPostgres, type PostgresHandle } from '../db/client.server'
 import { seededRandom, seedUuid } from '../db/seed/synthetic'

@@ -133,7 +133,7 @@ export async function runMain(body: () => Promise<BenchOutcome>): Promise<never>
 
 const DATABASE_URL_EXAMPLE = 'DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres'
 
-/** The bench runs the built app on the PostgreSQL server (DESIGN): no DATABASE_URL, no bench. */
+/** The bench runs the built app on the PostgreSQL server (docs/architecture.md §8): no DATABASE_URL, no bench. */
 export function requireDatabaseUrl(env: Record<string, string | undefined> = process.env): string {
   const url = env.DATABASE_URL
   if (!url) {

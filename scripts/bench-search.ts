@@ -1,5 +1,5 @@
 /**
- * The `search` scenario (DESIGN §10): the embedded engine over a large catalogue derived from the 108 real products
+ * The `search` scenario (docs/architecture.md §8): the embedded engine over a large catalogue derived from the 108 real products
  * (× grades × packs × counties, about 100,000 products; `--smoke` about 2,000), against a linear scan over the same
  * documents in the same run. Reports build time, p50/p95 over the gold queries plus broad ones, and hit@3 (a hit is
  * any derived product of an expected real product among the first three).

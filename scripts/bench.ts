@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- <scenario> [--smoke]`: measures one scenario on the built app running on the PostgreSQL server
  * (DATABASE_URL; a fresh database per run, dropped at the end) and prints exactly one JSON line on stdout; progress
- * and server output go to stderr. Budgets (DESIGN §10) are reported under "budget", not gated: the exit code is
+ * and server output go to stderr. Budgets (docs/architecture.md §8) are reported under "budget", not gated: the exit code is
  * non-zero only when the run failed (setup errors, non-2xx responses, connection errors or timeouts).
  *
  * Scenarios share the helpers of scripts/bench-lib.ts; add one by writing a function and listing it below.
@@ -41,7 +41,7 @@ const pause = () => new Promise((resolve) => setTimeout(resolve, 500))
 
 /**
  * The product page against the static page. Max throughput of each (closed loop, 20 connections), then the
- * latency of the product page at a steady 200 req/s (open loop). Budgets (DESIGN §10): p95 ≤ 50 ms at 200 req/s,
+ * latency of the product page at a steady 200 req/s (open loop). Budgets (docs/architecture.md §8): p95 ≤ 50 ms at 200 req/s,
  * product-page throughput ≥ 0.5 × the static route's.
  */
 async function productPage({ smoke }: ScenarioOptions): Promise<BenchOutcome> {

@@ -1,13 +1,13 @@
 // npm run ledger:verify [-- --expect SEQ:HASH] — recomputes the consumption-aid ledger's hash chain and checks every
 // entry against its payment (and the order's amounts) or refund and its household credits against the product's
 // households at the time of the sale, every confirmed payment against its entries and the rollups against the
-// entries (app/models/ledger-verify.server.ts). Prints one JSON line; exit 0 intact, 1 broken, incomplete or with
+// entries (app/domains/ledger/verify.server.ts). Prints one JSON line; exit 0 intact, 1 broken, incomplete or with
 // wrong rollups (or the database could not be read), 2 wrong usage. --expect takes a head published earlier
 // (GET /api/v1/ledger/head).
 import fs from 'node:fs'
 import path from 'node:path'
 import { openDatabase } from '../db/client.server'
-import { ledgerBreakDescriptions, verifyLedger } from '../app/models/ledger-verify.server'
+import { ledgerBreakDescriptions, verifyLedger } from '../app/domains/ledger/index.server'
 import type { PublishedHead } from '../app/services/hash-chain.server'
 import { getEnv } from '../app/utils/env.server'
 import { runCli } from './cli'

@@ -40,7 +40,7 @@ import {
 } from './tokenize'
 
 /**
- * The embedded search engine (DESIGN §3): MiniSearch over SearchDocuments, with price, certification and region
+ * The embedded search engine (docs/architecture.md §1): MiniSearch over SearchDocuments, with price, certification and region
  * kept beside the index by sku.
  *
  * A query is cut into concepts: each synonym found by expandQuery (any term of its group), each remaining Chinese

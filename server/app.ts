@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { ServerBuild } from '@remix-run/node'
 import express, { type Express, type NextFunction, type Request, type Response } from 'express'
 import type { Db } from '../db/client.server'
-import { type RequestAuth, resolveSession } from '../app/models/sessions.server'
+import { type RequestAuth, resolveSession } from '../app/domains/accounts/index.server'
 import { systemClock } from '../app/utils/clock'
 import { describeError } from '../app/utils/errors.server'
 import {
@@ -13,7 +13,7 @@ import {
   SESSION_COOKIE,
   sessionCookie,
   sessionPolicy,
-} from '../app/utils/session.server'
+} from '../app/domains/accounts/index.server'
 import { type BodyLimitClass, bodyLimits, limitRequestBodies } from './body-limit'
 import { remixHandler } from './remix-handler'
 import { contentSecurityPolicy, crossSiteVerdict } from './request-hygiene'

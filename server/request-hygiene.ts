@@ -1,5 +1,5 @@
 /**
- * The request-hygiene rules of DESIGN §8, as pure functions so they can be tested exhaustively. server/app.ts
+ * The request-hygiene rules of docs/architecture.md §7, as pure functions so they can be tested exhaustively. server/app.ts
  * applies them before Remix sees a request: Remix 2 runs a `?_data=` POST's action before any hook of ours.
  */
 

@@ -1,7 +1,7 @@
 import { useFetcher } from '@remix-run/react'
 import { useId } from 'react'
 import type { CartActionData } from '~/routes/_storefront.cart'
-import { cartErrorMessage } from '~/utils/cart-messages'
+import { cartErrorMessage } from '~/domains/orders'
 import { useT } from '~/utils/locale'
 
 /**

@@ -6,9 +6,15 @@ import {
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
-import { type CartChangeError, type CartItemView, changeCart, getCartView } from '~/models/cart.server'
-import { cartCookie, cartOwnerOf } from '~/utils/cart-cookie.server'
-import { cartErrorMessage, cartIssueMessage } from '~/utils/cart-messages'
+import {
+  type CartChangeError,
+  type CartItemView,
+  changeCart,
+  getCartView,
+  cartCookie,
+  cartOwnerOf,
+} from '~/domains/orders/index.server'
+import { cartErrorMessage, cartIssueMessage } from '~/domains/orders'
 import { getDb } from '~/utils/db.server'
 import { readForm } from '~/utils/form.server'
 import { useLocale, useT } from '~/utils/locale'

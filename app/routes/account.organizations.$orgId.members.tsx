@@ -20,7 +20,7 @@ import {
   listPendingInvitations,
   removeMember,
   revokeInvitation,
-} from '~/models/memberships.server'
+} from '~/domains/organizations/index.server'
 import { shanghaiDate, systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
 import { readForm } from '~/utils/form.server'

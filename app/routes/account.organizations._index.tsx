@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { Badge } from '~/components/ui/badge'
-import { listMyOrganizations, type OrganizationStatus } from '~/models/organizations.server'
+import { listMyOrganizations, type OrganizationStatus } from '~/domains/organizations/index.server'
 import { getDb } from '~/utils/db.server'
 import { useT } from '~/utils/locale'
 import { requireAccess } from '~/utils/permissions.server'

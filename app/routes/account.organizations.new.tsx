@@ -15,8 +15,8 @@ import {
   registrableKinds,
   type RegistrationField,
   registrationSchema,
-} from '~/models/organization-forms'
-import { registerOrganization } from '~/models/organizations.server'
+} from '~/domains/organizations'
+import { registerOrganization } from '~/domains/organizations/index.server'
 import { getDb } from '~/utils/db.server'
 import { readForm } from '~/utils/form.server'
 import { useT } from '~/utils/locale'

@@ -1,15 +1,20 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, useActionData } from '@remix-run/react'
 import { Field } from '~/components/ui/field'
-import { changePasswordForm, fieldErrors } from '~/models/auth-forms'
-import { changePassword } from '~/models/auth.server'
-import { createSession, revokeOtherSessions } from '~/models/sessions.server'
+import { changePasswordForm } from '~/domains/accounts'
+import { fieldErrors } from '~/utils/validation'
+import {
+  changePassword,
+  createSession,
+  revokeOtherSessions,
+  sessionCookie,
+  sessionPolicy,
+} from '~/domains/accounts/index.server'
 import { systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
 import { readForm } from '~/utils/form.server'
 import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
-import { sessionCookie, sessionPolicy } from '~/utils/session.server'
 import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction = () => [{ title: '密码与安全 · 消费帮扶集市' }]

@@ -9,8 +9,8 @@ import {
   type OfficeField,
   parseWith,
   officeSchema,
-} from '~/models/organization-forms'
-import { createOffice } from '~/models/organizations.server'
+} from '~/domains/organizations'
+import { createOffice } from '~/domains/organizations/index.server'
 import { systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
 import { readForm } from '~/utils/form.server'

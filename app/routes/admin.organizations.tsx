@@ -4,13 +4,13 @@ import { useId } from 'react'
 import { z } from 'zod'
 import { Badge } from '~/components/ui/badge'
 import { Pagination } from '~/components/ui/pagination'
-import { errorMessageKey, reviewStatuses, type ReviewStatusFilter } from '~/models/organization-forms'
+import { errorMessageKey, reviewStatuses, type ReviewStatusFilter } from '~/domains/organizations'
 import {
   listOrganizationsForReview,
   type OrganizationForReview,
   type OrganizationStatus,
   reviewOrganization,
-} from '~/models/organizations.server'
+} from '~/domains/organizations/index.server'
 import { shanghaiDateTime, systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
 import { readForm } from '~/utils/form.server'

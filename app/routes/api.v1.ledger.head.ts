@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { ledgerHead } from '~/models/ledger.server'
+import { ledgerHead } from '~/domains/ledger/index.server'
 import { apiJson, apiMethodNotAllowed } from '~/utils/api.server'
 import { getDb } from '~/utils/db.server'
 import { requireAccess } from '~/utils/permissions.server'

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { getProductPage } from '~/models/catalog.server'
+import { getProductPage } from '~/domains/catalog/index.server'
 import { apiError, apiJson, apiMethodNotAllowed } from '~/utils/api.server'
 import { shanghaiToday } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { parseProductQuery } from '~/models/product-query'
-import { findProductsForApi } from '~/models/search.server'
+import { parseProductQuery } from '~/domains/catalog'
+import { findProductsForApi } from '~/domains/search/index.server'
 import { apiError, apiJson, apiMethodNotAllowed } from '~/utils/api.server'
 import { shanghaiToday } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'

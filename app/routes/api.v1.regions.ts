@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
 import { z } from 'zod'
-import { listChildRegions } from '~/models/regions.server'
+import { listChildRegions } from '~/domains/regions/index.server'
 import { apiError, apiJson, apiMethodNotAllowed } from '~/utils/api.server'
 import { getDb } from '~/utils/db.server'
 import { requireAccess } from '~/utils/permissions.server'

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { getTargetDetail } from '~/models/targets.server'
+import { getTargetDetail } from '~/domains/targets/index.server'
 import { apiError, apiJson, apiMethodNotAllowed } from '~/utils/api.server'
 import { shanghaiToday } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'

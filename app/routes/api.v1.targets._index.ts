@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { listTargets } from '~/models/targets.server'
+import { listTargets } from '~/domains/targets/index.server'
 import { apiJson, apiMethodNotAllowed } from '~/utils/api.server'
 import { getDb } from '~/utils/db.server'
 import { requireAccess } from '~/utils/permissions.server'

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { checkHealth } from '~/models/health.server'
+import { checkHealth } from '~/domains/operations/index.server'
 import { getDb } from '~/utils/db.server'
 import { requireAccess } from '~/utils/permissions.server'
 

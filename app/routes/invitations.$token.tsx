@@ -8,7 +8,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
 import { z } from 'zod'
 import { SiteFrame } from '~/components/site-frame'
-import { acceptInvitation, getInvitation, type InvitationState } from '~/models/memberships.server'
+import { acceptInvitation, getInvitation, type InvitationState } from '~/domains/organizations/index.server'
 import { shanghaiDate, systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
 import { readForm } from '~/utils/form.server'

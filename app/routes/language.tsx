@@ -1,5 +1,4 @@
-import type { LoaderFunctionArgs } from '@remix-run/node'
-import { type ActionFunctionArgs, redirect } from '@remix-run/node'
+import { type LoaderFunctionArgs, type ActionFunctionArgs, redirect } from '@remix-run/node'
 import { z } from 'zod'
 import { readForm } from '~/utils/form.server'
 import { locales } from '~/utils/i18n'

@@ -1,10 +1,8 @@
-import type { LoaderFunctionArgs } from '@remix-run/node'
-import { type ActionFunctionArgs, redirect } from '@remix-run/node'
-import { revokeSession } from '~/models/sessions.server'
+import { type LoaderFunctionArgs, type ActionFunctionArgs, redirect } from '@remix-run/node'
+import { revokeSession, clearSessionCookie } from '~/domains/accounts/index.server'
 import { systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
 import { readForm } from '~/utils/form.server'
-import { clearSessionCookie } from '~/utils/session.server'
 import { requireAccess } from '~/utils/permissions.server'
 
 /** Ends this browser's session (the row is revoked, not just the cookie cleared). */

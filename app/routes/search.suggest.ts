@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node'
-import { suggestProducts } from '~/models/search.server'
+import { suggestProducts } from '~/domains/search/index.server'
 import { getDb } from '~/utils/db.server'
 import { requireAccess } from '~/utils/permissions.server'
 import { queryText } from '~/utils/validation'

@@ -3,7 +3,7 @@ import { type SQL, sql } from 'drizzle-orm'
 import { type Db, preparedRows, queryRows } from '../../db/client.server'
 
 /**
- * Hash chains for append-only tables (the audit log, the consumption-aid ledger), as DESIGN §5 "Hash chain"
+ * Hash chains for append-only tables (the audit log, the consumption-aid ledger), as docs/architecture.md §5 "Hash chain"
  * describes: seq = head.seq + 1 under the head row's lock (gap-free), hash = sha256(prev_hash ‖ canonical JSON of
  * the entry). A verifier recomputes every hash in seq order and compares the end with the head row, and with a head
  * published earlier, so a rewritten tail is caught too.
@@ -246,7 +246,7 @@ function moveHeads(moves: ReadonlyArray<{ chain: string; last: ChainEntry }>): S
  * Appends one entry to `chain` inside the caller's transaction `tx`: locks the chain's head row (creating it on
  * first use), takes seq = head.seq + 1, hashes the payload `build` returns, lets the caller insert its row and
  * moves the head. The head lock is held until the transaction ends and serialises every appender, so do the
- * transaction's other writes first and append last (DESIGN §5): the lock is then held for as short as possible,
+ * transaction's other writes first and append last (docs/architecture.md §5): the lock is then held for as short as possible,
  * and no transaction waits for another lock while holding it. Run at READ COMMITTED (the default).
  */
 export async function appendToChain<T>(

@@ -1,6 +1,5 @@
-import type { AppLoadContext } from '@remix-run/node'
-import { redirect } from '@remix-run/node'
-import type { MembershipView, RequestAuth } from '../models/sessions.server'
+import { type AppLoadContext, redirect } from '@remix-run/node'
+import type { MembershipView, RequestAuth } from '~/domains/accounts/index.server'
 import { type Access, accessMap, type Permission, type RouteId, type RouteRule } from './access-map'
 
 type Role = MembershipView['role']

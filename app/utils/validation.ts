@@ -118,3 +118,13 @@ export function queryText(max: number) {
       .pipe(z.string().max(max, `must be at most ${max} characters`)),
   )
 }
+
+/** zod issues → { field: messageKey }, first issue per field. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const errors: Record<string, string> = {}
+  for (const issue of error.issues) {
+    const field = String(issue.path[0] ?? 'form')
+    errors[field] ??= issue.message
+  }
+  return errors
+}

@@ -64,7 +64,7 @@ export const roles = [
 export type Role = (typeof roles)[number]
 
 /**
- * Login and sign-up attempt counters (app/models/throttles.server.ts), kept in the database so restarts do not
+ * Login and sign-up attempt counters (app/domains/accounts/throttles.server.ts), kept in the database so restarts do not
  * reset them.
  */
 export const loginThrottles = pgTable('login_throttles', {

@@ -5,7 +5,7 @@ import { bigint, check, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-or
 export type StoredJson = null | boolean | number | string | StoredJson[] | { [key: string]: StoredJson }
 
 /**
- * The audit log: append-only and hash-chained (DESIGN §5 "Hash chain", §8). Each row's hash covers the previous
+ * The audit log: append-only and hash-chained (docs/architecture.md §5 "Hash chain", §8). Each row's hash covers the previous
  * row's hash and the canonical JSON of its own columns, so changing, removing, reordering or inserting a row breaks
  * the chain at that seq. Triggers (migration 0002) refuse UPDATE, DELETE and TRUNCATE.
  *

@@ -13,7 +13,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core'
-import { productCategories } from '../../app/models/catalog-constants'
+import { productCategories } from '../../app/domains/catalog/index'
 import { organizations } from './organizations'
 import { regions } from './regions'
 
@@ -38,7 +38,7 @@ export const bases = pgTable(
   (t) => [index('bases_org_id_idx').on(t.orgId)],
 )
 
-export { productCategories, type ProductCategory } from '../../app/models/catalog-constants'
+export { productCategories, type ProductCategory } from '../../app/domains/catalog/index'
 
 export const productStatuses = ['draft', 'pending', 'active', 'rejected', 'archived'] as const
 export type ProductStatus = (typeof productStatuses)[number]

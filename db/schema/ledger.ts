@@ -19,13 +19,13 @@ import { households } from './households'
 import { payments, refunds } from './orders'
 import { targets } from './targets'
 
-/** 直接采购 (a unit's own purchase) or 帮助销售 (consumer sales through the channel), DESIGN §5. */
+/** 直接采购 (a unit's own purchase) or 帮助销售 (consumer sales through the channel), docs/architecture.md §5. */
 export const aidCategories = ['direct_purchase', 'sales_assist'] as const
 export type AidCategory = (typeof aidCategories)[number]
 export const aidEntryKinds = ['sale', 'reversal'] as const
 
 /**
- * The consumption-aid ledger (DESIGN §5): one entry per confirmed order line, one reversing entry per refunded
+ * The consumption-aid ledger (docs/architecture.md §5): one entry per confirmed order line, one reversing entry per refunded
  * line; append-only (triggers) and hash-chained (`seq`, `prev_hash`, `hash`, head in chain_heads 'ledger').
  * Amounts are signed: a reversal carries negative amount and proceeds. Every column the hash covers is here, so
  * the chain can be recomputed from this table alone; order ids are references, not foreign keys, because the

@@ -71,7 +71,7 @@ export const orders = pgTable(
       .references(() => users.id),
     buyerOrgId: uuid('buyer_org_id').references(() => organizations.id),
     buyerChannel: text('buyer_channel', { enum: buyerChannels }).notNull(),
-    /** The unit's region, or the consumer's delivery county (DESIGN §4). */
+    /** The unit's region, or the consumer's delivery county (docs/architecture.md §4). */
     buyerRegionCode: char('buyer_region_code', { length: 6 })
       .notNull()
       .references(() => regions.code),

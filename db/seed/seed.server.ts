@@ -286,7 +286,7 @@ async function seedOrganizations(tx: Db, now: Date) {
       })
     }
   }
-  // Buyers and offices the demo accounts act for (DESIGN §9).
+  // Buyers and offices the demo accounts act for (the README).
   rows.push(
     {
       id: seedUuid('org:platform'),
@@ -320,7 +320,7 @@ async function seedOrganizations(tx: Db, now: Date) {
   await tx.insert(organizations).values(rows).onConflictDoNothing()
 }
 
-/** The demo accounts of DESIGN §9 (all with the password demo-password), listed in the README. */
+/** The demo accounts of the README (all with the password demo-password), listed in the README. */
 export const DEMO_PASSWORD = 'demo-password'
 export const demoAccounts: ReadonlyArray<{
   email: string

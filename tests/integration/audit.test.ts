@@ -13,17 +13,21 @@ import {
   maskLoginIdentifier,
   recordAuditEvent,
   verifyAuditChain,
-} from '../../app/models/audit.server'
-import { logIn, signUp, THROTTLE } from '../../app/models/auth.server'
+} from '../../app/domains/audit/audit.server'
+import { logIn, signUp, THROTTLE } from '../../app/domains/accounts/auth.server'
 import {
   acceptInvitation,
   changeMemberRole,
   createInvitation,
   removeMember,
-} from '../../app/models/memberships.server'
-import { createOffice, registerOrganization, reviewOrganization } from '../../app/models/organizations.server'
+} from '../../app/domains/organizations/memberships.server'
+import {
+  createOffice,
+  registerOrganization,
+  reviewOrganization,
+} from '../../app/domains/organizations/organizations.server'
 import { appendToChain, chainHash, chainHead, GENESIS_HASH } from '../../app/services/hash-chain.server'
-import { type RequestAuth } from '../../app/models/sessions.server'
+import { type RequestAuth } from '../../app/domains/accounts/sessions.server'
 import { loader as auditLoader } from '../../app/routes/admin.audit'
 import { fixedClock } from '../../app/utils/clock'
 import { makeUscc } from '../../app/utils/uscc'
@@ -726,7 +730,7 @@ describe(`audit log (${testDbKind()})`, async () => {
         subjectKey: 'audit.subject.login_throttle',
         hasActor: false,
       })
-      // Finance reads the audit log too (DESIGN §2); a cooperative admin does not.
+      // Finance reads the audit log too (the README); a cooperative admin does not.
       const finance: RequestAuth = {
         ...adminAuth,
         memberships: [{ ...adminAuth.memberships[0]!, role: 'platform_finance' }],

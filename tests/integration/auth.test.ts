@@ -5,16 +5,16 @@ import { queryRows, useSharedDb } from '../../db/client.server'
 import { sessions, users } from '../../db/schema/accounts'
 import { memberships } from '../../db/schema/memberships'
 import { seedUuid } from '../../db/seed/synthetic'
-import { getProductPage } from '../../app/models/catalog.server'
-import { logIn, signUp, THROTTLE } from '../../app/models/auth.server'
-import { slowDownSeconds } from '../../app/models/throttles.server'
+import { getProductPage } from '../../app/domains/catalog/catalog.server'
+import { logIn, signUp, THROTTLE } from '../../app/domains/accounts/auth.server'
+import { slowDownSeconds } from '../../app/domains/accounts/throttles.server'
 import {
   createSession,
   markSessionsForRotation,
   resolveSession,
   revokeSession,
   type SessionPolicy,
-} from '../../app/models/sessions.server'
+} from '../../app/domains/accounts/sessions.server'
 import { passwordHashingStats, resetPasswordHashingPeak } from '../../app/services/passwords.server'
 import { action as loginAction } from '../../app/routes/_storefront.login'
 import { action as signupAction } from '../../app/routes/_storefront.signup'

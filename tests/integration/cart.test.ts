@@ -1,6 +1,6 @@
 import { eq, inArray } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { type CartLine, MAX_CART_LINES, MAX_LINE_QTY } from '../../app/models/cart-lines'
+import { type CartLine, MAX_CART_LINES, MAX_LINE_QTY } from '../../app/domains/orders/cart-lines'
 import {
   type CartChange,
   type CartChangeResult,
@@ -10,7 +10,7 @@ import {
   getCartView,
   mergeIntoCart,
   viewCart,
-} from '../../app/models/cart.server'
+} from '../../app/domains/orders/cart.server'
 import type { Db, DbHandle } from '../../db/client.server'
 import { priceTiers, products } from '../../db/schema/catalog'
 import { proceedsRules } from '../../db/schema/households'

@@ -1,20 +1,20 @@
 import { and, eq, inArray, like } from 'drizzle-orm'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { cartLineCount, cartLinesOf, changeCart } from '../../app/models/cart.server'
-import { checkoutForm } from '../../app/models/checkout-forms'
-import { checkoutCart, type CheckoutResult } from '../../app/models/checkout.server'
-import { confirmBankTransfer } from '../../app/models/finance.server'
-import { runBackgroundJobs } from '../../app/models/jobs.server'
+import { cartLineCount, cartLinesOf, changeCart } from '../../app/domains/orders/cart.server'
+import { checkoutForm } from '../../app/domains/orders/checkout-forms'
+import { checkoutCart, type CheckoutResult } from '../../app/domains/orders/checkout.server'
+import { confirmBankTransfer } from '../../app/domains/payments/finance.server'
+import { runBackgroundJobs } from '../../app/domains/operations/jobs.server'
 import {
   getBuyerOrder,
   listBankTransfers,
   listBuyerOrders,
   type PaymentQueueFilter,
-} from '../../app/models/order-views.server'
-import { cancelOrder, expireOrders } from '../../app/models/orders.server'
-import { resetSearchIndex } from '../../app/models/search.server'
-import { bankTransfer } from '../../app/services/payments/index.server'
+} from '../../app/domains/orders/order-views.server'
+import { cancelOrder, expireOrders } from '../../app/domains/orders/orders.server'
+import { resetSearchIndex } from '../../app/domains/search/search.server'
+import { bankTransfer } from '../../app/domains/payments/methods.server'
 import { type Clock, fixedClock } from '../../app/utils/clock'
 import { makeUscc } from '../../app/utils/uscc'
 import { countAll, type Db, type DbHandle } from '../../db/client.server'

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import { sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { checkHealth } from '../../app/models/health.server'
+import { checkHealth } from '../../app/domains/operations/health.server'
 import { migrateDatabase } from '../../db/migrate.server'
 import { startTestApp } from '../support/app-server'
 import { openTestDatabase, testDbKind } from '../support/db'

@@ -1,8 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { verifyAuditChain } from '../../app/models/audit.server'
-import { confirmBankTransfer } from '../../app/models/finance.server'
+import { verifyAuditChain } from '../../app/domains/audit/audit.server'
+import { confirmBankTransfer } from '../../app/domains/payments/finance.server'
 import {
   LEDGER_CHAIN,
   LEDGER_PAYLOAD_VERSION,
@@ -10,9 +10,9 @@ import {
   ledgerChainSource,
   ledgerEntryPayload,
   ledgerHead,
-} from '../../app/models/ledger.server'
-import { rollupMismatches } from '../../app/models/ledger-verify.server'
-import { placeOrder } from '../../app/models/orders.server'
+} from '../../app/domains/ledger/ledger.server'
+import { rollupMismatches } from '../../app/domains/ledger/verify.server'
+import { placeOrder } from '../../app/domains/orders/orders.server'
 import {
   appendManyToChain,
   type CanonicalInput,
@@ -23,7 +23,7 @@ import {
   sendChainAppends,
   verifyChain,
 } from '../../app/services/hash-chain.server'
-import { bankTransfer } from '../../app/services/payments/index.server'
+import { bankTransfer } from '../../app/domains/payments/methods.server'
 import { fixedClock } from '../../app/utils/clock'
 import { type Db, type DbHandle, queryRows } from '../../db/client.server'
 import { auditEvents } from '../../db/schema/audit'

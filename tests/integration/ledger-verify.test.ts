@@ -7,8 +7,8 @@ import { promisify } from 'node:util'
 import { PGlite } from '@electric-sql/pglite'
 import { and, asc, eq, gte, isNull, sql } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { verifyLedger } from '../../app/models/ledger-verify.server'
-import { changeBeneficiaries } from '../../app/models/beneficiaries.server'
+import { verifyLedger } from '../../app/domains/ledger/verify.server'
+import { changeBeneficiaries } from '../../app/domains/households/beneficiaries.server'
 import {
   creditsFor,
   LEDGER_CHAIN,
@@ -18,8 +18,8 @@ import {
   ledgerEntryPayload,
   ledgerHead,
   type LedgerPayloadVersion,
-} from '../../app/models/ledger.server'
-import { refundPayment } from '../../app/models/refunds.server'
+} from '../../app/domains/ledger/ledger.server'
+import { refundPayment } from '../../app/domains/payments/refunds.server'
 import { appendManyToChain, chainHash, verifyChain } from '../../app/services/hash-chain.server'
 import { type Clock, fixedClock } from '../../app/utils/clock'
 import { type Db, type DbHandle, openPglite, queryRows } from '../../db/client.server'

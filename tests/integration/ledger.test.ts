@@ -1,12 +1,17 @@
 import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { changeBeneficiaries } from '../../app/models/beneficiaries.server'
-import { viewCart } from '../../app/models/cart.server'
-import { appendSaleEntries, creditsFor, ledgerChainSource, ledgerHead } from '../../app/models/ledger.server'
-import { verifyLedger } from '../../app/models/ledger-verify.server'
-import { getBuyerOrder } from '../../app/models/order-views.server'
-import { confirmPayment } from '../../app/models/orders.server'
-import { refundPayment, refundRemaining } from '../../app/models/refunds.server'
+import { changeBeneficiaries } from '../../app/domains/households/beneficiaries.server'
+import { viewCart } from '../../app/domains/orders/cart.server'
+import {
+  appendSaleEntries,
+  creditsFor,
+  ledgerChainSource,
+  ledgerHead,
+} from '../../app/domains/ledger/ledger.server'
+import { verifyLedger } from '../../app/domains/ledger/verify.server'
+import { getBuyerOrder } from '../../app/domains/orders/order-views.server'
+import { confirmPayment } from '../../app/domains/payments/confirm.server'
+import { refundPayment, refundRemaining } from '../../app/domains/payments/refunds.server'
 import { verifyChain } from '../../app/services/hash-chain.server'
 import { type Clock, fixedClock } from '../../app/utils/clock'
 import { type Db, type DbHandle, queryRows } from '../../db/client.server'

@@ -17,14 +17,14 @@ import {
   removeMember,
   revokeInvitation,
   rolesForKind,
-} from '../../app/models/memberships.server'
+} from '../../app/domains/organizations/memberships.server'
 import {
   createSession,
   hashSessionToken,
   listMemberships,
   type RequestAuth,
   switchActiveOrganization,
-} from '../../app/models/sessions.server'
+} from '../../app/domains/accounts/sessions.server'
 import {
   action as membersAction,
   loader as membersLoader,

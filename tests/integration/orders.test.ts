@@ -1,21 +1,16 @@
 import { eq, inArray, sql } from 'drizzle-orm'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import {
-  cancelOrder,
-  type ConfirmationHooks,
-  confirmPayment,
-  expireOrders,
-  placeOrder,
-} from '../../app/models/orders.server'
-import { lineProceedsFen, type ProceedsRule } from '../../app/models/proceeds'
+import { cancelOrder, expireOrders, placeOrder } from '../../app/domains/orders/orders.server'
+import { type ConfirmationHooks, confirmPayment } from '../../app/domains/payments/confirm.server'
+import { lineProceedsFen, type ProceedsRule } from '../../app/domains/households/proceeds'
 import { type Clock, fixedClock } from '../../app/utils/clock'
 import { countAll, type Db, type DbHandle } from '../../db/client.server'
 import { priceTiers, products } from '../../db/schema/catalog'
 import { proceedsRules } from '../../db/schema/households'
 import { orderLines, orders, payments, sellerOrders } from '../../db/schema/orders'
 import { seedUuid } from '../../db/seed/synthetic'
-import { bankTransfer } from '../../app/services/payments/index.server'
+import { bankTransfer } from '../../app/domains/payments/methods.server'
 import { openTestDatabase, testDbKind } from '../support/db'
 import { setProduct } from '../support/shopping'
 import { fcParams } from '../support/fast-check'

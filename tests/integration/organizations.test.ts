@@ -14,8 +14,8 @@ import {
   registerOrganization,
   type RegisterOrganizationInput,
   reviewOrganization,
-} from '../../app/models/organizations.server'
-import { createSession, type RequestAuth } from '../../app/models/sessions.server'
+} from '../../app/domains/organizations/organizations.server'
+import { createSession, type RequestAuth } from '../../app/domains/accounts/sessions.server'
 import { action as registerAction } from '../../app/routes/account.organizations.new'
 import { loader as myOrganizationsLoader } from '../../app/routes/account.organizations._index'
 import { action as newOfficeAction } from '../../app/routes/admin.offices.new'

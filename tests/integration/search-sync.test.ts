@@ -7,7 +7,7 @@ import {
   buildSearchIndex,
   recordProductChange,
   searchCatalog,
-} from '../../app/models/search.server'
+} from '../../app/domains/search/search.server'
 import { shanghaiDate } from '../../app/utils/clock'
 import { openTestDatabase, testDbKind } from '../support/db'
 import { SEED_NOW } from '../support/test-clock'

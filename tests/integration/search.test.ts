@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { useSharedDb } from '../../db/client.server'
-import { checkHealth } from '../../app/models/health.server'
+import { checkHealth } from '../../app/domains/operations/health.server'
 import {
   buildSearchIndex,
   resetSearchIndex,
   searchCatalog,
   suggestProducts,
-} from '../../app/models/search.server'
+} from '../../app/domains/search/search.server'
 import { loader as productsApi } from '../../app/routes/api.v1.products._index'
 import { shanghaiDate } from '../../app/utils/clock'
 import { testContext } from '../support/context'

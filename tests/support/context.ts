@@ -1,5 +1,5 @@
 import type { AppLoadContext } from '@remix-run/node'
-import type { RequestAuth } from '../../app/models/sessions.server'
+import type { RequestAuth } from '../../app/domains/accounts/sessions.server'
 
 /** The load context server.ts would build, for calling loaders and actions directly in integration tests. */
 export function testContext(

@@ -9,8 +9,8 @@ import {
   mergeLines,
   parseCartLines,
   setLine,
-} from '../../app/models/cart-lines'
-import { CART_COOKIE, cartCookie, readCartCookie } from '../../app/utils/cart-cookie.server'
+} from '../../app/domains/orders/cart-lines'
+import { CART_COOKIE, cartCookie, readCartCookie } from '../../app/domains/orders/cart-cookie.server'
 import { fcParams } from '../support/fast-check'
 
 const A = '2e36cc30-e467-5fcf-8797-bca615ecb9e2'

@@ -5,7 +5,7 @@ import {
   invoiceRequest,
   normalizePhone,
   parseCheckoutForm,
-} from '../../app/models/checkout-forms'
+} from '../../app/domains/orders/checkout-forms'
 import { isValidUscc, makeUscc } from '../../app/utils/uscc'
 import { fcParams } from '../support/fast-check'
 

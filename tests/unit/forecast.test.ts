@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { forecastFrom } from '../../app/models/targets.server'
+import { forecastFrom } from '../../app/domains/targets/targets.server'
 import { fcParams } from '../support/fast-check'
 
 describe('target forecast', () => {

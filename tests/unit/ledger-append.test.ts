@@ -7,7 +7,7 @@ import {
   ledgerRows,
   rollupRows,
   type TargetScope,
-} from '../../app/models/ledger.server'
+} from '../../app/domains/ledger/ledger.server'
 import {
   type CanonicalInput,
   canonicalJson,

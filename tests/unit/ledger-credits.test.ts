@@ -6,9 +6,9 @@ import {
   creditsFor,
   entryInScope,
   pairingFor,
-} from '../../app/models/ledger.server'
-import type { PairingRecord } from '../../app/models/reference-data.server'
-import { isInSubtree, subtreePrefix } from '../../app/utils/regions'
+} from '../../app/domains/ledger/ledger.server'
+import type { PairingRecord } from '../../app/domains/regions/reference-data.server'
+import { isInSubtree, subtreePrefix } from '../../app/domains/regions/codes'
 import { fcParams } from '../support/fast-check'
 
 const INT32_MAX = 2 ** 31 - 1

@@ -1,13 +1,13 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { reversalProblem, saleCreditsProblem } from '../../app/models/ledger-verify.server'
+import { reversalProblem, saleCreditsProblem } from '../../app/domains/ledger/verify.server'
 import {
   creditsFor,
   type HashedCredit,
   type LedgerEntryContent,
   ledgerEntryPayload,
-} from '../../app/models/ledger.server'
-import { refundedProceeds, reversedCredits } from '../../app/models/refunds.server'
+} from '../../app/domains/ledger/ledger.server'
+import { refundedProceeds, reversedCredits } from '../../app/domains/ledger/reversals'
 import { canonicalJson, chainHash, GENESIS_HASH } from '../../app/services/hash-chain.server'
 import { fcParams } from '../support/fast-check'
 

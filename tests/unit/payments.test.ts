@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bankTransfer, bankTransferReference } from '../../app/services/payments/index.server'
+import { bankTransfer, bankTransferReference } from '../../app/domains/payments/methods.server'
 import { parseEnv } from '../../app/utils/env.server'
 
 const account = { accountName: '平台', bankName: '银行', accountNumber: '1234 5678', demo: false }

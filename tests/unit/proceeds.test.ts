@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { unitPriceFor } from '../../app/models/pricing'
-import { lineProceedsFen } from '../../app/models/proceeds'
+import { unitPriceFor } from '../../app/domains/catalog/pricing'
+import { lineProceedsFen } from '../../app/domains/households/proceeds'
 import { fcParams } from '../support/fast-check'
 
 describe('lineProceedsFen', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseProductQuery, yuanToFen } from '../../app/models/product-query'
+import { parseProductQuery, yuanToFen } from '../../app/domains/catalog/product-query'
 import { fcParams } from '../support/fast-check'
 
 describe('parseProductQuery', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { creditsFor } from '../../app/models/ledger.server'
-import { refundedProceeds, reversedCredits } from '../../app/models/refunds.server'
+import { creditsFor } from '../../app/domains/ledger/ledger.server'
+import { refundedProceeds, reversedCredits } from '../../app/domains/ledger/reversals'
 import { fcParams } from '../support/fast-check'
 
 /** A line, the proceeds it carries, its households, and its amount cut into refunds that add up to all of it. */

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import fc from 'fast-check'
-import { isInSubtree, isRegionCode, regionLevelOf, subtreePrefix } from '../../app/utils/regions'
+import { isInSubtree, isRegionCode, regionLevelOf, subtreePrefix } from '../../app/domains/regions/codes'
 import { fcParams } from '../support/fast-check'
 
 const codeArb = fc.stringMatching(/^[1-9]\d{5}$/)

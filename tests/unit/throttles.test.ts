@@ -5,7 +5,7 @@ import {
   stateAfterSuccess,
   THROTTLE,
   type ThrottleState,
-} from '../../app/models/throttles.server'
+} from '../../app/domains/accounts/throttles.server'
 
 const start = new Date('2026-06-15T04:00:00Z')
 const at = (seconds: number) => new Date(start.getTime() + seconds * 1000)

@@ -1,14 +1,14 @@
 import fc from 'fast-check'
 import type { z } from 'zod'
 import { describe, expect, it } from 'vitest'
-import { changePasswordForm, loginForm, signUpForm } from '../../app/models/auth-forms'
-import { checkoutForm } from '../../app/models/checkout-forms'
+import { changePasswordForm, loginForm, signUpForm } from '../../app/domains/accounts/forms'
+import { checkoutForm } from '../../app/domains/orders/checkout-forms'
 import {
   errorMessageKey,
   officeSchema,
   registrationSchema,
   rejectionSchema,
-} from '../../app/models/organization-forms'
+} from '../../app/domains/organizations/forms'
 import { translate } from '../../app/utils/i18n'
 import { makeUscc } from '../../app/utils/uscc'
 import {

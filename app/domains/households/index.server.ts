@@ -1,0 +1,2 @@
+// The households domain's public face (server-only): other domains, routes and scripts import from here, never from the files beside it.
+export { hasBeneficiaries } from './proceeds.server'

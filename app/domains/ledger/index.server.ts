@@ -1,0 +1,14 @@
+// The ledger domain's public face (server-only): other domains, routes and scripts import from here, never from the files beside it.
+export {
+  appendEntries,
+  appendSaleEntries,
+  type Credit,
+  creditedByPayment,
+  ledgerChainSource,
+  ledgerConfirmationHook,
+  type LedgerEntryContent,
+  ledgerHead,
+  type TargetScope,
+} from './ledger.server'
+export { ledgerBreakDescriptions, rollupMismatches, verifyLedger } from './verify.server'
+export { refundedProceeds, reversedCredits } from './reversals'

@@ -1,0 +1,28 @@
+import type { CartChangeError, CartIssue } from './cart.server'
+import type { MessageKey } from '../../utils/i18n'
+
+type T = (key: MessageKey, values?: Record<string, string | number>) => string
+
+/** A refused cart change, in the reader's language (the values a message needs come with the error). */
+export function cartErrorMessage(t: T, error: CartChangeError): string {
+  switch (error.code) {
+    case 'below_minimum':
+      return t('cart.error.below_minimum', { qty: error.minOrderQty })
+    case 'exceeds_stock':
+      return t('cart.error.exceeds_stock', { stock: error.stock })
+    case 'cart_full':
+      return t('cart.error.cart_full', { max: error.max })
+    default:
+      return t(`cart.error.${error.code}`)
+  }
+}
+
+export function cartIssueMessage(
+  t: T,
+  issue: CartIssue,
+  item: { minOrderQty: number; stock: number },
+): string {
+  if (issue === 'below_minimum') return t('cart.issue.below_minimum', { qty: item.minOrderQty })
+  if (issue === 'out_of_stock') return t('cart.issue.out_of_stock', { stock: item.stock })
+  return t('cart.issue.inactive')
+}

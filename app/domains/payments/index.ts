@@ -1,0 +1,2 @@
+// The payments domain's public face: other domains, routes and scripts import from here, never from the files beside it.
+export { type PaymentQueueFilter, paymentQueueFilters } from './payment-queue'

@@ -1,0 +1,10 @@
+// The search domain's public face (server-only): other domains, routes and scripts import from here, never from the files beside it.
+export {
+  applySearchOutbox,
+  buildSearchIndex,
+  findProductsForApi,
+  rebuildSearchIndexIfFailed,
+  searchCatalog,
+  searchHealth,
+  suggestProducts,
+} from './search.server'
