@@ -10,6 +10,7 @@ import { getEnv } from '../app/utils/env.server'
 import * as accounts from './schema/accounts'
 import * as audit from './schema/audit'
 import * as catalog from './schema/catalog'
+import * as files from './schema/files'
 import * as households from './schema/households'
 import * as ledger from './schema/ledger'
 import * as memberships from './schema/memberships'
@@ -24,6 +25,7 @@ export const schema = {
   ...accounts,
   ...organizations,
   ...memberships,
+  ...files,
   ...catalog,
   ...households,
   ...targets,

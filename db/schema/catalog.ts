@@ -14,6 +14,8 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core'
 import { productCategories } from '../../app/domains/catalog/index'
+import { users } from './accounts'
+import { files } from './files'
 import { organizations } from './organizations'
 import { regions } from './regions'
 
@@ -32,8 +34,11 @@ export const bases = pgTable(
     regionCode: char('region_code', { length: 6 })
       .notNull()
       .references(() => regions.code),
+    description: text('description').notNull().default(''),
     isDemo: boolean('is_demo').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** An archived base stays on the products that named it; it is offered for no new product. */
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
   },
   (t) => [index('bases_org_id_idx').on(t.orgId)],
 )
@@ -81,9 +86,18 @@ export const products = pgTable(
     isDemo: boolean('is_demo').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The price the last approval saw: a later change of more than 30% from it sends the listing back to review. */
+    approvedPriceFen: bigint('approved_price_fen', { mode: 'bigint' }),
+    /** When the cooperative last submitted it for review (pending since). */
+    submittedAt: timestamp('submitted_at', { withTimezone: true }),
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+    reviewedBy: uuid('reviewed_by').references(() => users.id),
+    /** Why the last review rejected it, shown to the cooperative until it is submitted again. */
+    rejectionReason: text('rejection_reason'),
   },
   (t) => [
     index('products_org_id_idx').on(t.orgId),
+    index('products_status_idx').on(t.status),
     index('products_origin_code_idx').on(t.originCode),
     index('products_category_idx').on(t.category),
     check('products_price_positive', sql`${t.priceFen} > 0`),
@@ -134,6 +148,9 @@ export const certifications = pgTable(
     validFrom: date('valid_from').notNull(),
     validUntil: date('valid_until').notNull(),
     reliefMode: text('relief_mode', { enum: povertyReliefModes }).notNull(),
+    /** The certificate's scan or PDF, in the files store (content hash key). */
+    evidenceFile: text('evidence_file').references(() => files.key),
+    createdBy: uuid('created_by').references(() => users.id),
     isDemo: boolean('is_demo').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -141,5 +158,65 @@ export const certifications = pgTable(
     index('certifications_product_id_idx').on(t.productId),
     check('certifications_period_check', sql`${t.validUntil} >= ${t.validFrom}`),
     check('certifications_relief_mode_check', sql`${t.reliefMode} in ('工资性', '资产性', '经营性')`),
+  ],
+)
+
+export const stockMovementKinds = ['restock', 'stocktake', 'loss'] as const
+export type StockMovementKind = (typeof stockMovementKinds)[number]
+
+/**
+ * Stock changed by hand, with its reason (入库 restock, 盘点 stocktake, 损耗 loss) and the available stock after it.
+ * Orders move stock themselves (reserve, release); this is the history of everything else.
+ */
+export const stockMovements = pgTable(
+  'stock_movements',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id),
+    kind: text('kind', { enum: stockMovementKinds }).notNull(),
+    /** Signed: what the movement added to (or took from) the available stock. */
+    change: integer('change').notNull(),
+    stockAfter: integer('stock_after').notNull(),
+    note: text('note').notNull().default(''),
+    actorUserId: uuid('actor_user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('stock_movements_product_idx').on(t.productId, t.createdAt),
+    check('stock_movements_kind_check', sql`${t.kind} in ('restock', 'stocktake', 'loss')`),
+    check('stock_movements_stock_after_check', sql`${t.stockAfter} >= 0`),
+  ],
+)
+
+/**
+ * A product's photos, in order (position 1 is the cover): each upload re-encoded to WebP in two sizes, stored in the
+ * files store by content hash.
+ */
+export const productPhotos = pgTable(
+  'product_photos',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    cardFile: text('card_file')
+      .notNull()
+      .references(() => files.key),
+    pageFile: text('page_file')
+      .notNull()
+      .references(() => files.key),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('product_photos_product_idx').on(t.productId, t.position),
+    check('product_photos_position_check', sql`${t.position} between 1 and 8`),
   ],
 )

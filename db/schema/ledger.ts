@@ -163,3 +163,29 @@ export const targetReach = pgTable(
   },
   (t) => [primaryKey({ columns: [t.targetId, t.householdId] })],
 )
+
+/**
+ * Sums of entries by Asia/Shanghai day × product (× channel × certified), kept in the confirming transaction like
+ * aid_rollups: a cooperative's sales and household credits, and sales by product, are read from here.
+ */
+export const aidProductRollups = pgTable(
+  'aid_product_rollups',
+  {
+    day: date('day').notNull(),
+    productId: uuid('product_id').notNull(),
+    sellerOrgId: uuid('seller_org_id').notNull(),
+    buyerChannel: text('buyer_channel').notNull(),
+    certified: boolean('certified').notNull(),
+    quantity: bigint('quantity', { mode: 'bigint' }).notNull(),
+    amountFen: bigint('amount_fen', { mode: 'bigint' }).notNull(),
+    proceedsFen: bigint('proceeds_fen', { mode: 'bigint' }).notNull(),
+    entries: integer('entries').notNull(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'aid_product_rollups_pk',
+      columns: [t.day, t.productId, t.buyerChannel, t.certified],
+    }),
+    index('aid_product_rollups_seller_idx').on(t.sellerOrgId, t.day),
+  ],
+)

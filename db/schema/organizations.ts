@@ -37,6 +37,17 @@ export const organizations = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
+    /**
+     * Supplier admission (cooperatives and enterprises), as on the 832 platform: an office whose jurisdiction covers
+     * the organisation's county recommends it (县级推荐), then a platform admin verifies it; only then may it list
+     * products for sale.
+     */
+    sellerRecommendedAt: timestamp('seller_recommended_at', { withTimezone: true }),
+    sellerRecommendedBy: uuid('seller_recommended_by').references(() => users.id),
+    /** The recommending office. */
+    sellerRecommendingOrg: uuid('seller_recommending_org'),
+    sellerVerifiedAt: timestamp('seller_verified_at', { withTimezone: true }),
+    sellerVerifiedBy: uuid('seller_verified_by').references(() => users.id),
     /** Synthetic demo record: shown with a 演示 badge, refused in production mode. */
     isDemo: boolean('is_demo').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

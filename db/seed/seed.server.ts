@@ -282,6 +282,11 @@ async function seedOrganizations(tx: Db, now: Date) {
         regionCode: county.countyCode,
         contactName: '演示联系人',
         verifiedAt: now,
+        // Demo cooperatives sell from the start: admitted as suppliers (recommended and verified) with their review;
+        // the demo office recommended those in its jurisdiction (定西市), the others' offices are not in the demo.
+        sellerRecommendedAt: now,
+        sellerRecommendingOrg: county.countyCode.startsWith('6211') ? seedUuid('org:fuzhou-office') : null,
+        sellerVerifiedAt: now,
         isDemo: true,
       })
     }
@@ -472,6 +477,7 @@ async function seedCatalog(tx: Db, now: Date) {
           stock: intBetween(random, 120, 2000),
           minOrderQty: priceFen < 1000n ? 2 : 1,
           status: 'active',
+          approvedPriceFen: priceFen,
           giStatus: p.geographical_indication.status,
           giDetail: p.geographical_indication.detail ?? null,
           otherRecognition: p.other_recognition ?? null,

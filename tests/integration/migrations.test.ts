@@ -1,11 +1,18 @@
+import fs from 'node:fs'
 import { sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { queryRows } from '../../db/client.server'
+import { rollupMismatches } from '../../app/domains/ledger/verify.server'
 import { migrateDatabase } from '../../db/migrate.server'
+import { refundRemaining } from '../../app/domains/payments/refunds.server'
+import { fixedClock } from '../../app/utils/clock'
+import { buy, demoFinance, makeBuyable } from '../support/shopping'
+import { SEED_NOW } from '../support/test-clock'
 import { openTestDatabase, testDbKind } from '../support/db'
 
 const expectedTables = [
   'aid_entries',
+  'aid_product_rollups',
   'aid_rollups',
   'audit_events',
   'bases',
@@ -13,6 +20,7 @@ const expectedTables = [
   'carts',
   'certifications',
   'chain_heads',
+  'files',
   'household_credits',
   'households',
   'invitations',
@@ -28,11 +36,13 @@ const expectedTables = [
   'price_tiers',
   'proceeds_rules',
   'product_beneficiaries',
+  'product_photos',
   'products',
   'refunds',
   'regions',
   'seller_orders',
   'sessions',
+  'stock_movements',
   'target_reach',
   'targets',
   'users',
@@ -83,5 +93,36 @@ describe(`migrations (${testDbKind()})`, () => {
             where product_id = ${product?.id}`,
       ),
     ).rejects.toThrow()
+  })
+
+  it('0008 starts the product rollups from the entries already in the ledger', async () => {
+    const handle = await openTestDatabase('seeded')
+    await makeBuyable(handle.db, ['PRD005', 'PRD006', 'PRD007'])
+    await buy(handle.db, { lines: [['PRD005', 3]] })
+    await buy(handle.db, {
+      lines: [
+        ['PRD006', 1],
+        ['PRD007', 2],
+      ],
+    })
+    const sold = await buy(handle.db, { lines: [['PRD005', 2]] })
+    await refundRemaining(
+      handle.db,
+      { paymentId: sold.paymentId, financeUserId: demoFinance },
+      fixedClock(SEED_NOW),
+    )
+    const migration = fs.readFileSync(
+      new URL('../../db/migrations/0008_cooperative_console.sql', import.meta.url),
+      'utf8',
+    )
+    const backfill = migration
+      .split('--> statement-breakpoint')
+      .find((statement) => statement.includes('INSERT INTO "aid_product_rollups"'))
+    expect(backfill).toBeDefined()
+    // As on a database upgraded from 0007: no product rollups yet, then the migration's own statement.
+    await handle.db.execute(sql`delete from aid_product_rollups`)
+    expect(await rollupMismatches(handle.db)).toBeGreaterThan(0)
+    await handle.db.execute(sql.raw(backfill!))
+    expect(await rollupMismatches(handle.db)).toBe(0)
   })
 })

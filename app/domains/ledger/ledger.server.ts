@@ -566,6 +566,49 @@ export function rollupRows(contents: ReadonlyArray<Omit<LedgerEntryContent, 'seq
   return [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row)
 }
 
+export type ProductRollupRow = {
+  day: string
+  productId: string
+  sellerOrgId: string
+  buyerChannel: string
+  certified: boolean
+  /** Units sold (reversals carry no quantity: refunds are in money). */
+  quantity: bigint
+  amountFen: bigint
+  proceedsFen: bigint
+  entries: number
+}
+
+/** The entries summed by product rollup key, in key order. */
+export function productRollupRows(
+  contents: ReadonlyArray<Omit<LedgerEntryContent, 'seq'>>,
+): ProductRollupRow[] {
+  const sums = new Map<string, ProductRollupRow>()
+  for (const c of contents) {
+    const id = JSON.stringify([c.day, c.productId, c.buyerChannel, c.certified])
+    const existing = sums.get(id)
+    if (existing) {
+      existing.quantity += BigInt(c.quantity)
+      existing.amountFen += c.amountFen
+      existing.proceedsFen += c.proceedsFen
+      existing.entries += 1
+    } else {
+      sums.set(id, {
+        day: c.day,
+        productId: c.productId,
+        sellerOrgId: c.sellerOrgId,
+        buyerChannel: c.buyerChannel,
+        certified: c.certified,
+        quantity: BigInt(c.quantity),
+        amountFen: c.amountFen,
+        proceedsFen: c.proceedsFen,
+        entries: 1,
+      })
+    }
+  }
+  return [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row)
+}
+
 /**
  * What a payment has credited to households so far: its sales' credits less their reversals, per household; the
  * households still credited (net above zero) and the sum. A fully refunded payment credits no one.
@@ -588,29 +631,55 @@ export async function creditedByPayment(
 /** One statement, rows in key order (unnest keeps the order of its arrays). */
 function addToRollups(tx: Db, contents: ReadonlyArray<Omit<LedgerEntryContent, 'seq'>>): Promise<unknown> {
   const rows = rollupRows(contents)
+  const products = productRollupRows(contents)
   const params = new StatementParams()
   const column = (pick: (row: RollupRow) => string | number | bigint | boolean, type: string) =>
     params.array(rows.map(pick), type)
+  const productColumn = (pick: (row: ProductRollupRow) => string | number | bigint | boolean, type: string) =>
+    params.array(products.map(pick), type)
+  // The product rollups are written only after the area rollups (the second insert reads the first's result), so
+  // every confirmation locks rollup rows in the same order: area keys, then product keys, each sorted.
   return preparedText(
     tx,
-    `insert into aid_rollups (day, helped_code, helper_code, buyer_channel, aid_category, product_category,
-       certified, amount_fen, proceeds_fen, entries)
+    `with area as (
+       insert into aid_rollups (day, helped_code, helper_code, buyer_channel, aid_category, product_category,
+         certified, amount_fen, proceeds_fen, entries)
+       select * from unnest(${[
+         column((r) => r.day, 'date'),
+         column((r) => r.helpedCode, 'text'),
+         column((r) => r.helperCode, 'text'),
+         column((r) => r.buyerChannel, 'text'),
+         column((r) => r.aidCategory, 'text'),
+         column((r) => r.productCategory, 'text'),
+         column((r) => r.certified, 'boolean'),
+         column((r) => r.amountFen, 'bigint'),
+         column((r) => r.proceedsFen, 'bigint'),
+         column((r) => r.entries, 'integer'),
+       ].join(', ')})
+       on conflict (day, helped_code, helper_code, buyer_channel, aid_category, product_category, certified)
+       do update set amount_fen = aid_rollups.amount_fen + excluded.amount_fen,
+                     proceeds_fen = aid_rollups.proceeds_fen + excluded.proceeds_fen,
+                     entries = aid_rollups.entries + excluded.entries
+       returning 1)
+     insert into aid_product_rollups (day, product_id, seller_org_id, buyer_channel, certified, quantity, amount_fen,
+       proceeds_fen, entries)
      select * from unnest(${[
-       column((r) => r.day, 'date'),
-       column((r) => r.helpedCode, 'text'),
-       column((r) => r.helperCode, 'text'),
-       column((r) => r.buyerChannel, 'text'),
-       column((r) => r.aidCategory, 'text'),
-       column((r) => r.productCategory, 'text'),
-       column((r) => r.certified, 'boolean'),
-       column((r) => r.amountFen, 'bigint'),
-       column((r) => r.proceedsFen, 'bigint'),
-       column((r) => r.entries, 'integer'),
+       productColumn((r) => r.day, 'date'),
+       productColumn((r) => r.productId, 'uuid'),
+       productColumn((r) => r.sellerOrgId, 'uuid'),
+       productColumn((r) => r.buyerChannel, 'text'),
+       productColumn((r) => r.certified, 'boolean'),
+       productColumn((r) => r.quantity, 'bigint'),
+       productColumn((r) => r.amountFen, 'bigint'),
+       productColumn((r) => r.proceedsFen, 'bigint'),
+       productColumn((r) => r.entries, 'integer'),
      ].join(', ')})
-     on conflict (day, helped_code, helper_code, buyer_channel, aid_category, product_category, certified)
-     do update set amount_fen = aid_rollups.amount_fen + excluded.amount_fen,
-                   proceeds_fen = aid_rollups.proceeds_fen + excluded.proceeds_fen,
-                   entries = aid_rollups.entries + excluded.entries`,
+     where (select count(*) from area) > 0
+     on conflict (day, product_id, buyer_channel, certified)
+     do update set quantity = aid_product_rollups.quantity + excluded.quantity,
+                   amount_fen = aid_product_rollups.amount_fen + excluded.amount_fen,
+                   proceeds_fen = aid_product_rollups.proceeds_fen + excluded.proceeds_fen,
+                   entries = aid_product_rollups.entries + excluded.entries`,
     params,
   )
 }

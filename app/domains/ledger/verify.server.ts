@@ -354,9 +354,10 @@ export async function verifyLedger(
 }
 
 /**
- * How many rollup keys (day × helped county × buyer region × channel × category × product category × certified)
- * differ from the raw sums of the entries, in either direction — 0 when every total read from the rollups is
- * right. One snapshot (a single statement): confirmations committing meanwhile write both sides together.
+ * How many rollup keys differ from the raw sums of the entries, in either direction — in aid_rollups (day × helped
+ * county × buyer region × channel × category × product category × certified) and in aid_product_rollups (day ×
+ * product × channel × certified) — 0 when every total read from the rollups is right. One snapshot (a single
+ * statement): confirmations committing meanwhile write both sides together.
  */
 export async function rollupMismatches(db: Db): Promise<number> {
   const [row] = await queryRows<{ n: unknown }>(
@@ -369,8 +370,18 @@ export async function rollupMismatches(db: Db): Promise<number> {
         kept as (
           select day, helped_code, helper_code, buyer_channel, aid_category, product_category, certified,
                  amount_fen::numeric, proceeds_fen::numeric, entries
-            from aid_rollups)
-        select count(*) as n from ((table raw except table kept) union all (table kept except table raw)) d`,
+            from aid_rollups),
+        product_raw as (
+          select day, product_id, seller_org_id, buyer_channel, certified, sum(quantity)::numeric as quantity,
+                 sum(amount_fen) as amount_fen, sum(proceeds_fen) as proceeds_fen, count(*)::int as entries
+            from aid_entries group by 1, 2, 3, 4, 5),
+        product_kept as (
+          select day, product_id, seller_org_id, buyer_channel, certified, quantity::numeric,
+                 amount_fen::numeric, proceeds_fen::numeric, entries
+            from aid_product_rollups)
+        select (select count(*) from ((table raw except table kept) union all (table kept except table raw)) d)
+             + (select count(*) from ((table product_raw except table product_kept)
+                                      union all (table product_kept except table product_raw)) e) as n`,
   )
   return Number(row?.n ?? 0)
 }
