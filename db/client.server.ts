@@ -17,6 +17,7 @@ import * as memberships from './schema/memberships'
 import * as orders from './schema/orders'
 import * as organizations from './schema/organizations'
 import * as outbox from './schema/outbox'
+import * as procurement from './schema/procurement'
 import * as regions from './schema/regions'
 import * as targets from './schema/targets'
 
@@ -33,6 +34,7 @@ export const schema = {
   ...outbox,
   ...orders,
   ...ledger,
+  ...procurement,
 }
 export type Schema = typeof schema
 

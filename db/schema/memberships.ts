@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { check, index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { bigint, check, index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { roles, users } from './accounts'
 import { organizations } from './organizations'
 
@@ -16,6 +16,13 @@ export const memberships = pgTable(
       .notNull()
       .references(() => organizations.id, { onDelete: 'cascade' }),
     role: text('role', { enum: roles }).notNull(),
+    /**
+     * Unit buyers: the largest requisition (fen) that goes straight to ordering; above it an approver decides. Set by
+     * the unit admin; 0 means every requisition needs approval.
+     */
+    spendingLimitFen: bigint('spending_limit_fen', { mode: 'bigint' })
+      .notNull()
+      .default(sql`0`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
