@@ -20,6 +20,11 @@ const pastIndex = [
   { regex: '^~/domains/[^/]+/(?!index\\.server$).+', message: 'Import a domain through its index.' },
   { regex: '^\\.\\./[^/.]+/(?!index\\.server$).+', message: 'Import another domain through its index.' },
 ]
+/** The hash chains' inner files, from outside app/services/hash-chain/. */
+const pastHashChainIndex = {
+  regex: '(^|/)services/hash-chain/(?!index\\.server$).+',
+  message: 'Import the hash chains through app/services/hash-chain/index.server.',
+}
 
 export default tseslint.config(
   {
@@ -79,6 +84,7 @@ export default tseslint.config(
               message: 'Routes and components never touch db/ or search/: call a domain function instead.',
             },
             pastIndex[0],
+            pastHashChainIndex,
           ],
         },
       ],
@@ -87,7 +93,7 @@ export default tseslint.config(
   {
     // Domains and services are the layer that reaches the database and the search engines.
     files: ['app/domains/**', 'app/services/**', 'app/utils/db.server.ts', 'app/utils/errors.server.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: pastIndex }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [...pastIndex, pastHashChainIndex] }] },
   },
   {
     files: ['app/**', 'db/**', 'search/**'],

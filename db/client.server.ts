@@ -7,6 +7,7 @@ import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglit
 import { drizzle as drizzlePostgres, type PostgresJsDatabase } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
 import { getEnv } from '../app/utils/env.server'
+import { runPrepared } from './prepared.server'
 import * as accounts from './schema/accounts'
 import * as audit from './schema/audit'
 import * as catalog from './schema/catalog'
@@ -193,17 +194,15 @@ export async function queryRows<T extends Record<string, unknown>>(db: Db, query
 const rawDialect = new PgDialect()
 
 /**
- * `queryRows`, but as a prepared statement. `db.execute()` sends postgres.js every statement unnamed, and one with
- * parameters costs two round trips (Parse/Describe, wait for the parameter types, then Bind/Execute) and a parse
- * each time; a prepared one is parsed once per connection (postgres.js caches it by its text) and then costs one
- * round trip. PGlite runs it as `queryRows` would. Keep the text fixed — pass lists as one array parameter, not
- * as a list of parameters — or every length becomes another statement on every connection.
+ * `queryRows`, but as a prepared statement (db/prepared.server.ts): parsed once per connection (postgres.js caches
+ * it by its text) and then one round trip, where `db.execute()` sends every statement unnamed — two round trips
+ * (Parse/Describe, wait for the parameter types, then Bind/Execute) and a parse each time. Keep the text fixed —
+ * pass lists as one array parameter, not as a list of parameters — or every length becomes another statement on
+ * every connection.
  */
 export async function preparedRows<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
-  const prepared = db._.session.prepareQuery(rawDialect.sqlToQuery(query), undefined, 'prepared', false)
-  const result: unknown = await prepared.execute()
-  if (Array.isArray(result)) return result as T[]
-  return ((result as { rows?: T[] }).rows ?? []) as T[]
+  const { sql: text, params } = rawDialect.sqlToQuery(query)
+  return runPrepared<T>(db, text, params)
 }
 
 /** count(*) is a number on PGlite and a string on postgres.js. */

@@ -8,7 +8,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { openDatabase } from '../db/client.server'
 import { ledgerBreakDescriptions, verifyLedger } from '../app/domains/ledger/index.server'
-import type { PublishedHead } from '../app/services/hash-chain.server'
+import type { PublishedHead } from '../app/services/hash-chain/index.server'
 import { getEnv } from '../app/utils/env.server'
 import { runCli } from './cli'
 

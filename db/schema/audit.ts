@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { bigint, check, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 
-/** A JSON value as stored in jsonb: what canonicalJson (app/services/hash-chain.server.ts) hashes. */
+/** A JSON value as stored in jsonb: what canonicalJson (app/services/hash-chain/canonical-json.ts) hashes. */
 export type StoredJson = null | boolean | number | string | StoredJson[] | { [key: string]: StoredJson }
 
 /**

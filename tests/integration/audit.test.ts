@@ -26,7 +26,7 @@ import {
   registerOrganization,
   reviewOrganization,
 } from '../../app/domains/organizations/organizations.server'
-import { appendToChain, chainHash, chainHead, GENESIS_HASH } from '../../app/services/hash-chain.server'
+import { appendToChain, chainHash, chainHead, GENESIS_HASH } from '../../app/services/hash-chain/index.server'
 import { type RequestAuth } from '../../app/domains/accounts/sessions.server'
 import { loader as auditLoader } from '../../app/routes/admin.audit'
 import { fixedClock } from '../../app/utils/clock'

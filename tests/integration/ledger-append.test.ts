@@ -22,7 +22,7 @@ import {
   GENESIS_HASH,
   sendChainAppends,
   verifyChain,
-} from '../../app/services/hash-chain.server'
+} from '../../app/services/hash-chain/index.server'
 import { bankTransfer } from '../../app/domains/payments/methods.server'
 import { fixedClock } from '../../app/utils/clock'
 import { type Db, type DbHandle, queryRows } from '../../db/client.server'

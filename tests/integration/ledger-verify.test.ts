@@ -20,7 +20,7 @@ import {
   type LedgerPayloadVersion,
 } from '../../app/domains/ledger/ledger.server'
 import { refundPayment } from '../../app/domains/payments/refunds.server'
-import { appendManyToChain, chainHash, verifyChain } from '../../app/services/hash-chain.server'
+import { appendManyToChain, chainHash, verifyChain } from '../../app/services/hash-chain/index.server'
 import { type Clock, fixedClock } from '../../app/utils/clock'
 import { type Db, type DbHandle, openPglite, queryRows } from '../../db/client.server'
 import { products } from '../../db/schema/catalog'

@@ -7,7 +7,7 @@ import {
   chainHash,
   GENESIS_HASH,
   toJsonValue,
-} from '../../app/services/hash-chain.server'
+} from '../../app/services/hash-chain/index.server'
 import { fcParams } from '../support/fast-check'
 
 /** Any value canonicalJson accepts: integers (numbers and bigints), strings, booleans, null, dates, arrays, objects. */

@@ -14,7 +14,7 @@ import {
   canonicalJsonAround,
   sqlArrayLiteral,
   StatementParams,
-} from '../../app/services/hash-chain.server'
+} from '../../app/services/hash-chain/index.server'
 import { fcParams } from '../support/fast-check'
 
 /** Any value canonicalJson accepts (as in hash-chain.test.ts). */

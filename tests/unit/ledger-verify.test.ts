@@ -8,7 +8,7 @@ import {
   ledgerEntryPayload,
 } from '../../app/domains/ledger/ledger.server'
 import { refundedProceeds, reversedCredits } from '../../app/domains/ledger/reversals'
-import { canonicalJson, chainHash, GENESIS_HASH } from '../../app/services/hash-chain.server'
+import { canonicalJson, chainHash, GENESIS_HASH } from '../../app/services/hash-chain/index.server'
 import { fcParams } from '../support/fast-check'
 
 const entry: LedgerEntryContent = {

@@ -12,7 +12,7 @@ import {
   type PublishedHead,
   toJsonValue,
   verifyChain,
-} from '../../services/hash-chain.server'
+} from '../../services/hash-chain/index.server'
 
 /**
  * The audit log (docs/architecture.md §7): who did what to which subject, append-only and hash-chained. An event is recorded in

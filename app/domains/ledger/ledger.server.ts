@@ -11,7 +11,7 @@ import {
   sendChainAppends,
   StatementParams,
   type StoredChainRow,
-} from '../../services/hash-chain.server'
+} from '../../services/hash-chain/index.server'
 import { shanghaiDate } from '../../utils/clock'
 import { splitLargestRemainder } from '../../utils/money'
 import { isInSubtree } from '../regions'

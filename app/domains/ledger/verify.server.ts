@@ -5,7 +5,7 @@ import {
   type ChainSource,
   type PublishedHead,
   verifyChain,
-} from '../../services/hash-chain.server'
+} from '../../services/hash-chain/index.server'
 import {
   creditsFor,
   type HashedCredit,

@@ -6,7 +6,7 @@ import {
   type ChainAppend,
   type JsonValue,
   toJsonValue,
-} from '../../services/hash-chain.server'
+} from '../../services/hash-chain/index.server'
 import type { Clock } from '../../utils/clock'
 import {
   AUDIT_CHAIN,
