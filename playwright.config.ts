@@ -4,7 +4,9 @@ import { defineConfig } from '@playwright/test'
 /**
  * Browser tests drive the built app in the system's Chromium (never a downloaded browser). `npm test` creates a
  * fresh database for them (E2E_DATABASE_URL on the PostgreSQL server, or an embedded one in test-results/) and
- * starts the server in demo mode, which seeds it.
+ * starts the server in demo mode, which seeds it. Specs sign in with the `login` fixture of tests/e2e/fixtures.ts
+ * (a session cookie written into E2E_DATABASE_URL, or the login form on PGlite). Every test has 30 s unless its
+ * spec gives it more (axe pages, journeys that hash passwords).
  */
 const port = 3210
 const baseURL = `http://127.0.0.1:${port}`

@@ -1,12 +1,27 @@
 import { fileURLToPath } from 'node:url'
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
 /**
- * Three projects: pure unit tests, and the integration suite twice — on embedded PGlite and on the PostgreSQL
- * server named by DATABASE_URL. `npm test` (scripts/test-all.ts) decides which run and reports skips loudly.
- * Only tests/unit and tests/integration are collected: the Playwright specs in tests/e2e are not Vitest's.
+ * Three projects: pure unit tests, and the integration suite on embedded PGlite and on the PostgreSQL server named
+ * by DATABASE_URL. `npm test` (scripts/test-all.ts) decides which run and reports skips loudly; with CI=true a
+ * project that cannot run fails the run.
+ * Only tests/unit and tests/integration(-pglite) are collected: the Playwright specs in tests/e2e are not Vitest's.
+ *
+ * The rule for where an integration file runs: PGlite runs every file that touches the driver — SQL, transactions
+ * and locks, row and error shapes (counts, sums, SQLSTATEs), migrations, the seed — and the server runs all of them.
+ * A file that tests only HTTP and route behaviour, which cannot differ by driver (the access map, the
+ * authorization matrix, cross-site refusals, hostile input, body limits), runs on the server alone: on PGlite it
+ * would only repeat the same requests more slowly. A file with even one test that reads a driver's answer (the
+ * request boundary logs SQLSTATEs, /healthz reads the migrations table) stays on both.
  */
 const integration = ['tests/integration/**/*.test.ts']
+const httpOnly = [
+  'tests/integration/authorization.test.ts',
+  'tests/integration/body-limit.test.ts',
+  'tests/integration/cross-site.test.ts',
+  'tests/integration/hostile-input.test.ts',
+  'tests/integration/route-coverage.test.ts',
+]
 
 export default defineConfig({
   resolve: {
@@ -23,6 +38,7 @@ export default defineConfig({
         test: {
           name: 'pglite',
           include: [...integration, 'tests/integration-pglite/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...httpOnly],
           env: { TEST_DB: 'pglite' },
           globalSetup: ['tests/support/global-setup.ts'],
         },

@@ -37,7 +37,11 @@ if (run('npx', ['tsx', 'scripts/build-if-needed.ts']) !== 0) problems.push('the 
 // --- Vitest: unit, pglite, server ---------------------------------------------------------------------------
 const vitestProjects = ['unit', 'pglite']
 if (databaseUrl) vitestProjects.push('server')
-else skippedSuites.push('server (integration tests on a PostgreSQL server): DATABASE_URL is not set')
+else
+  skippedSuites.push(
+    'server (integration tests on a PostgreSQL server, and the HTTP and route files that run only there: ' +
+      'access map, authorization, cross-site, hostile input, body limits): DATABASE_URL is not set',
+  )
 
 const vitestStatus = run('npx', [
   'vitest',

@@ -1,104 +1,122 @@
-import AxeBuilder from '@axe-core/playwright'
-import { expect, type Page, test } from '@playwright/test'
-import { logIn, logOut } from './session'
+import type { Page } from '@playwright/test'
+import { expectAccessible } from './axe'
+import { expect, test } from './fixtures'
+import { createInvitationLink } from './invitation-link'
 
 /**
- * Every page a buyer or finance goes through, checked by axe against WCAG 2.1 A and AA in the browser: labels,
- * names, contrast, landmarks, language. A violation is listed by rule and element, so a failure says what to fix.
+ * Every page of the app, one test each, checked by axe against WCAG 2.1 A and AA (see ./axe.ts). A page that needs
+ * someone signed in names the demo account; `open` brings the page into the state to check.
  */
-async function expectAccessible(page: Page, what: string) {
-  const { violations } = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze()
-  const found = violations.map(
-    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-  )
-  expect.soft(found, `${what}: accessibility violations`).toEqual([])
+type PageCheck = { what: string; as?: string; open: (page: Page) => Promise<void> }
+
+/** Goes to a path and makes sure it is that page — not the login page it would redirect to without a session. */
+const visit = (path: string) => async (page: Page) => {
+  await page.goto(path)
+  expect(new URL(page.url()).pathname).toBe(new URL(path, 'http://x').pathname)
 }
 
-// axe takes 1–3 s a page on a quiet machine and several times that on a loaded one: each test here visits many.
-test.describe.configure({ timeout: 180_000 })
+const celery = '/products/gaoyuanxiacai-qincai'
 
-test('the storefront, cart, checkout, order and finance pages pass axe (WCAG 2.1 AA)', async ({ page }) => {
-  await page.goto('/')
-  await expectAccessible(page, 'home')
-  await page.goto('/products')
-  await expectAccessible(page, 'product list')
-  await page.goto('/products/gaoyuanxiacai-qincai')
-  await expectAccessible(page, 'product page')
+async function celeryInCart(page: Page) {
+  await page.goto(celery)
   await page.getByRole('button', { name: '加入购物车' }).click()
   await expect(page.getByRole('heading', { level: 1, name: '购物车' })).toBeVisible()
-  await expectAccessible(page, 'cart')
+}
 
-  await page.getByRole('link', { name: '登录后结算' }).click()
-  await expectAccessible(page, 'login')
-  await logIn(page, 'consumer@demo.example')
-  await expect(page.getByRole('heading', { level: 1, name: '结算' })).toBeVisible()
-  await page.getByRole('button', { name: '提交订单' }).click()
-  await expect(page.getByLabel('详细地址')).toHaveAttribute('aria-invalid', 'true')
-  await expectAccessible(page, 'checkout with field errors')
+const pages: PageCheck[] = [
+  // The storefront, as a visitor.
+  { what: 'home', open: visit('/') },
+  { what: 'product list', open: visit('/products') },
+  { what: 'product filters with an error', open: visit('/products?min=abc') },
+  { what: 'product page', open: visit(celery) },
+  { what: 'county page', open: visit('/regions/621126') },
+  {
+    what: 'pairing page',
+    open: async (page) => {
+      await page.goto('/')
+      await page.getByRole('link', { name: /→/ }).first().click()
+      await page.waitForURL(/\/pairings\//)
+    },
+  },
+  { what: 'search results', open: visit('/search?q=马铃薯') },
+  { what: 'search without results', open: visit('/search?q=zzzzzz') },
+  { what: 'about', open: visit('/about') },
+  { what: 'cart', open: celeryInCart },
+  { what: 'login', open: visit('/login?redirectTo=%2Fcheckout') },
+  { what: 'sign-up', open: visit('/signup') },
 
-  await page.getByLabel('手机或固定电话').fill('13800001111')
-  await page.getByLabel('省份').selectOption({ label: '福建省' })
-  await page.getByLabel('城市').selectOption({ label: '福州市' })
-  await page.getByLabel('区县').selectOption({ label: '鼓楼区' })
-  await page.getByLabel('详细地址').fill('演示路 5 号')
-  await page.getByRole('button', { name: '提交订单' }).click()
-  await expect(page.getByTestId('order-status').first()).toHaveText('待付款')
-  await expectAccessible(page, 'order page')
-  await page.goto('/account/orders')
-  await expectAccessible(page, 'my orders')
-  await logOut(page)
+  // Buying, as the demo consumer.
+  {
+    what: 'checkout with field errors',
+    as: 'consumer@demo.example',
+    open: async (page) => {
+      await celeryInCart(page)
+      await page.goto('/checkout')
+      await page.getByRole('button', { name: '提交订单' }).click()
+      await expect(page.getByLabel('详细地址')).toHaveAttribute('aria-invalid', 'true')
+    },
+  },
+  {
+    what: 'order page',
+    as: 'consumer@demo.example',
+    open: async (page) => {
+      await celeryInCart(page)
+      await page.goto('/checkout')
+      await page.getByLabel('手机或固定电话').fill('13800001111')
+      await page.getByLabel('省份').selectOption({ label: '福建省' })
+      await page.getByLabel('城市').selectOption({ label: '福州市' })
+      await page.getByLabel('区县').selectOption({ label: '鼓楼区' })
+      await page.getByLabel('详细地址').fill('演示路 5 号')
+      await page.getByRole('button', { name: '提交订单' }).click()
+      await expect(page.getByTestId('order-status').first()).toHaveText('待付款')
+    },
+  },
+  { what: 'my orders', as: 'consumer@demo.example', open: visit('/account/orders') },
 
-  await page.goto('/login?redirectTo=/admin/payments')
-  await logIn(page, 'finance@demo.example')
-  await page.waitForURL((url) => url.pathname === '/admin/payments')
-  await expectAccessible(page, 'finance payments')
-})
+  // The account pages, as a cooperative's admin.
+  { what: 'account', as: 'coop@minxian.demo.example', open: visit('/account') },
+  { what: 'my organisations', as: 'coop@minxian.demo.example', open: visit('/account/organizations') },
+  {
+    what: 'register an organisation',
+    as: 'coop@minxian.demo.example',
+    open: visit('/account/organizations/new'),
+  },
+  { what: 'security', as: 'coop@minxian.demo.example', open: visit('/account/security') },
 
-test('the other public, account and admin pages pass axe (WCAG 2.1 AA)', async ({ page }) => {
-  for (const [path, what] of [
-    ['/about', 'about'],
-    ['/search?q=马铃薯', 'search results'],
-    ['/search?q=zzzzzz', 'search without results'],
-    ['/regions/621126', 'county page'],
-    ['/signup', 'sign-up'],
-    ['/products?min=abc', 'product filters with an error'],
-  ] as const) {
-    await page.goto(path)
+  // Members and invitations: a unit's admin with a fresh invitation link on the page, and the invited user.
+  {
+    what: 'members page with a new invitation link',
+    as: 'unit-admin@gulou.demo.example',
+    open: async (page) => {
+      await createInvitationLink(page, /鼓楼区演示预算单位/)
+    },
+  },
+
+  // Platform administration.
+  { what: 'finance payments', as: 'finance@demo.example', open: visit('/admin/payments') },
+  { what: 'verify organisations', as: 'admin@demo.example', open: visit('/admin/organizations') },
+  { what: 'create an office', as: 'admin@demo.example', open: visit('/admin/offices/new') },
+  { what: 'audit log', as: 'admin@demo.example', open: visit('/admin/audit') },
+]
+
+// axe takes 1–3 s a page on a quiet machine and several times that on a loaded one; some pages need a sign-in,
+// a cart or an order first. Each test gets its own generous budget.
+test.describe.configure({ timeout: 120_000 })
+
+for (const { what, as, open } of pages) {
+  test(`${what} passes axe (WCAG 2.1 AA)`, async ({ page, login }) => {
+    if (as) await login(as)
+    await open(page)
     await expectAccessible(page, what)
-  }
-  await page.goto('/')
-  await page.getByRole('link', { name: /→/ }).first().click()
-  await expectAccessible(page, 'pairing page')
+  })
+}
 
-  await page.goto('/login?redirectTo=/account')
-  await logIn(page, 'coop@minxian.demo.example')
-  await page.waitForURL((url) => url.pathname === '/account')
-  for (const [path, what] of [
-    ['/account', 'account'],
-    ['/account/organizations', 'my organisations'],
-    ['/account/organizations/new', 'register an organisation'],
-    ['/account/security', 'security'],
-  ] as const) {
-    await page.goto(path)
-    // The page itself, not the login page it would redirect to without a session.
-    expect(new URL(page.url()).pathname).toBe(path)
-    await expectAccessible(page, what)
-  }
-  await logOut(page)
-
-  await page.goto('/login?redirectTo=/admin/organizations')
-  await logIn(page, 'admin@demo.example')
-  await page.waitForURL((url) => url.pathname === '/admin/organizations')
-  for (const [path, what] of [
-    ['/admin/organizations', 'verify organisations'],
-    ['/admin/offices/new', 'create an office'],
-    ['/admin/audit', 'audit log'],
-  ] as const) {
-    await page.goto(path)
-    // The page itself, not the login page it would redirect to without a session.
-    expect(new URL(page.url()).pathname).toBe(path)
-    await expectAccessible(page, what)
-  }
+test('invitation page passes axe (WCAG 2.1 AA)', async ({ page, login }) => {
+  await login('unit-admin@gulou.demo.example')
+  const link = await createInvitationLink(page, /鼓楼区演示预算单位/)
+  await login('buyer07@consumers.demo.example')
+  await page.goto(link)
+  await expect(page.getByRole('heading', { level: 1, name: '加入单位邀请' })).toBeVisible()
+  await expect(page.getByRole('button', { name: '接受邀请' })).toBeVisible()
+  await expectAccessible(page, 'invitation page')
 })

@@ -1,5 +1,7 @@
-import { expect, test } from '@playwright/test'
-import { logIn, logOut } from './session'
+import { expect, fillLoginForm, test } from './fixtures'
+
+// Each journey signs in several times and places orders: give it room on a loaded machine.
+test.describe.configure({ timeout: 120_000 })
 
 // Two products of two different cooperatives (seeded: 安定区高原蔬菜… and 安定区特色食品加工第二…).
 const cookies = '/products/malingshuquqi-shutiaoxiuxianshipin'
@@ -7,6 +9,7 @@ const celery = '/products/gaoyuanxiacai-qincai'
 
 test('a consumer buys from two cooperatives by bank transfer, finance confirms, the order shows paid', async ({
   page,
+  login,
 }) => {
   // A visitor fills the cart before signing in.
   await page.goto(cookies)
@@ -20,9 +23,9 @@ test('a consumer buys from two cooperatives by bank transfer, finance confirms, 
   await expect(page.getByText('将由 2 个合作社/企业分别发货')).toBeVisible()
   await expect(page.getByTestId('cart-link')).toHaveText('购物车（2）')
 
-  // Checking out asks to sign in; the cart comes along.
+  // Checking out asks to sign in (the login form itself: this is the sign-in journey); the cart comes along.
   await page.getByRole('link', { name: '登录后结算' }).click()
-  await logIn(page, 'consumer@demo.example')
+  await fillLoginForm(page, 'consumer@demo.example')
   await expect(page.getByRole('heading', { level: 1, name: '结算' })).toBeVisible()
   const total = (await page.getByTestId('checkout-total').textContent())!.trim()
 
@@ -47,11 +50,10 @@ test('a consumer buys from two cooperatives by bank transfer, finance confirms, 
   await expect(page.getByText('个人：演示消费者')).toBeVisible()
   await expect(page.getByText('福建省 福州市 鼓楼区 演示路 1 号 2 单元')).toBeVisible()
   await expect(page.getByTestId('cart-link')).toHaveText('购物车')
-  await logOut(page)
 
   // Finance matches the statement: a short payment is flagged, the exact one confirms.
-  await page.goto('/login?redirectTo=/admin/payments')
-  await logIn(page, 'finance@demo.example')
+  await login('finance@demo.example')
+  await page.goto('/admin/payments')
   const row = page.getByTestId(`payment-${reference}`)
   await row.getByLabel(/实际到账金额/).fill('1.00')
   await row.getByRole('button', { name: '确认到账' }).click()
@@ -60,11 +62,10 @@ test('a consumer buys from two cooperatives by bank transfer, finance confirms, 
   await row.getByLabel(/实际到账金额/).fill(total)
   await row.getByRole('button', { name: '确认到账' }).click()
   await expect(page.getByRole('status')).toHaveText(`已确认 ${reference} 到账，订单已付款。`)
-  await logOut(page)
 
   // The consumer sees the order paid.
-  await page.goto('/login?redirectTo=/account/orders')
-  await logIn(page, 'consumer@demo.example')
+  await login('consumer@demo.example')
+  await page.goto('/account/orders')
   await expect(page.getByTestId('order-status').first()).toHaveText('已付款')
   await page.getByRole('link', { name: /^XF/ }).first().click()
   await expect(page.getByTestId('order-timeline').locator('[aria-current="step"]')).toContainText('已付款')
@@ -73,9 +74,9 @@ test('a consumer buys from two cooperatives by bank transfer, finance confirms, 
   await expect(page.getByTestId('order-impact')).toHaveText(/^本单已为 \d+ 户受益农户计入 ¥[\d,]+\.\d{2}$/)
 })
 
-test('a consumer cancels an unpaid order and its stock returns', async ({ page }) => {
-  await page.goto('/login?redirectTo=' + encodeURIComponent(celery))
-  await logIn(page, 'consumer@demo.example')
+test('a consumer cancels an unpaid order and its stock returns', async ({ page, login }) => {
+  await login('consumer@demo.example')
+  await page.goto(celery)
   const stockBefore = Number(await page.locator('dt:has-text("库存") + dd').textContent())
   await page.getByRole('button', { name: '加入购物车' }).click()
   await page.getByRole('link', { name: '去结算' }).click()

@@ -1,6 +1,10 @@
 import { expect, test } from '@playwright/test'
 
-// The demo accounts of the README; every one must be able to sign in with the published password.
+// Ten sign-ins through the form, each hashing a password: give the test room on a loaded machine.
+test.describe.configure({ timeout: 120_000 })
+
+// The login form itself (the other specs sign in by cookie, tests/e2e/fixtures.ts): the demo accounts of the README;
+// every one must be able to sign in with the published password.
 const demoAccounts = [
   ['consumer@demo.example', '演示消费者', null],
   ['buyer@gulou.demo.example', '演示采购员', '鼓楼区演示预算单位（演示）'],

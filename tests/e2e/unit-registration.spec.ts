@@ -1,15 +1,12 @@
-import { expect, type Page, test } from '@playwright/test'
 import { makeUscc } from '../../app/utils/uscc'
-import { logIn, logOut } from './session'
+import { expect, test } from './fixtures'
 
-async function logInToAccount(page: Page, identifier: string, password: string) {
-  await page.goto('/login')
-  await logIn(page, identifier, password)
-  await expect(page.getByRole('heading', { level: 1, name: '账户概览' })).toBeVisible()
-}
+// Signing up hashes a password, and the journey signs in three people: give it room on a loaded machine.
+test.describe.configure({ timeout: 120_000 })
 
 test('a buyer signs up and registers a unit, a platform admin verifies it, and the buyer sees it verified', async ({
   page,
+  login,
 }, testInfo) => {
   const snap = async (name: string) => {
     const path = testInfo.outputPath(`${name}.png`)
@@ -51,18 +48,16 @@ test('a buyer signs up and registers a unit, a platform admin verifies it, and t
   const row = page.getByRole('row', { name: new RegExp(unitName) })
   await expect(row.getByText('待审核')).toBeVisible()
   await snap('1-registered')
-  await logOut(page)
 
   // 3. A platform admin verifies it.
-  await logInToAccount(page, 'admin@demo.example', 'demo-password')
+  await login('admin@demo.example')
   await page.goto('/admin/organizations')
   await page.getByRole('button', { name: `通过“${unitName}”的认证` }).click()
   await expect(page.getByText(`已通过“${unitName}”的认证。`)).toBeVisible()
   await snap('2-admin-verified')
-  await logOut(page)
 
   // 4. The buyer sees it verified.
-  await logInToAccount(page, email, 'a-long-password')
+  await login(email, 'a-long-password')
   await page.goto('/account/organizations')
   await expect(page.getByRole('row', { name: new RegExp(unitName) }).getByText('已认证')).toBeVisible()
   await snap('3-buyer-sees-verified')

@@ -51,5 +51,7 @@ describe('the embedded database lock file', () => {
     await handle.close()
     expect(fs.existsSync(path.join(dataDir, 'pglite.lock'))).toBe(false)
     fs.rmSync(dataDir, { recursive: true, force: true })
-  })
+    // Two tsx processes start here (a holder and the CLI), each compiling and opening PGlite: seconds on a quiet
+    // machine, 30 s and more on a loaded one.
+  }, 180_000)
 })

@@ -1,11 +1,14 @@
-import type { AppLoadContext, ServerBuild } from '@remix-run/node'
+import { type AppLoadContext, data, redirect, type ServerBuild } from '@remix-run/node'
 import { describe, expect, it } from 'vitest'
 import { organizations } from '../../db/schema/organizations'
 import { seedUuid } from '../../db/seed/synthetic'
 import { listMemberships, type RequestAuth } from '../../app/domains/accounts/sessions.server'
+import { changeCart } from '../../app/domains/orders/cart.server'
+import { formatFen } from '../../app/utils/money'
 import { routePath, startTestApp } from '../support/app-server'
 import { testContext } from '../support/context'
 import { openTestDatabase, testDbKind } from '../support/db'
+import { buy, makeBuyable, seededProductId } from '../support/shopping'
 
 type Outcome = 'allowed' | 'login' | 'denied'
 
@@ -39,27 +42,53 @@ const ownOrg: Partial<Record<Person, string>> = {
 }
 const admins: Person[] = ['unitAdmin', 'coopAdmin', 'officeAdmin', 'admin']
 
-async function outcomeOf(call: () => Promise<unknown>): Promise<{ outcome: Outcome; status: number }> {
-  try {
-    const result = await call()
-    const status = result instanceof Response ? result.status : 200
-    if (status === 403 || status === 404) return { outcome: 'denied', status }
-    if (
-      result instanceof Response &&
-      status === 302 &&
-      result.headers.get('location')?.startsWith('/login')
-    ) {
-      return { outcome: 'login', status }
-    }
-    return { outcome: 'allowed', status }
-  } catch (thrown) {
-    if (!(thrown instanceof Response)) throw thrown
-    if (thrown.status === 302 && thrown.headers.get('location')?.startsWith('/login')) {
-      return { outcome: 'login', status: 302 }
-    }
-    if (thrown.status === 403 || thrown.status === 404) return { outcome: 'denied', status: thrown.status }
-    return { outcome: 'allowed', status: thrown.status }
+/**
+ * What a loader or action answered, with its HTTP status. Only a real success counts as allowed: a 2xx answer
+ * (a plain value, a Response, or `data()` with a status). A redirect to the login page is `login`, 403 or 404 is
+ * `denied`; anything else — a thrown error (a 500 to the user), a redirect elsewhere, a 400 or 409 — is
+ * `unexpected`, and the matrix fails on it with the route and the person: the call must be fixed until the allowed
+ * people really succeed.
+ */
+type Observed = { outcome: Outcome | 'unexpected'; status: number; detail: string }
+
+/** A status-bearing answer: a Response, or Remix's `data()` (a DataWithResponseInit, not a Response). */
+function answerOf(value: unknown): { status: number; location: string | null } | null {
+  if (value instanceof Response) return { status: value.status, location: value.headers.get('location') }
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { type?: unknown }).type === 'DataWithResponseInit'
+  ) {
+    const init = (value as { init: ResponseInit | null }).init
+    return { status: init?.status ?? 200, location: new Headers(init?.headers).get('location') }
   }
+  return null
+}
+
+function classify(answer: { status: number; location: string | null }, how: string): Observed {
+  const { status, location } = answer
+  const detail = `${how} HTTP ${status}${location ? ` → ${location}` : ''}`
+  if (status >= 300 && status < 400 && location?.startsWith('/login'))
+    return { outcome: 'login', status, detail }
+  if (status === 403 || status === 404) return { outcome: 'denied', status, detail }
+  if (status >= 200 && status < 300) return { outcome: 'allowed', status, detail }
+  return { outcome: 'unexpected', status, detail }
+}
+
+async function outcomeOf(call: () => Promise<unknown>): Promise<Observed> {
+  let result: unknown
+  try {
+    result = await call()
+  } catch (thrown) {
+    const answer = answerOf(thrown)
+    if (!answer) {
+      const message = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown)
+      return { outcome: 'unexpected', status: 500, detail: `threw ${message}` }
+    }
+    return classify(answer, 'threw')
+  }
+  // A plain value is a 200 with that value as its data.
+  return classify(answerOf(result) ?? { status: 200, location: null }, 'returned')
 }
 
 describe(`authorization matrix (${testDbKind()})`, async () => {
@@ -121,20 +150,54 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
   const expectMatrix = async (
     label: string,
     allowed: readonly Person[],
-    call: (person: Person) => Promise<{ outcome: Outcome; status: number }>,
+    call: (person: Person) => Promise<Observed>,
   ) => {
     for (const person of everyone) {
-      const { outcome, status } = await call(person)
+      const { outcome, detail } = await call(person)
       const expected: Outcome = allowed.includes(person)
         ? 'allowed'
         : person === 'anonymous'
           ? 'login'
           : 'denied'
-      expect(outcome, `${label} as ${person} (HTTP ${status})`).toBe(expected)
+      expect(outcome, `${label} as ${person}: ${detail}`).toBe(expected)
     }
   }
 
+  it('counts only a real success as allowed: errors, other statuses and other redirects fail the matrix', async () => {
+    const observed = async (call: () => unknown) => (await outcomeOf(async () => call())).outcome
+    expect(await observed(() => ({ some: 'data' }))).toBe('allowed')
+    expect(await observed(() => data({ ok: true }, { status: 201 }))).toBe('allowed')
+    expect(await observed(() => redirect('/login?redirectTo=/account'))).toBe('login')
+    expect(await observed(() => data({ error: 'forbidden' }, { status: 403 }))).toBe('denied')
+    for (const call of [
+      () => {
+        throw new Error('database down') // a 500 to the user
+      },
+      () => {
+        throw new Response('Server error', { status: 500 })
+      },
+      () => {
+        throw 'not an error'
+      },
+      () => data({ errors: { name: 'required' } }, { status: 400 }),
+      () => Response.json({ error: 'not_pending' }, { status: 409 }),
+      () => redirect('/'),
+    ]) {
+      expect(await observed(call)).toBe('unexpected')
+    }
+  })
+
   it('lets any signed-in user into the account pages, and sends visitors to log in', async () => {
+    // With an empty cart the checkout page sends to the cart: give everyone something to check out.
+    await makeBuyable(db, ['PRD001'])
+    for (const person of signedIn) {
+      const added = await changeCart(
+        db,
+        { userId: seedUuid(`user:${people[person]}`) },
+        { kind: 'add', productId: seededProductId('PRD001'), qty: 1 },
+      )
+      expect(added.ok, `${person}'s cart`).toBe(true)
+    }
     for (const id of [
       'routes/account',
       'routes/account._index',
@@ -155,18 +218,19 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
     await expectMatrix('audit log', ['finance', 'admin'], (p) => callLoader('routes/admin.audit', p))
     // Confirming money received is finance's job alone (separation of duties from the admins who verify sellers).
     await expectMatrix('payment confirmation', ['finance'], (p) => callLoader('routes/admin.payments', p))
+    // A real transfer waiting for finance: the one allowed confirmation must succeed, so the denied ones before
+    // it cannot have confirmed it; then the same payment is refunded.
+    await makeBuyable(db, ['PRD002'])
+    const unpaid = await buy(db, { lines: [['PRD002', 1]], confirmAt: null })
     await expectMatrix('confirm a payment', ['finance'], (p) =>
       callAction('routes/admin.payments', p, {
         intent: 'confirm',
-        paymentId: seedUuid('test:no-such-payment'),
-        received: 'x',
+        paymentId: unpaid.paymentId,
+        received: formatFen(unpaid.paidFen),
       }),
     )
     await expectMatrix('refund a payment', ['finance'], (p) =>
-      callAction('routes/admin.payments', p, {
-        intent: 'refund',
-        paymentId: seedUuid('test:no-such-payment'),
-      }),
+      callAction('routes/admin.payments', p, { intent: 'refund', paymentId: unpaid.paymentId }),
     )
   })
 
@@ -177,10 +241,18 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
       .values({ id: pending, kind: 'gov_unit', name: '待审核测试单位', regionCode: '350102' })
       .onConflictDoNothing()
     await expectMatrix('reject', ['admin'], (p) =>
-      callAction('routes/admin.organizations', p, { intent: 'reject', orgId: pending, reason: '' }),
+      callAction('routes/admin.organizations', p, {
+        intent: 'reject',
+        orgId: pending,
+        reason: '统一社会信用代码与名称不符',
+      }),
     )
     await expectMatrix('create office', ['admin'], (p) =>
-      callAction('routes/admin.offices.new', p, { name: '', regionCode: '', jurisdiction: '' }),
+      callAction('routes/admin.offices.new', p, {
+        name: '测试市东西部协作工作机构',
+        regionCode: '350100',
+        jurisdiction: '350100 621100',
+      }),
     )
   })
 
@@ -191,12 +263,14 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
       const theirs = await callLoader('routes/account.organizations.$orgId.members', person, {
         orgId: seedUuid(other),
       })
-      expect(theirs.outcome, `${person} reading ${other}`).toBe(person === 'anonymous' ? 'login' : 'denied')
+      expect(theirs.outcome, `${person} reading ${other}: ${theirs.detail}`).toBe(
+        person === 'anonymous' ? 'login' : 'denied',
+      )
       if (mine) {
         const own = await callLoader('routes/account.organizations.$orgId.members', person, {
           orgId: seedUuid(mine),
         })
-        expect(own.outcome, `${person} reading own ${mine}`).toBe('allowed')
+        expect(own.outcome, `${person} reading own ${mine}: ${own.detail}`).toBe('allowed')
       }
     }
   })
@@ -211,7 +285,7 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
         { intent: 'invite', role: 'unit_buyer' },
         { orgId: seedUuid(other) },
       )
-      expect(foreign.outcome, `${person} inviting into ${other}`).toBe(
+      expect(foreign.outcome, `${person} inviting into ${other}: ${foreign.detail}`).toBe(
         person === 'anonymous' ? 'login' : 'denied',
       )
       if (!mine) continue
@@ -233,7 +307,7 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
         },
         { orgId: seedUuid(mine) },
       )
-      expect(invite.outcome, `${person} inviting into own ${mine}`).toBe(
+      expect(invite.outcome, `${person} inviting into own ${mine}: ${invite.detail}`).toBe(
         admins.includes(person) ? 'allowed' : 'denied',
       )
       const colleague = Object.entries(ownOrg).find(([p, org]) => org === mine && p !== person)?.[0] as Person
@@ -247,7 +321,7 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
         },
         { orgId: seedUuid(mine) },
       )
-      expect(changeRole.outcome, `${person} changing a role in own ${mine}`).toBe(
+      expect(changeRole.outcome, `${person} changing a role in own ${mine}: ${changeRole.detail}`).toBe(
         admins.includes(person) ? 'allowed' : 'denied',
       )
     }
