@@ -73,8 +73,8 @@ export function ErrorMessage({ status, detail }: { status: number; detail: strin
     <section className="mx-auto max-w-xl py-8" aria-labelledby="error-title">
       <div role="alert">
         <h1 id="error-title" className="text-2xl font-semibold">
-          <span className="mr-2 text-stone-500">{status}</span>
-          {t(`error.${kind}.title` as const)}
+          {/* The space keeps the status and the words apart in the heading's accessible name. */}
+          <span className="text-stone-500">{status}</span> {t(`error.${kind}.title` as const)}
         </h1>
         <p className="mt-2">{t(`error.${kind}.hint` as const)}</p>
         {detail ? <p className="mt-2 text-sm text-stone-600">{t('error.detail', { detail })}</p> : null}
