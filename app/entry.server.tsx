@@ -10,6 +10,8 @@ import { isbot } from 'isbot'
 import { renderToPipeableStream } from 'react-dom/server'
 import { getEnv } from './utils/env.server'
 import { describeError } from './utils/errors.server'
+import { localeOf, messagesOf } from './utils/i18n.server'
+import { PageLanguageProvider } from './utils/locale'
 import { NonceProvider } from './utils/nonce'
 
 const ABORT_DELAY_MS = 5_000
@@ -28,13 +30,16 @@ export const handleError: HandleErrorFunction = (error, { request }) => {
   logError(error)
 }
 
-export default function handleRequest(
+export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
+  // Read here, not in the root loader: an error page rendered before any loader ran speaks the visitor's language
+  // too. The browser loads the same catalogue (entry.client.tsx reads it back from <html lang>).
+  const locale = await localeOf(request)
   const nonce = typeof loadContext.cspNonce === 'string' ? loadContext.cspNonce : ''
   // Crawlers and no-JS clients get the whole document at once; browsers get the shell as soon as it is ready.
   const readyEvent = isbot(request.headers.get('user-agent') ?? '') ? 'onAllReady' : 'onShellReady'
@@ -42,7 +47,9 @@ export default function handleRequest(
     let shellRendered = false
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} nonce={nonce} />
+        <PageLanguageProvider value={{ locale, messages: messagesOf(locale) }}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} nonce={nonce} />
+        </PageLanguageProvider>
       </NonceProvider>,
       {
         nonce,

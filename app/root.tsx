@@ -1,17 +1,11 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import {
-  isRouteErrorResponse,
-  Links,
-  Meta,
-  Outlet,
-  Scripts,
-  ScrollRestoration,
-  useRouteError,
-  useRouteLoaderData,
-} from '@remix-run/react'
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import stylesheet from './tailwind.css?url'
-import { localeFromCookieHeader, translate } from './utils/i18n'
+import { errorStatus, GeneralErrorBoundary } from './components/error-boundary'
+import { SiteFrame } from './components/site-frame'
+import { htmlLang } from './utils/i18n'
+import { useLocale } from './utils/locale'
 import { useNonce } from './utils/nonce'
 import { cartLineCount, cartOwnerOf } from '~/domains/orders/index.server'
 import { getDb } from '~/utils/db.server'
@@ -22,8 +16,9 @@ export const links: LinksFunction = () => [
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ]
 
-export const meta: MetaFunction = () => [
-  { title: '消费帮扶集市' },
+// An error page's title says its status; the layouts have no meta of their own, so this one titles theirs too.
+export const meta: MetaFunction = ({ error }) => [
+  { title: error ? `${errorStatus(error)} · 消费帮扶集市` : '消费帮扶集市' },
   { name: 'description', content: '消费帮扶：买帮扶地区的好产品，让收入直达受益农户' },
 ]
 
@@ -32,7 +27,6 @@ export async function loader(args: LoaderFunctionArgs) {
   requireAccess(args, 'root', 'loader')
   const auth = context.auth
   return {
-    locale: localeFromCookieHeader(request.headers.get('Cookie')),
     cartCount: await cartLineCount(getDb(), cartOwnerOf(request, auth)),
     // Only what the header shows: never ids, hashes or contact details.
     user: auth
@@ -46,11 +40,10 @@ export async function loader(args: LoaderFunctionArgs) {
 
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce()
-  // The root loader may not have run (an error before it): fall back to Chinese.
-  const data = useRouteLoaderData<typeof loader>('root')
-  const locale = data?.locale ?? 'zh'
+  // The language comes from entry.server.tsx, not from the loader: this renders even when the loader did not run.
+  const locale = useLocale()
   return (
-    <html lang={locale === 'en' ? 'en' : 'zh-CN'}>
+    <html lang={htmlLang(locale)}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -70,27 +63,23 @@ export default function App() {
   return <Outlet />
 }
 
+/**
+ * Errors no layout caught: a URL no route matches, a failure of the root loader, the routes outside every layout.
+ * With the root loader's data the page keeps the site frame; without it (nothing known about the visitor) the
+ * page is the message alone.
+ */
 export function ErrorBoundary() {
-  const error = useRouteError()
-  const status = isRouteErrorResponse(error) ? error.status : 500
-  const message =
-    status === 404
-      ? '页面不存在 / Page not found'
-      : status === 403
-        ? '无权访问 / Forbidden'
-        : // A refused request (415 not a form, 413 too large, 400 unreadable) says what was wrong with it.
-          status < 500 && isRouteErrorResponse(error) && typeof error.data === 'string' && error.data !== ''
-          ? error.data
-          : '出错了，请稍后再试 / Something went wrong'
+  const root = useRouteLoaderData<typeof loader>('root')
+  if (root) {
+    return (
+      <SiteFrame>
+        <GeneralErrorBoundary />
+      </SiteFrame>
+    )
+  }
   return (
-    <main className="mx-auto max-w-xl p-8">
-      <h1 className="text-2xl font-semibold">{status}</h1>
-      <p className="mt-2">{message}</p>
-      <p className="mt-4">
-        <a className="text-brand-700 underline" href="/">
-          {translate('zh', 'nav.home')} / Home
-        </a>
-      </p>
+    <main id="main" className="mx-auto max-w-xl p-8">
+      <GeneralErrorBoundary />
     </main>
   )
 }

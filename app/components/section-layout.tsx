@@ -1,11 +1,16 @@
-import { NavLink, Outlet } from '@remix-run/react'
+import { NavLink } from '@remix-run/react'
+import type { ReactNode } from 'react'
 import { SiteFrame } from '~/components/site-frame'
 
-/** The frame of a signed-in area (account, administration): a side navigation and the page beside it. */
+/**
+ * The frame of a signed-in area (account, administration): a side navigation and, beside it, the page (the
+ * layout's <Outlet />, or its error page).
+ */
 export function SectionLayout(props: {
   title?: string
   navLabel: string
   links: Array<{ to: string; label: string; end?: boolean }>
+  children: ReactNode
 }) {
   const linkClass = ({ isActive }: { isActive: boolean }) =>
     `block rounded px-3 py-2 ${isActive ? 'bg-brand-50 font-semibold text-brand-700' : 'hover:bg-stone-100'}`
@@ -21,9 +26,7 @@ export function SectionLayout(props: {
           ))}
         </nav>
         {/* min-w-0: wide tables scroll inside the column instead of widening the page. */}
-        <div className="min-w-0">
-          <Outlet />
-        </div>
+        <div className="min-w-0">{props.children}</div>
       </div>
     </SiteFrame>
   )

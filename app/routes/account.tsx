@@ -1,4 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
+import { Outlet } from '@remix-run/react'
+import type { ReactNode } from 'react'
+import { GeneralErrorBoundary } from '~/components/error-boundary'
 import { SectionLayout } from '~/components/section-layout'
 import { useT } from '~/utils/locale'
 import { requireAccess } from '~/utils/permissions.server'
@@ -9,7 +12,7 @@ export async function loader(args: LoaderFunctionArgs) {
   return null
 }
 
-export default function AccountLayout() {
+function AccountSection({ children }: { children: ReactNode }) {
   const t = useT()
   return (
     <SectionLayout
@@ -20,6 +23,25 @@ export default function AccountLayout() {
         { to: '/account/organizations', label: t('account.organizations') },
         { to: '/account/security', label: t('account.security') },
       ]}
-    />
+    >
+      {children}
+    </SectionLayout>
+  )
+}
+
+export default function AccountLayout() {
+  return (
+    <AccountSection>
+      <Outlet />
+    </AccountSection>
+  )
+}
+
+/** An account page's error (an order that is not yours …) keeps the site frame and the account navigation. */
+export function ErrorBoundary() {
+  return (
+    <AccountSection>
+      <GeneralErrorBoundary />
+    </AccountSection>
   )
 }

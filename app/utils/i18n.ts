@@ -1,57 +1,43 @@
-import * as accounts from '../messages/accounts'
-import * as audit from '../messages/audit'
-import * as forms from '../messages/forms'
-import * as memberships from '../messages/memberships'
-import * as orders from '../messages/orders'
-import * as organizations from '../messages/organizations'
-import * as search from '../messages/search'
-import * as storefront from '../messages/storefront'
+import type { messages as zhMessages } from '../messages/zh'
 
 /**
- * The one i18n helper. Chinese is the default; English is chosen with the `lang` cookie. Messages live in
- * app/messages/, one module per area, each a pair of records so that a missing English string fails the typecheck.
+ * The one i18n helper. Chinese is the default; English is chosen with the `lang` cookie (app/utils/i18n.server.ts).
+ * Messages live in app/messages/: zh/ and en/ hold one module per area, zh.ts and en.ts gather each language's
+ * catalogue. This module holds no message text, so that a page loads one catalogue only: the server renders with
+ * either, and the browser loads the page's language before hydrating (app/entry.client.tsx). Components translate
+ * with useT() (app/utils/locale.ts); server code with translate() (app/utils/i18n.server.ts).
  */
 export const locales = ['zh', 'en'] as const
 export type Locale = (typeof locales)[number]
 export const defaultLocale: Locale = 'zh'
 
-const zh = {
-  ...storefront.zh,
-  ...accounts.zh,
-  ...organizations.zh,
-  ...memberships.zh,
-  ...audit.zh,
-  ...search.zh,
-  ...orders.zh,
-  ...forms.zh,
-}
-
-export type MessageKey = keyof typeof zh
-
-const en: Record<MessageKey, string> = {
-  ...storefront.en,
-  ...accounts.en,
-  ...organizations.en,
-  ...memberships.en,
-  ...audit.en,
-  ...search.en,
-  ...orders.en,
-  ...forms.en,
-}
-
-const messages: Record<Locale, Record<MessageKey, string>> = { zh, en }
+/** The keys of the Chinese catalogue; the English one must have exactly these (a missing string fails typecheck). */
+export type MessageKey = keyof typeof zhMessages
+export type Messages = Record<MessageKey, string>
+export type MessageValues = Record<string, string | number>
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (locales as readonly string[]).includes(value)
 }
 
-/** A message with its {placeholders} filled in. */
-export function translate(locale: Locale, key: MessageKey, values?: Record<string, string | number>): string {
-  const text = messages[locale][key]
+/** The `lang` attribute of a page in this locale; entry.client.tsx reads it back to pick the catalogue to load. */
+export function htmlLang(locale: Locale): string {
+  return locale === 'en' ? 'en' : 'zh-CN'
+}
+
+export function localeOfHtmlLang(lang: string): Locale {
+  return lang === 'en' ? 'en' : defaultLocale
+}
+
+/** A message of a catalogue with its {placeholders} filled in. */
+export function formatMessage(messages: Messages, key: MessageKey, values?: MessageValues): string {
+  const text = messages[key]
   if (!values) return text
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole))
 }
 
+// Display names of values stored in Chinese (categories, programmes, 带贫方式): a few words each, kept out of the
+// catalogues so that these helpers stay plain functions of the locale, callable in loaders, components and tests.
 const categoryNames: Record<string, string> = {
   粮油: 'Grain & oil',
   蔬菜: 'Vegetables',
@@ -92,10 +78,4 @@ export function reliefModeLabel(locale: Locale, mode: string): string {
 
 export function programmeLabel(locale: Locale, programme: string): string {
   return locale === 'en' ? (programmeNames[programme] ?? programme) : programme
-}
-
-/** Reads the `lang` cookie; anything unknown falls back to Chinese. */
-export function localeFromCookieHeader(header: string | null): Locale {
-  const match = header?.match(/(?:^|;\s*)lang=([a-z]{2})/)
-  return isLocale(match?.[1]) ? match[1] : defaultLocale
 }

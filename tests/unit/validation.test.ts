@@ -9,7 +9,7 @@ import {
   registrationSchema,
   rejectionSchema,
 } from '../../app/domains/organizations/forms'
-import { translate } from '../../app/utils/i18n'
+import { translate } from '../../app/utils/i18n.server'
 import { makeUscc } from '../../app/utils/uscc'
 import {
   controlCharactersMessage,

@@ -1,0 +1,23 @@
+import type { Messages } from '../utils/i18n'
+import { accounts } from './en/accounts'
+import { audit } from './en/audit'
+import { errors } from './en/errors'
+import { forms } from './en/forms'
+import { memberships } from './en/memberships'
+import { orders } from './en/orders'
+import { organizations } from './en/organizations'
+import { search } from './en/search'
+import { storefront } from './en/storefront'
+
+/** Every English message, one module per area in en/; each area has exactly the keys of its Chinese twin. */
+export const messages: Messages = {
+  ...storefront,
+  ...accounts,
+  ...organizations,
+  ...memberships,
+  ...audit,
+  ...search,
+  ...orders,
+  ...forms,
+  ...errors,
+}

@@ -1,0 +1,25 @@
+import { accounts } from './zh/accounts'
+import { audit } from './zh/audit'
+import { errors } from './zh/errors'
+import { forms } from './zh/forms'
+import { memberships } from './zh/memberships'
+import { orders } from './zh/orders'
+import { organizations } from './zh/organizations'
+import { search } from './zh/search'
+import { storefront } from './zh/storefront'
+
+/**
+ * Every Chinese message, one module per area in zh/. Its keys are the app's message keys (MessageKey). The browser
+ * loads this catalogue, or en.ts, as a chunk of its own (app/entry.client.tsx): never both.
+ */
+export const messages = {
+  ...storefront,
+  ...accounts,
+  ...organizations,
+  ...memberships,
+  ...audit,
+  ...search,
+  ...orders,
+  ...forms,
+  ...errors,
+}
