@@ -33,7 +33,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const auth = context.auth
   return {
     locale: localeFromCookieHeader(request.headers.get('Cookie')),
-    cartCount: await cartLineCount(getDb(), cartOwnerOf(request, auth)),
+    cartCount: await cartLineCount(getDb(), await cartOwnerOf(request, auth)),
     // Only what the header shows: never ids, hashes or contact details.
     user: auth
       ? {
