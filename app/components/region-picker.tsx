@@ -74,7 +74,9 @@ export function RegionPicker({
 
   const value = county || city || province
   const invalid = Boolean(meta.errors)
-  const describedBy = [hint ? meta.descriptionId : null, invalid ? meta.errorId : null].filter(Boolean).join(' ')
+  const describedBy = [hint ? meta.descriptionId : null, invalid ? meta.errorId : null]
+    .filter(Boolean)
+    .join(' ')
   const selectClass = `mt-1 w-full rounded border bg-white px-2 py-1.5 disabled:bg-stone-100 disabled:text-stone-500 ${
     invalid ? 'border-red-600' : 'border-stone-300'
   }`

@@ -52,7 +52,8 @@ export async function action(args: ActionFunctionArgs) {
   const owner = await cartOwnerOf(args.request, auth)
   const result = await changeCart(getDb(), owner, change)
   if (!result.ok) return data({ productId, result: null, refusal: result.error }, { status: 400 })
-  const target = form.intent === 'add' ? '/cart?added=1' : safeRedirectPath(form.redirectTo, args.request, '/cart')
+  const target =
+    form.intent === 'add' ? '/cart?added=1' : safeRedirectPath(form.redirectTo, args.request, '/cart')
   // A visitor's cart lives in the cookie: write the new lines back. An account's is already stored.
   const headers = 'lines' in owner ? { 'Set-Cookie': await cartCookieHeader(result.lines) } : undefined
   return redirect(target, { headers })

@@ -57,7 +57,10 @@ export async function action(args: ActionFunctionArgs) {
   return data(
     {
       result: submission.reply(),
-      lineErrors: result.errors.map((e) => ({ name: e.name, reason: `checkout.lineError.${e.code}` as const })),
+      lineErrors: result.errors.map((e) => ({
+        name: e.name,
+        reason: `checkout.lineError.${e.code}` as const,
+      })),
     },
     { status: 409 },
   )
@@ -74,9 +77,7 @@ export default function Checkout() {
     defaultValue: { recipient, invoiceKind: 'none' },
   })
   const submittedKind = fields.invoiceKind.initialValue
-  const [invoiceKind, setInvoiceKind] = useState(
-    typeof submittedKind === 'string' ? submittedKind : 'none',
-  )
+  const [invoiceKind, setInvoiceKind] = useState(typeof submittedKind === 'string' ? submittedKind : 'none')
   const lineErrors = actionData?.lineErrors ?? []
   return (
     <div className="space-y-6">

@@ -38,7 +38,9 @@ export async function action(args: ActionFunctionArgs) {
     { orderId: args.params.orderId ?? '', buyerUserId: auth.userId },
     systemClock,
   )
-  invariantResponse(result.ok || result.reason !== 'not_found', '订单不存在 / Order not found', { status: 404 })
+  invariantResponse(result.ok || result.reason !== 'not_found', '订单不存在 / Order not found', {
+    status: 404,
+  })
   if (result.ok) return data({ done: 'cancelled' as const, error: null })
   return data({ done: null, error: 'not_pending' as const }, { status: 409 })
 }

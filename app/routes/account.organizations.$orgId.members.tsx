@@ -232,11 +232,7 @@ export default function MembersPage() {
         {!canManage ? <p className="mt-2 text-sm text-stone-600">{t('members.readOnly')}</p> : null}
       </div>
 
-      <ErrorList
-        errors={strayError}
-        alert
-        className="rounded bg-red-50 px-3 py-2 text-sm text-red-800"
-      />
+      <ErrorList errors={strayError} alert className="rounded bg-red-50 px-3 py-2 text-sm text-red-800" />
       {notice ? (
         <p role="status" className="rounded bg-brand-50 px-3 py-2 text-sm text-brand-800">
           {t(notice.done.message, { name: savedName })}

@@ -76,11 +76,7 @@ export default function NewOffice() {
       {form.status === 'error' ? <FormAlert errors={['orgForm.error.summary']} /> : null}
       {/* A new key after each created office empties the form (and the region picker) for the next one. */}
       <Form key={created?.orgId ?? 'form'} method="post" className="space-y-5" {...getFormProps(form)}>
-        <Field
-          label={t('officeForm.name')}
-          meta={fields.name}
-          hint={t('officeForm.nameHint')}
-        />
+        <Field label={t('officeForm.name')} meta={fields.name} hint={t('officeForm.nameHint')} />
         <RegionPicker
           meta={fields.regionCode}
           label={t('officeForm.region')}

@@ -52,7 +52,10 @@ export async function action(args: ActionFunctionArgs) {
   const submission = await parseForm(request, reviewForm)
   const { intent, orgId } = submission.payload
   invariantResponse(typeof intent === 'string' && decisions.has(intent), 'Unknown intent')
-  invariantResponse(typeof orgId === 'string' && z.string().uuid().safeParse(orgId).success, 'Bad request: orgId')
+  invariantResponse(
+    typeof orgId === 'string' && z.string().uuid().safeParse(orgId).success,
+    'Bad request: orgId',
+  )
   if (submission.status !== 'success') {
     return data({ orgId, result: submission.reply(), done: null, error: null }, { status: 400 })
   }
@@ -178,7 +181,13 @@ export default function OrganizationReview() {
 }
 
 /** One organisation: its facts, and for a pending one a second row with the two decisions. */
-function ReviewRows({ org, lastResult }: { org: OrganizationForReview; lastResult: SubmissionResult | null }) {
+function ReviewRows({
+  org,
+  lastResult,
+}: {
+  org: OrganizationForReview
+  lastResult: SubmissionResult | null
+}) {
   const t = useT()
   const busy = useIsPending()
   // One rejection form per row: its own id, and the server's answer only when it was about this row.

@@ -79,9 +79,7 @@ function invoiceRules(form: InvoiceFields, ctx: z.RefinementCtx) {
   }
 }
 
-const invoice = fields
-  .pick({ invoiceKind: true, invoiceTitle: true, taxId: true })
-  .superRefine(invoiceRules)
+const invoice = fields.pick({ invoiceKind: true, invoiceTitle: true, taxId: true }).superRefine(invoiceRules)
 
 /**
  * The checkout form. An intersection, so that both halves are checked on every submission and every field's first

@@ -97,7 +97,8 @@ export async function registerOrganization(
   // Organisations sit where products and buyers do (the regions domain says how precise that is).
   const place = placeableRegion(await referenceData(db), values.regionCode)
   if (place === 'unknown') return { ok: false, errors: { regionCode: ['orgForm.error.regionCode.unknown'] } }
-  if (place === 'too_coarse') return { ok: false, errors: { regionCode: ['orgForm.error.regionCode.notLeaf'] } }
+  if (place === 'too_coarse')
+    return { ok: false, errors: { regionCode: ['orgForm.error.regionCode.notLeaf'] } }
 
   try {
     const orgId = await db.transaction(async (tx) => {
