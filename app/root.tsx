@@ -27,7 +27,7 @@ export async function loader(args: LoaderFunctionArgs) {
   requireAccess(args, 'root', 'loader')
   const auth = context.auth
   return {
-    cartCount: await cartLineCount(getDb(), cartOwnerOf(request, auth)),
+    cartCount: await cartLineCount(getDb(), await cartOwnerOf(request, auth)),
     // Only what the header shows: never ids, hashes or contact details.
     user: auth
       ? {

@@ -11,7 +11,7 @@ import {
   clearSessionCookie,
   readSessionToken,
   SESSION_COOKIE,
-  sessionCookie,
+  sessionCookieHeader,
   sessionPolicy,
 } from '../app/domains/accounts/index.server'
 import { type BodyLimitClass, bodyLimits, limitRequestBodies } from './body-limit'
@@ -161,18 +161,19 @@ export function createApp(options: AppOptions): Express {
   // Who is asking: resolved once per request. A rotated session id goes out as a new cookie; a dead one is cleared.
   app.use(async (req: Request, res: Response, next: NextFunction) => {
     try {
-      const token = readSessionToken(req.headers.cookie)
+      // The same cookie definition the app writes with (app/domains/accounts/session-cookie.server.ts).
+      const token = await readSessionToken(req.headers.cookie)
       res.locals.auth = null
       res.locals.sessionToken = null
       if (token) {
         const resolved = await resolveSession(options.db, token, systemClock, sessionPolicy())
         if (!resolved) {
-          res.append('Set-Cookie', clearSessionCookie())
+          res.append('Set-Cookie', await clearSessionCookie())
         } else {
           res.locals.auth = resolved.auth
           res.locals.sessionToken = resolved.rotated?.token ?? token
           if (resolved.rotated) {
-            res.append('Set-Cookie', sessionCookie(resolved.rotated.token, resolved.rotated.expiresAt))
+            res.append('Set-Cookie', await sessionCookieHeader(resolved.rotated))
           }
         }
       }

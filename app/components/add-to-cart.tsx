@@ -1,7 +1,7 @@
 import { useFetcher } from '@remix-run/react'
 import { useId } from 'react'
-import type { CartActionData } from '~/routes/_storefront.cart'
-import { cartErrorMessage } from '~/domains/orders'
+import type { action as cartAction } from '~/routes/_storefront.cart'
+import { cartAnswerMessage } from '~/domains/orders'
 import { useT } from '~/utils/locale'
 
 /**
@@ -11,10 +11,12 @@ import { useT } from '~/utils/locale'
  */
 export function AddToCart(props: { productId: string; minOrderQty: number; stock: number; unit: string }) {
   const t = useT()
-  const fetcher = useFetcher<CartActionData>()
+  const fetcher = useFetcher<typeof cartAction>()
   const id = useId()
-  const error = fetcher.data && 'error' in fetcher.data ? cartErrorMessage(t, fetcher.data.error) : null
+  const error = cartAnswerMessage(t, fetcher.data)
   const soldOut = props.stock < props.minOrderQty
+  // The fetcher's own state: this form posts to another route (the cart), so the page's navigation never changes.
+  const pending = fetcher.state !== 'idle'
   return (
     <fetcher.Form method="post" action="/cart" className="mt-4 space-y-2">
       <input type="hidden" name="intent" value="add" />
@@ -39,7 +41,7 @@ export function AddToCart(props: { productId: string; minOrderQty: number; stock
         />
         <button
           type="submit"
-          disabled={soldOut || fetcher.state !== 'idle'}
+          disabled={soldOut || pending}
           className="flex-1 rounded bg-brand-700 px-4 py-2 font-medium text-white hover:bg-brand-800 disabled:opacity-50"
         >
           {t('cart.add')}

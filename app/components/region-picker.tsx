@@ -1,49 +1,33 @@
+import type { FieldMetadata } from '@conform-to/react'
 import { useFetcher } from '@remix-run/react'
 import { type ChangeEvent, useEffect, useId, useRef, useState } from 'react'
+import { ErrorList } from '~/components/forms'
+import { regionLevels } from '~/domains/regions'
 import { useT } from '~/utils/locale'
 
 type RegionItem = { code: string; name: string; level: string; parentCode: string | null }
 type RegionsResponse = { items: RegionItem[] }
 
-const REGION_CODE = /^[1-9]\d{5}$/
-
-/**
- * The province → city → county chain of a code, from its digits (GB/T 2260: 621126 lies in 621100 and 620000;
- * 441900 东莞市 is a city with no county). Used to show a previous choice again.
- */
-function chainOf(code: string | null | undefined) {
-  if (!code || !REGION_CODE.test(code)) return { province: '', city: '', county: '' }
-  const province = `${code.slice(0, 2)}0000`
-  const city = code === province ? '' : `${code.slice(0, 4)}00`
-  const county = code === province || code === city ? '' : code
-  return { province, city, county }
-}
-
 const regionsUrl = (parent?: string) => (parent ? `/api/v1/regions?parent=${parent}` : '/api/v1/regions')
 
 /**
  * Three dependent selects over all of China (province, city, county), loaded from the public regions API as the
- * user goes. The deepest chosen code is submitted in a hidden input (`name`, default `regionCode`); the server
- * decides whether that level is enough. Pass the previously submitted code as `defaultValue` to show the choice
- * again after a validation error; change the component's `key` to reset it.
+ * user goes: one form field (`meta`, a conform field). The deepest chosen code is submitted in a hidden input under
+ * the field's name; the server decides whether that level is enough. The field's initial value (the code submitted
+ * before, after an error) shows as chosen again; change the component's `key` to reset it.
  */
 export function RegionPicker({
-  name = 'regionCode',
+  meta,
   label,
   hint,
-  error,
-  defaultValue,
 }: {
-  name?: string
+  meta: FieldMetadata<unknown>
   label: string
   hint?: string
-  /** Already translated. */
-  error?: string | null
-  defaultValue?: string | null
 }) {
   const t = useT()
   const id = useId()
-  const initial = chainOf(defaultValue)
+  const initial = regionLevels(typeof meta.initialValue === 'string' ? meta.initialValue : null)
   const [province, setProvince] = useState(initial.province)
   const [city, setCity] = useState(initial.city)
   const [county, setCounty] = useState(initial.county)
@@ -89,20 +73,23 @@ export function RegionPicker({
   const onCounty = (event: ChangeEvent<HTMLSelectElement>) => setCounty(event.currentTarget.value)
 
   const value = county || city || province
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ')
+  const invalid = Boolean(meta.errors)
+  const describedBy = [hint ? meta.descriptionId : null, invalid ? meta.errorId : null]
+    .filter(Boolean)
+    .join(' ')
   const selectClass = `mt-1 w-full rounded border bg-white px-2 py-1.5 disabled:bg-stone-100 disabled:text-stone-500 ${
-    error ? 'border-red-600' : 'border-stone-300'
+    invalid ? 'border-red-600' : 'border-stone-300'
   }`
   const selectProps = {
     className: selectClass,
-    'aria-invalid': error ? true : undefined,
+    'aria-invalid': invalid ? true : undefined,
     'aria-describedby': describedBy || undefined,
   }
 
   return (
     <fieldset>
       <legend className="text-sm font-medium">{label}</legend>
-      <input type="hidden" name={name} value={value} />
+      <input type="hidden" name={meta.name} value={value} />
       <div className="mt-1 grid gap-2 sm:grid-cols-3">
         <div>
           <label htmlFor={`${id}-province`} className="text-xs text-stone-600">
@@ -173,15 +160,11 @@ export function RegionPicker({
         </div>
       </div>
       {hint ? (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-stone-500">
+        <p id={meta.descriptionId} className="mt-1 text-xs text-stone-500">
           {hint}
         </p>
       ) : null}
-      {error ? (
-        <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
-          {error}
-        </p>
-      ) : null}
+      <ErrorList id={meta.errorId} errors={meta.errors} />
     </fieldset>
   )
 }

@@ -1,89 +1,75 @@
 import {
   type ActionFunctionArgs,
+  data,
   type LoaderFunctionArgs,
   type MetaFunction,
   redirect,
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
-import { z } from 'zod'
 import {
-  type CartChangeError,
   type CartItemView,
+  cartCookieHeader,
+  cartOwnerOf,
   changeCart,
   getCartView,
-  cartCookie,
-  cartOwnerOf,
 } from '~/domains/orders/index.server'
-import { cartErrorMessage, cartIssueMessage } from '~/domains/orders'
+import { cartAnswerMessage, cartChangeForm, cartIssueMessage } from '~/domains/orders'
 import { getDb } from '~/utils/db.server'
-import { readForm } from '~/utils/form.server'
+import { parseForm } from '~/utils/form.server'
 import { useLocale, useT } from '~/utils/locale'
 import { formatFen } from '~/utils/money'
 import { requireAccess } from '~/utils/permissions.server'
 import { safeRedirectPath } from '~/utils/redirect'
-import { optionalText, text } from '~/utils/validation'
 
 export const meta: MetaFunction = () => [{ title: '购物车 · 消费帮扶集市' }]
 
 export async function loader(args: LoaderFunctionArgs) {
   const auth = requireAccess(args, 'routes/_storefront.cart', 'loader')
-  const cart = await getCartView(getDb(), cartOwnerOf(args.request, auth))
+  const cart = await getCartView(getDb(), await cartOwnerOf(args.request, auth))
   return { cart, signedIn: auth !== null }
 }
 
-const productId = text({ max: 100 })
-const qty = text({ max: 12 }).pipe(z.coerce.number())
-const redirectTo = optionalText({ max: 2000 })
-const changeForm = z.discriminatedUnion('intent', [
-  z.object({ intent: z.literal('add'), productId, qty, redirectTo }),
-  z.object({ intent: z.literal('set'), productId, qty, redirectTo }),
-  z.object({ intent: z.literal('remove'), productId, redirectTo }),
-])
-
-export type CartActionData = { productId: string; error: CartChangeError }
-
+/**
+ * The answer the page shows next to the product's quantity (on the product page, under its own): the form's
+ * problems (an unreadable quantity) or the cart's refusal (below the minimum, more than the stock — messages with
+ * values).
+ */
 export async function action(args: ActionFunctionArgs) {
-  const form = await readForm(args.request)
-  const intent = form.intent
-  const auth = requireAccess(args, 'routes/_storefront.cart', 'action', { intent })
-  const parsed = changeForm.safeParse(form)
-  if (!parsed.success) {
-    return Response.json(
-      { productId: form.productId ?? '', error: { code: 'bad_quantity' } } satisfies CartActionData,
-      {
-        status: 400,
-      },
-    )
+  const submission = await parseForm(args.request, cartChangeForm)
+  const { intent, productId: sentProductId } = submission.payload
+  const auth = requireAccess(args, 'routes/_storefront.cart', 'action', {
+    intent: typeof intent === 'string' ? intent : '',
+  })
+  const productId = typeof sentProductId === 'string' ? sentProductId : ''
+  if (submission.status !== 'success') {
+    return data({ productId, result: submission.reply(), refusal: null }, { status: 400 })
   }
+  const form = submission.value
   const change =
-    parsed.data.intent === 'remove'
-      ? { kind: 'remove' as const, productId: parsed.data.productId }
-      : { kind: parsed.data.intent, productId: parsed.data.productId, qty: parsed.data.qty }
-  const owner = cartOwnerOf(args.request, auth)
+    form.intent === 'remove'
+      ? { kind: 'remove' as const, productId: form.productId }
+      : { kind: form.intent, productId: form.productId, qty: form.qty }
+  const owner = await cartOwnerOf(args.request, auth)
   const result = await changeCart(getDb(), owner, change)
-  if (!result.ok) {
-    return Response.json({ productId: parsed.data.productId, error: result.error } satisfies CartActionData, {
-      status: 400,
-    })
-  }
+  if (!result.ok) return data({ productId, result: null, refusal: result.error }, { status: 400 })
   const target =
-    parsed.data.intent === 'add'
-      ? '/cart?added=1'
-      : safeRedirectPath(parsed.data.redirectTo, args.request, '/cart')
+    form.intent === 'add' ? '/cart?added=1' : safeRedirectPath(form.redirectTo, args.request, '/cart')
   // A visitor's cart lives in the cookie: write the new lines back. An account's is already stored.
-  const headers = 'lines' in owner ? { 'Set-Cookie': cartCookie(result.lines) } : undefined
+  const headers = 'lines' in owner ? { 'Set-Cookie': await cartCookieHeader(result.lines) } : undefined
   return redirect(target, { headers })
 }
 
 export default function CartPage() {
   const { cart, signedIn } = useLoaderData<typeof loader>()
-  const actionData = useActionData<CartActionData>()
+  const answer = useActionData<typeof action>()
   const [params] = useSearchParams()
   const t = useT()
   const locale = useLocale()
+  const answerMessage = cartAnswerMessage(t, answer)
+  // A product no longer in the cart has no row to show its answer next to: it goes on top.
   const generalError =
-    actionData && !cart.sellers.some((s) => s.items.some((i) => i.productId === actionData.productId))
-      ? cartErrorMessage(t, actionData.error)
+    answer && !cart.sellers.some((s) => s.items.some((i) => i.productId === answer.productId))
+      ? answerMessage
       : null
   return (
     <div className="space-y-6">
@@ -121,9 +107,7 @@ export default function CartPage() {
                   <CartItemRow
                     key={item.productId}
                     item={item}
-                    error={
-                      actionData?.productId === item.productId ? cartErrorMessage(t, actionData.error) : null
-                    }
+                    error={answer?.productId === item.productId ? answerMessage : null}
                   />
                 ))}
               </ul>

@@ -1,23 +1,25 @@
 import {
   type ActionFunctionArgs,
+  data,
   type LoaderFunctionArgs,
   type MetaFunction,
   redirect,
 } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { getFormProps, getInputProps } from '@conform-to/react'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useState } from 'react'
+import { Field, FormAlert, useSchemaForm } from '~/components/forms'
 import { RegionPicker } from '~/components/region-picker'
-import { Field } from '~/components/ui/field'
-import { getCartView, checkoutCart } from '~/domains/orders/index.server'
-import { parseCheckoutForm } from '~/domains/orders'
+import { checkoutCart, getCartView } from '~/domains/orders/index.server'
+import { checkoutForm } from '~/domains/orders'
 import { configuredBankTransfer } from '~/domains/payments/index.server'
 import { systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
-import { readForm } from '~/utils/form.server'
-import type { MessageKey } from '~/utils/i18n'
+import { parseForm } from '~/utils/form.server'
 import { useLocale, useT } from '~/utils/locale'
 import { formatFen } from '~/utils/money'
 import { requireAccess } from '~/utils/permissions.server'
+import { useIsPending } from '~/utils/use-is-pending'
 
 export const meta: MetaFunction = () => [{ title: '结算 · 消费帮扶集市' }]
 
@@ -28,90 +30,64 @@ export async function loader(args: LoaderFunctionArgs) {
   return { cart, recipient: auth.displayName, windowHours: configuredBankTransfer().windowHours }
 }
 
-type FormValues = Record<string, string>
-type ActionData = {
-  errors: Record<string, string>
-  form: MessageKey | null
-  lineErrors: Array<{ name: string; reason: MessageKey }>
-  values: FormValues
-}
-
 export async function action(args: ActionFunctionArgs) {
   const auth = requireAccess(args, 'routes/_storefront.checkout', 'action')
-  const values: FormValues = await readForm(args.request)
-  const parsed = parseCheckoutForm(values)
-  if (!parsed.success) {
-    return Response.json(
-      {
-        errors: parsed.errors,
-        form: 'checkout.fixForm',
-        lineErrors: [],
-        values,
-      } satisfies ActionData,
-      { status: 400 },
-    )
+  const submission = await parseForm(args.request, checkoutForm)
+  if (submission.status !== 'success') {
+    return data({ result: submission.reply(), lineErrors: [] }, { status: 400 })
   }
-  const db = getDb()
   const result = await checkoutCart(
-    db,
-    { userId: auth.userId, form: parsed.data },
+    getDb(),
+    { userId: auth.userId, form: submission.value },
     systemClock,
     configuredBankTransfer(),
   )
   if (result.ok) return redirect(`/account/orders/${result.orderId}?placed=1`)
   if (result.reason === 'empty_cart') throw redirect('/cart')
   if (result.reason === 'region') {
-    return Response.json(
+    return data(
       {
-        errors: { regionCode: 'checkout.region.invalid' },
-        form: 'checkout.fixForm',
+        result: submission.reply({ fieldErrors: { regionCode: ['checkout.region.invalid'] } }),
         lineErrors: [],
-        values,
-      } satisfies ActionData,
+      },
       { status: 400 },
     )
   }
   // Stock or status changed since the cart was shown: name the products; the cart page shows the details.
-  const cart = await getCartView(db, { userId: auth.userId })
-  const names = new Map(cart.sellers.flatMap((s) => s.items).map((i) => [i.productId, i.name]))
-  return Response.json(
+  return data(
     {
-      errors: {},
-      form: null,
+      result: submission.reply(),
       lineErrors: result.errors.map((e) => ({
-        name: names.get(e.productId) ?? e.productId,
+        name: e.name,
         reason: `checkout.lineError.${e.code}` as const,
       })),
-      values,
-    } satisfies ActionData,
+    },
     { status: 409 },
   )
 }
 
 export default function Checkout() {
   const { cart, recipient, windowHours } = useLoaderData<typeof loader>()
-  const data = useActionData<ActionData>()
-  const navigation = useNavigation()
+  const actionData = useActionData<typeof action>()
+  const isPending = useIsPending()
   const t = useT()
   const locale = useLocale()
-  const values = data?.values ?? {}
-  const [invoiceKind, setInvoiceKind] = useState(values.invoiceKind ?? 'none')
-  const error = (field: string) => {
-    const key = data?.errors[field]
-    return key ? t(key as MessageKey) : null
-  }
+  const [form, fields] = useSchemaForm(checkoutForm, {
+    lastResult: actionData?.result,
+    defaultValue: { recipient, invoiceKind: 'none' },
+  })
+  const submittedKind = fields.invoiceKind.initialValue
+  const [invoiceKind, setInvoiceKind] = useState(typeof submittedKind === 'string' ? submittedKind : 'none')
+  const lineErrors = actionData?.lineErrors ?? []
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">{t('checkout.title')}</h1>
-      {data?.form ? (
-        <p role="alert" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
-          {t(data.form)}
-        </p>
-      ) : null}
-      {data && data.lineErrors.length > 0 ? (
+      {/* After a refused submission (the browser's check or the server's), above the marked fields. */}
+      {form.status === 'error' ? <FormAlert errors={['checkout.fixForm']} /> : null}
+      {lineErrors.length > 0 ? (
         <div role="alert" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
           <ul>
-            {data.lineErrors.map((e) => (
+            {lineErrors.map((e) => (
               <li key={e.name}>{t('checkout.lineError', { name: e.name, reason: t(e.reason) })}</li>
             ))}
           </ul>
@@ -120,44 +96,30 @@ export default function Checkout() {
           </Link>
         </div>
       ) : null}
-      <Form method="post" noValidate className="grid gap-6 lg:grid-cols-[1fr_22rem]">
+      <Form method="post" className="grid gap-6 lg:grid-cols-[1fr_22rem]" {...getFormProps(form)}>
         <div className="space-y-6">
           <fieldset className="space-y-4 rounded-lg border border-stone-200 bg-white p-4">
             <legend className="px-1 font-semibold">{t('checkout.delivery')}</legend>
             <div className="grid gap-4 sm:grid-cols-2">
-              <Field
-                label={t('checkout.recipient')}
-                name="recipient"
-                autoComplete="name"
-                defaultValue={values.recipient ?? recipient}
-                error={error('recipient')}
-                required
-              />
+              <Field label={t('checkout.recipient')} meta={fields.recipient} autoComplete="name" />
               <Field
                 label={t('checkout.phone')}
-                name="phone"
+                meta={fields.phone}
                 type="tel"
                 autoComplete="tel"
                 hint={t('checkout.phoneHint')}
-                defaultValue={values.phone ?? ''}
-                error={error('phone')}
-                required
               />
             </div>
             <RegionPicker
+              meta={fields.regionCode}
               label={t('checkout.region')}
               hint={t('checkout.regionHint')}
-              defaultValue={values.regionCode}
-              error={error('regionCode')}
             />
             <Field
               label={t('checkout.address')}
-              name="address"
+              meta={fields.address}
               autoComplete="street-address"
               hint={t('checkout.addressHint')}
-              defaultValue={values.address ?? ''}
-              error={error('address')}
-              required
             />
           </fieldset>
 
@@ -167,8 +129,8 @@ export default function Checkout() {
               {(['none', 'personal', 'company'] as const).map((kind) => (
                 <label key={kind} className="flex items-center gap-2">
                   <input
-                    type="radio"
-                    name="invoiceKind"
+                    {...getInputProps(fields.invoiceKind, { type: 'radio', value: false })}
+                    id={`${fields.invoiceKind.id}-${kind}`}
                     value={kind}
                     checked={invoiceKind === kind}
                     onChange={() => setInvoiceKind(kind)}
@@ -181,29 +143,23 @@ export default function Checkout() {
               <div className="grid gap-4 sm:grid-cols-2">
                 <Field
                   label={t('checkout.invoiceTitle')}
-                  name="invoiceTitle"
+                  meta={fields.invoiceTitle}
                   hint={invoiceKind === 'personal' ? t('checkout.invoiceTitleHint') : undefined}
-                  defaultValue={values.invoiceTitle ?? ''}
-                  error={error('invoiceTitle')}
                 />
                 {invoiceKind === 'company' ? (
                   <Field
                     label={t('checkout.taxId')}
-                    name="taxId"
+                    meta={fields.taxId}
                     hint={t('checkout.taxIdHint')}
-                    defaultValue={values.taxId ?? ''}
-                    error={error('taxId')}
                     maxLength={18}
                     autoCapitalize="characters"
                   />
                 ) : null}
                 <Field
                   label={t('checkout.invoiceEmail')}
-                  name="invoiceEmail"
+                  meta={fields.invoiceEmail}
                   type="email"
                   autoComplete="email"
-                  defaultValue={values.invoiceEmail ?? ''}
-                  error={error('invoiceEmail')}
                 />
               </div>
             ) : null}
@@ -261,10 +217,10 @@ export default function Checkout() {
           </section>
           <button
             type="submit"
-            disabled={navigation.state === 'submitting'}
+            disabled={isPending}
             className="w-full rounded bg-brand-700 px-6 py-3 font-medium text-white hover:bg-brand-800 disabled:opacity-60"
           >
-            {navigation.state === 'submitting' ? t('checkout.submitting') : t('checkout.submit')}
+            {isPending ? t('checkout.submitting') : t('checkout.submit')}
           </button>
         </aside>
       </Form>

@@ -6,18 +6,18 @@ import {
   type MetaFunction,
   redirect,
 } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { Field } from '~/components/ui/field'
+import { getFormProps } from '@conform-to/react'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Field, FormAlert, useSchemaForm } from '~/components/forms'
 import { loginForm, retryMessage } from '~/domains/accounts'
-import { fieldErrors } from '~/utils/validation'
-import { logIn, createSession, sessionPolicy, completeSignIn } from '~/domains/accounts/index.server'
+import { completeSignIn, logIn, sessionPolicy } from '~/domains/accounts/index.server'
 import { systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
-import { readForm } from '~/utils/form.server'
-import type { MessageKey } from '~/utils/i18n'
+import { parseForm } from '~/utils/form.server'
 import { useT } from '~/utils/locale'
 import { safeRedirectPath } from '~/utils/redirect'
 import { requireAccess } from '~/utils/permissions.server'
+import { useIsPending } from '~/utils/use-is-pending'
 
 export const meta: MetaFunction = () => [{ title: '登录 · 消费帮扶集市' }]
 
@@ -37,78 +37,68 @@ export async function loader(args: LoaderFunctionArgs) {
   return { redirectTo: requested === null ? '' : safeRedirectPath(requested, request, '') }
 }
 
+/** The password never comes back in an answer. */
+const hideFields = ['password']
+
 export async function action(args: ActionFunctionArgs) {
   const { request, context } = args
   requireAccess(args, 'routes/_storefront.login', 'action')
-  const parsed = loginForm.safeParse(await readForm(request))
-  if (!parsed.success) return data({ errors: fieldErrors(parsed.error), form: null }, { status: 400 })
+  const submission = await parseForm(request, loginForm)
+  if (submission.status !== 'success') {
+    return data({ result: submission.reply({ hideFields }), wait: null }, { status: 400 })
+  }
   const db = getDb()
-  const result = await logIn(
-    db,
-    { identifier: parsed.data.identifier, password: parsed.data.password, ip: context.clientIp },
-    systemClock,
-  )
+  const { identifier, password, redirectTo } = submission.value
+  const result = await logIn(db, { identifier, password, ip: context.clientIp }, systemClock)
   if (!result.ok) {
     if (result.reason === 'invalid') {
-      return { errors: {}, form: { key: 'auth.invalid' as const, values: {} } }
+      return data({ result: submission.reply({ formErrors: ['auth.invalid'], hideFields }), wait: null })
     }
     // 429 with Retry-After, so scripts and proxies see the wait as well as the person at the keyboard.
     return data(
-      { errors: {}, form: retryMessage(result.retryAfterSeconds) },
+      { result: submission.reply({ hideFields }), wait: retryMessage(result.retryAfterSeconds) },
       { status: 429, headers: { 'Retry-After': String(result.retryAfterSeconds) } },
     )
   }
-  // A new session id on every login; the session this browser had (if any) ends.
-  const session = await createSession(
+  const headers = await completeSignIn(
     db,
-    { userId: result.userId, previousToken: context.sessionToken, activeOrgId: result.defaultOrgId },
+    {
+      userId: result.userId,
+      activeOrgId: result.defaultOrgId,
+      previousToken: context.sessionToken,
+      cookieHeader: request.headers.get('Cookie'),
+    },
     systemClock,
     sessionPolicy(),
   )
-  return completeSignIn(db, request, {
-    userId: result.userId,
-    session,
-    redirectTo: safeRedirectPath(parsed.data.redirectTo, request, '/account'),
-  })
+  return redirect(safeRedirectPath(redirectTo, request, '/account'), { headers })
 }
 
 export default function Login() {
   const t = useT()
-  const result = useActionData<typeof action>()
+  const actionData = useActionData<typeof action>()
   const { redirectTo } = useLoaderData<typeof loader>()
-  const navigation = useNavigation()
-  const error = (field: string) => {
-    const key = result?.errors[field as keyof typeof result.errors]
-    return key ? t(key as MessageKey) : null
-  }
+  const isPending = useIsPending()
+  const [form, fields] = useSchemaForm(loginForm, { lastResult: actionData?.result })
+  const wait = actionData?.wait
   return (
     <div className="mx-auto max-w-sm">
       <h1 className="text-2xl font-bold">{t('auth.loginTitle')}</h1>
-      {result?.form ? (
-        <p role="alert" className="mt-4 rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
-          {t(result.form.key, result.form.values)}
-        </p>
-      ) : null}
-      <Form method="post" className="mt-4 space-y-4" noValidate>
-        <input type="hidden" name="redirectTo" value={redirectTo} />
-        <Field
-          label={t('auth.identifier')}
-          name="identifier"
-          autoComplete="username"
-          required
-          error={error('identifier')}
-        />
+      <FormAlert id={form.errorId} errors={form.errors} className="mt-4">
+        {wait ? t(wait.key, wait.values) : null}
+      </FormAlert>
+      <Form method="post" className="mt-4 space-y-4" {...getFormProps(form)}>
+        <input type="hidden" name={fields.redirectTo.name} value={redirectTo} />
+        <Field label={t('auth.identifier')} meta={fields.identifier} autoComplete="username" />
         <Field
           label={t('auth.password')}
-          name="password"
+          meta={fields.password}
           type="password"
           autoComplete="current-password"
-          required
-          error={error('password')}
         />
         <button
           type="submit"
-          disabled={navigation.state === 'submitting'}
+          disabled={isPending}
           className="w-full rounded bg-brand-600 px-4 py-2 text-white hover:bg-brand-700 disabled:opacity-60"
         >
           {t('auth.submitLogin')}

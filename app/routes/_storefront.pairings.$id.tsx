@@ -5,6 +5,7 @@ import { Breadcrumbs } from '~/components/ui/breadcrumbs'
 import { getPairingPage } from '~/domains/catalog/index.server'
 import { shanghaiToday } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
+import { invariantResponse } from '~/utils/guards.server'
 import { programmeLabel } from '~/utils/i18n'
 import { useLocale, useT } from '~/utils/locale'
 import { requireAccess } from '~/utils/permissions.server'
@@ -23,7 +24,7 @@ export async function loader(args: LoaderFunctionArgs) {
   requireAccess(args, 'routes/_storefront.pairings.$id', 'loader')
   const id = routeParam(params, 'id')
   const pairing = id ? await getPairingPage(getDb(), id, shanghaiToday()) : null
-  if (!pairing) throw new Response('结对关系不存在 / Pairing not found', { status: 404 })
+  invariantResponse(pairing, '结对关系不存在 / Pairing not found', { status: 404 })
   return { pairing }
 }
 

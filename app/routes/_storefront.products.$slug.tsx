@@ -6,6 +6,7 @@ import { Breadcrumbs } from '~/components/ui/breadcrumbs'
 import { getProductPage } from '~/domains/catalog/index.server'
 import { shanghaiToday } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
+import { invariantResponse } from '~/utils/guards.server'
 import { categoryLabel, programmeLabel, reliefModeLabel } from '~/utils/i18n'
 import { useLocale, useT } from '~/utils/locale'
 import { formatFen } from '~/utils/money'
@@ -22,7 +23,7 @@ export async function loader(args: LoaderFunctionArgs) {
   requireAccess(args, 'routes/_storefront.products.$slug', 'loader')
   const slug = routeParam(params, 'slug')
   const product = slug ? await getProductPage(getDb(), slug, shanghaiToday()) : null
-  if (!product) throw new Response('产品不存在 / Product not found', { status: 404 })
+  invariantResponse(product, '产品不存在 / Product not found', { status: 404 })
   return { product }
 }
 

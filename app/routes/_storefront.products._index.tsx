@@ -1,5 +1,5 @@
 import { type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
-import { Form, Link, useLoaderData, useNavigation, useSubmit } from '@remix-run/react'
+import { Form, Link, useLoaderData, useSubmit } from '@remix-run/react'
 import { useId } from 'react'
 import { ProductGrid } from '~/components/product-card'
 import { Pagination } from '~/components/ui/pagination'
@@ -10,6 +10,7 @@ import { getDb } from '~/utils/db.server'
 import { categoryLabel, type MessageKey } from '~/utils/i18n'
 import { useLocale, useT } from '~/utils/locale'
 import { requireAccess } from '~/utils/permissions.server'
+import { useIsPending } from '~/utils/use-is-pending'
 
 export const meta: MetaFunction = () => [{ title: '全部产品 · 消费帮扶集市' }]
 
@@ -93,7 +94,8 @@ export default function ProductList() {
   const t = useT()
   const locale = useLocale()
   const submit = useSubmit()
-  const navigation = useNavigation()
+  // The filters are a GET form: its results are loading.
+  const loading = useIsPending({ formMethod: 'GET', state: 'loading' })
   const ids = useId()
   const chain = selectedChain(data.query.region, data.regionOptions)
   const provinces = data.regionOptions.filter((r) => r.level === 'province')
@@ -251,7 +253,7 @@ export default function ProductList() {
           </div>
         </Form>
       </aside>
-      <section aria-labelledby="results-heading" aria-busy={navigation.state === 'loading'}>
+      <section aria-labelledby="results-heading" aria-busy={loading}>
         <h1 className="hidden text-2xl font-bold lg:block">{t('list.title')}</h1>
         <p id="results-heading" className="mt-2 text-sm text-stone-600" aria-live="polite">
           {t('list.total', { n: data.total })}

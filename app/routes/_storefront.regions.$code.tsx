@@ -8,6 +8,7 @@ import { Pagination } from '~/components/ui/pagination'
 import { getRegionPage, type RegionPairing } from '~/domains/catalog/index.server'
 import { shanghaiToday } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
+import { invariantResponse } from '~/utils/guards.server'
 import { programmeLabel } from '~/utils/i18n'
 import { useLocale, useT } from '~/utils/locale'
 import { requireAccess } from '~/utils/permissions.server'
@@ -24,7 +25,7 @@ export async function loader(args: LoaderFunctionArgs) {
   requireAccess(args, 'routes/_storefront.regions.$code', 'loader')
   const page = pageParam.parse(new URL(request.url).searchParams.get('page') ?? 1)
   const data = await getRegionPage(getDb(), params.code ?? '', { page, pageSize: PAGE_SIZE }, shanghaiToday())
-  if (!data) throw new Response('地区不存在 / Region not found', { status: 404 })
+  invariantResponse(data, '地区不存在 / Region not found', { status: 404 })
   return { ...data, page, pageSize: PAGE_SIZE }
 }
 

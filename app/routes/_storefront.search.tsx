@@ -7,6 +7,7 @@ import { parseSearchParams } from '~/domains/search'
 import { searchCatalog } from '~/domains/search/index.server'
 import { shanghaiToday } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
+import { invariantResponse } from '~/utils/guards.server'
 import { categoryLabel } from '~/utils/i18n'
 import { useLocale, useT } from '~/utils/locale'
 import { formatFen } from '~/utils/money'
@@ -21,8 +22,7 @@ const PAGE_SIZE = 20
 export async function loader(args: LoaderFunctionArgs) {
   requireAccess(args, 'routes/_storefront.search', 'loader')
   const query = parseSearchParams(new URL(args.request.url).searchParams)
-  if (!query)
-    throw new Response('搜索词含有控制字符 / The search term contains control characters', { status: 400 })
+  invariantResponse(query, '搜索词含有控制字符 / The search term contains control characters')
   const searched = query.q !== '' || query.region || query.category || query.certified
   const result = searched
     ? await searchCatalog(

@@ -1,11 +1,13 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { OrderStatusBadge } from '~/components/order-status'
+import { cancelOrderForm } from '~/domains/orders'
 import { getBuyerOrder, type TimelineStep, cancelOrder } from '~/domains/orders/index.server'
 import { configuredBankTransfer } from '~/domains/payments/index.server'
 import { shanghaiDateTime, systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
-import { readForm } from '~/utils/form.server'
+import { parseForm } from '~/utils/form.server'
+import { invariantResponse } from '~/utils/guards.server'
 import { useLocale, useT } from '~/utils/locale'
 import { formatFen } from '~/utils/money'
 import { requireAccess } from '~/utils/permissions.server'
@@ -21,23 +23,26 @@ export async function loader(args: LoaderFunctionArgs) {
     { userId: auth.userId, orderId: args.params.orderId ?? '' },
     configuredBankTransfer(),
   )
-  if (!order) throw new Response('订单不存在 / Order not found', { status: 404 })
+  invariantResponse(order, '订单不存在 / Order not found', { status: 404 })
   return { order }
 }
 
-type ActionData = { done: 'cancelled' } | { error: 'not_pending' }
-
 export async function action(args: ActionFunctionArgs) {
-  const form = await readForm(args.request)
-  const auth = requireAccess(args, 'routes/account.orders.$orderId', 'action', { intent: form.intent })
+  const submission = await parseForm(args.request, cancelOrderForm)
+  const { intent } = submission.payload
+  const auth = requireAccess(args, 'routes/account.orders.$orderId', 'action', {
+    intent: typeof intent === 'string' ? intent : '',
+  })
   const result = await cancelOrder(
     getDb(),
     { orderId: args.params.orderId ?? '', buyerUserId: auth.userId },
     systemClock,
   )
-  if (result.ok) return { done: 'cancelled' } satisfies ActionData
-  if (result.reason === 'not_found') throw new Response('订单不存在 / Order not found', { status: 404 })
-  return Response.json({ error: 'not_pending' } satisfies ActionData, { status: 409 })
+  invariantResponse(result.ok || result.reason !== 'not_found', '订单不存在 / Order not found', {
+    status: 404,
+  })
+  if (result.ok) return data({ done: 'cancelled' as const, error: null })
+  return data({ done: null, error: 'not_pending' as const }, { status: 409 })
 }
 
 function stepLabel(t: ReturnType<typeof useT>, step: TimelineStep, refunded: string): string {
@@ -49,7 +54,7 @@ function stepLabel(t: ReturnType<typeof useT>, step: TimelineStep, refunded: str
 
 export default function OrderPage() {
   const { order } = useLoaderData<typeof loader>()
-  const actionData = useActionData<ActionData>()
+  const actionData = useActionData<typeof action>()
   const [params] = useSearchParams()
   const t = useT()
   const locale = useLocale()
@@ -67,12 +72,12 @@ export default function OrderPage() {
           {t('order.placed')}
         </p>
       ) : null}
-      {actionData && 'done' in actionData ? (
+      {actionData?.done ? (
         <p role="status" className="rounded border border-stone-200 bg-stone-50 p-3 text-sm">
           {t('order.cancelled')}
         </p>
       ) : null}
-      {actionData && 'error' in actionData ? (
+      {actionData?.error ? (
         <p role="alert" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
           {t('order.notPending')}
         </p>

@@ -6,11 +6,13 @@ import {
   type MetaFunction,
   redirect,
 } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { getFormProps } from '@conform-to/react'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { useId } from 'react'
 import { z } from 'zod'
+import { ErrorList, Field, SelectField, useSchemaForm } from '~/components/forms'
 import { Badge } from '~/components/ui/badge'
-import { Field } from '~/components/ui/field'
+import { membersForm, type MembersIntent } from '~/domains/organizations'
 import {
   changeMemberRole,
   createInvitation,
@@ -23,11 +25,12 @@ import {
 } from '~/domains/organizations/index.server'
 import { shanghaiDate, systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
-import { readForm } from '~/utils/form.server'
+import { parseForm } from '~/utils/form.server'
+import { invariantResponse } from '~/utils/guards.server'
 import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
 import { requireAccess } from '~/utils/permissions.server'
-import { text } from '~/utils/validation'
+import { useIsPending } from '~/utils/use-is-pending'
 
 export const meta: MetaFunction = () => [{ title: '成员 · 消费帮扶集市' }]
 
@@ -35,7 +38,7 @@ const orgParams = z.object({ orgId: z.string().uuid() })
 
 function parseOrgId(params: unknown): string {
   const parsed = orgParams.safeParse(params)
-  if (!parsed.success) throw new Response('Not found', { status: 404 })
+  invariantResponse(parsed.success, 'Not found', { status: 404 })
   return parsed.data.orgId
 }
 
@@ -51,11 +54,9 @@ export async function loader(args: LoaderFunctionArgs) {
   const auth = requireAccess(args, 'routes/account.organizations.$orgId.members', 'loader', { orgId })
   const db = getDb()
   const page = await listMembers(db, { orgId, requesterId: auth.userId })
-  if (!page.ok) {
-    throw page.error === 'not_found'
-      ? new Response('Not found', { status: 404 })
-      : new Response('Forbidden', { status: 403 })
-  }
+  invariantResponse(page.ok, page.ok || page.error === 'forbidden' ? 'Forbidden' : 'Not found', {
+    status: !page.ok && page.error === 'not_found' ? 404 : 403,
+  })
   const pending = page.canManage
     ? await listPendingInvitations(db, { orgId, requesterId: auth.userId }, systemClock)
     : null
@@ -80,34 +81,7 @@ export async function loader(args: LoaderFunctionArgs) {
   }
 }
 
-const role = text({ max: 40 })
-const forms = {
-  'change-role': z.object({ userId: z.string().uuid(), role }),
-  remove: z.object({ userId: z.string().uuid() }),
-  // The model normalises and checks the invitee (and whether the role needs one): it is the one place that decides.
-  invite: z.object({ role, invitee: z.string().max(200).optional() }),
-  revoke: z.object({ invitationId: z.string().uuid() }),
-} as const
-type Intent = keyof typeof forms
-
-function isIntent(value: unknown): value is Intent {
-  return typeof value === 'string' && Object.hasOwn(forms, value)
-}
-
-/**
- * Where the page shows a result: the member row, the invitation row, or the invite form (null) — there, next to
- * `field` when the error is about one.
- */
-type ActionResult =
-  | {
-      intent: Intent
-      ok: true
-      target: string | null
-      message: MessageKey
-      link?: string
-      invitee?: string | null
-    }
-  | { intent: Intent; ok: false; target: string | null; field?: 'invitee'; error: MessageKey }
+const intents = new Set<string>(['change-role', 'remove', 'invite', 'revoke'])
 
 const errorStatus: Record<string, number> = {
   forbidden: 403,
@@ -120,83 +94,83 @@ const errorStatus: Record<string, number> = {
   invitee_invalid: 400,
 }
 
-function failure(intent: Intent, target: string | null, error: string, field?: 'invitee') {
-  return data<ActionResult>(
-    { intent, ok: false, target, ...(field ? { field } : {}), error: `members.error.${error}` as MessageKey },
-    { status: errorStatus[error] ?? 400 },
-  )
-}
-
 export async function action(args: ActionFunctionArgs) {
   const orgId = parseOrgId(args.params)
-  const form = await readForm(args.request)
-  const intent = form.intent
-  if (!isIntent(intent)) throw new Response('Unknown intent', { status: 400 })
+  const submission = await parseForm(args.request, membersForm)
+  const { intent: sent, userId, invitationId } = submission.payload
+  invariantResponse(typeof sent === 'string' && intents.has(sent), 'Unknown intent')
+  const intent = sent as MembersIntent
   const auth = requireAccess(args, 'routes/account.organizations.$orgId.members', 'action', { orgId, intent })
-  const rawTarget = form.userId ?? form.invitationId ?? null
+  /**
+   * Where the page shows the answer: the member's or the invitation's row, or (null) the invite form. Errors are
+   * the form's (a refusal) or the invitee field's, in the shape of every form's reply.
+   */
+  const target = typeof userId === 'string' ? userId : typeof invitationId === 'string' ? invitationId : null
+  const refused = (error: string, field?: 'invitee') => {
+    const key = `members.error.${error}`
+    return data(
+      {
+        intent,
+        target,
+        result: submission.reply(field ? { fieldErrors: { [field]: [key] } } : { formErrors: [key] }),
+        done: null,
+      },
+      { status: errorStatus[error] ?? 400 },
+    )
+  }
+  const done = (message: MessageKey, extra: { link?: string; invitee?: string | null } = {}) => ({
+    intent,
+    target,
+    result: null,
+    done: { message, link: extra.link ?? null, invitee: extra.invitee ?? null },
+  })
+  // Only a forged form gets here: every field is a hidden input or a choice, but the invitee (checked again below).
+  if (submission.status !== 'success') return refused('input')
+  const form = submission.value
   const db = getDb()
 
-  switch (intent) {
+  switch (form.intent) {
     case 'change-role': {
-      const parsed = forms[intent].safeParse(form)
-      if (!parsed.success) return failure(intent, rawTarget, 'input')
-      const { userId, role } = parsed.data
       const result = await changeMemberRole(db, {
         orgId,
-        targetUserId: userId,
-        role,
+        targetUserId: form.userId,
+        role: form.role,
         requesterId: auth.userId,
       })
-      if (!result.ok) return failure(intent, userId, result.error)
-      return data<ActionResult>({ intent, ok: true, target: userId, message: 'members.saved' })
+      return result.ok ? data(done('members.saved')) : refused(result.error)
     }
     case 'remove': {
-      const parsed = forms[intent].safeParse(form)
-      if (!parsed.success) return failure(intent, rawTarget, 'input')
-      const { userId } = parsed.data
-      const result = await removeMember(db, { orgId, targetUserId: userId, requesterId: auth.userId })
-      if (!result.ok) return failure(intent, userId, result.error)
+      const result = await removeMember(db, { orgId, targetUserId: form.userId, requesterId: auth.userId })
+      if (!result.ok) return refused(result.error)
       // Leaving: this page is no longer ours to see.
-      if (userId === auth.userId) return redirect('/account/organizations')
-      return data<ActionResult>({ intent, ok: true, target: null, message: 'members.removed' })
+      if (form.userId === auth.userId) return redirect('/account/organizations')
+      return data({ ...done('members.removed'), target: null })
     }
     case 'invite': {
-      const parsed = forms[intent].safeParse(form)
-      if (!parsed.success) return failure(intent, null, 'input')
       const result = await createInvitation(
         db,
-        { orgId, role: parsed.data.role, requesterId: auth.userId, invitee: parsed.data.invitee },
+        { orgId, role: form.role, requesterId: auth.userId, invitee: form.invitee },
         systemClock,
       )
       if (!result.ok) {
         const aboutInvitee = result.error === 'invitee_required' || result.error === 'invitee_invalid'
-        return failure(intent, null, result.error, aboutInvitee ? 'invitee' : undefined)
+        return refused(result.error, aboutInvitee ? 'invitee' : undefined)
       }
       const link = `${new URL(args.request.url).origin}/invitations/${result.token}`
       // The link is a secret shown once: keep it out of caches.
-      return data<ActionResult>(
-        { intent, ok: true, target: null, message: 'members.invite.hint', link, invitee: result.invitee },
-        { headers: { 'Cache-Control': 'no-store' } },
-      )
+      return data(done('members.invite.hint', { link, invitee: result.invitee }), {
+        headers: { 'Cache-Control': 'no-store' },
+      })
     }
     case 'revoke': {
-      const parsed = forms[intent].safeParse(form)
-      if (!parsed.success) return failure(intent, rawTarget, 'input')
-      const { invitationId } = parsed.data
-      const result = await revokeInvitation(db, { invitationId, requesterId: auth.userId }, systemClock)
-      if (!result.ok) return failure(intent, invitationId, result.error)
-      return data<ActionResult>({ intent, ok: true, target: null, message: 'members.revoked' })
+      const result = await revokeInvitation(
+        db,
+        { invitationId: form.invitationId, requesterId: auth.userId },
+        systemClock,
+      )
+      return result.ok ? data({ ...done('members.revoked'), target: null }) : refused(result.error)
     }
   }
-}
-
-function FieldError({ id, message }: { id: string; message: string | null }) {
-  if (!message) return null
-  return (
-    <p id={id} role="alert" className="mt-1 text-sm text-red-700">
-      {message}
-    </p>
-  )
 }
 
 const buttonClass =
@@ -208,31 +182,32 @@ export default function MembersPage() {
   const t = useT()
   const { org, canManage, assignableRoles, defaultInviteRole, inviteeRequired, members, invitations } =
     useLoaderData<typeof loader>()
-  const result = useActionData<typeof action>()
-  const navigation = useNavigation()
-  const busy = navigation.state !== 'idle'
+  const answer = useActionData<typeof action>()
+  const busy = useIsPending()
   const idBase = useId()
   const roleLabel = (r: string) => t(`role.${r}` as MessageKey)
+  const [inviteForm, inviteFields] = useSchemaForm(membersForm, {
+    lastResult: answer?.intent === 'invite' ? answer.result : null,
+    defaultValue: { intent: 'invite', role: defaultInviteRole },
+  })
 
-  const errorAt = (intent: Intent, target: string | null): string | null =>
-    result && !result.ok && result.intent === intent && result.target === target ? t(result.error) : null
-  const notice = result?.ok && result.intent !== 'invite' ? result : null
+  // A refusal's messages (the form's own; a row's forms have no fields to put them next to).
+  const refusal = answer?.result?.error?.[''] ?? null
+  const errorAt = (intent: MembersIntent, target: string | null) =>
+    answer?.result && answer.intent === intent && answer.target === target ? refusal : null
+  const notice = answer?.done && answer.intent !== 'invite' ? answer : null
   // An error about a row that is gone by now (removed meanwhile) has no control to sit next to: show it on top.
   const strayError =
-    result && !result.ok && result.target !== null
-      ? members.some((m) => m.userId === result.target) || invitations.some((i) => i.id === result.target)
+    answer?.result && answer.target !== null
+      ? members.some((m) => m.userId === answer.target) || invitations.some((i) => i.id === answer.target)
         ? null
-        : t(result.error)
+        : refusal
       : null
   const savedName =
     notice?.intent === 'change-role'
       ? (members.find((m) => m.userId === notice.target)?.displayName ?? '')
       : ''
-  const inviteLink = result?.ok && result.intent === 'invite' ? result.link : undefined
-  const invitedAccount = result?.ok && result.intent === 'invite' ? result.invitee : null
-  const inviteFailure = result && !result.ok && result.intent === 'invite' ? result : null
-  const inviteError = inviteFailure && !inviteFailure.field ? t(inviteFailure.error) : null
-  const inviteeError = inviteFailure?.field === 'invitee' ? t(inviteFailure.error) : null
+  const invited = answer?.intent === 'invite' ? answer.done : null
 
   return (
     <div className="space-y-8">
@@ -257,14 +232,10 @@ export default function MembersPage() {
         {!canManage ? <p className="mt-2 text-sm text-stone-600">{t('members.readOnly')}</p> : null}
       </div>
 
-      {strayError ? (
-        <p role="alert" className="rounded bg-red-50 px-3 py-2 text-sm text-red-800">
-          {strayError}
-        </p>
-      ) : null}
+      <ErrorList errors={strayError} alert className="rounded bg-red-50 px-3 py-2 text-sm text-red-800" />
       {notice ? (
         <p role="status" className="rounded bg-brand-50 px-3 py-2 text-sm text-brand-800">
-          {t(notice.message, { name: savedName })}
+          {t(notice.done.message, { name: savedName })}
         </p>
       ) : null}
 
@@ -332,7 +303,7 @@ export default function MembersPage() {
                     ) : (
                       roleLabel(m.role)
                     )}
-                    <FieldError id={roleErrorId} message={roleError} />
+                    <ErrorList id={roleErrorId} errors={roleError} alert />
                   </td>
                   <td className="py-2">
                     {canRemove ? (
@@ -356,7 +327,7 @@ export default function MembersPage() {
                         </Form>
                       </details>
                     ) : null}
-                    <FieldError id={removeErrorId} message={removeError} />
+                    <ErrorList id={removeErrorId} errors={removeError} alert />
                   </td>
                 </tr>
               )
@@ -373,55 +344,52 @@ export default function MembersPage() {
           <h2 id={`${idBase}-invite`} className="mb-2 text-lg font-semibold">
             {t('members.invite.title')}
           </h2>
-          <Form method="post" className="flex flex-wrap items-end gap-2">
+          <Form method="post" className="flex flex-wrap items-end gap-2" {...getFormProps(inviteForm)}>
             <input type="hidden" name="intent" value="invite" />
-            <div>
-              <label htmlFor={`${idBase}-invite-role`} className="block text-sm">
-                {t('members.invite.role')}
-              </label>
-              <select
-                id={`${idBase}-invite-role`}
-                name="role"
-                defaultValue={defaultInviteRole}
-                aria-invalid={inviteError ? true : undefined}
-                aria-describedby={inviteError ? `${idBase}-invite-error` : undefined}
-                className="rounded border border-stone-300 bg-white px-2 py-1"
-              >
-                {assignableRoles.map((r) => (
-                  <option key={r} value={r}>
-                    {roleLabel(r)}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SelectField
+              label={t('members.invite.role')}
+              meta={inviteFields.role}
+              className="mt-1 rounded px-2 py-1"
+            >
+              {assignableRoles.map((r) => (
+                <option key={r} value={r}>
+                  {roleLabel(r)}
+                </option>
+              ))}
+            </SelectField>
             <div className="min-w-64 flex-1">
               <Field
                 label={t('members.invite.invitee')}
-                name="invitee"
+                meta={inviteFields.invitee}
                 autoComplete="off"
-                maxLength={200}
                 required={inviteeRequired}
                 hint={t('members.invite.inviteeHint')}
-                error={inviteeError}
               />
             </div>
             <button type="submit" className={primaryClass} disabled={busy}>
               {t('members.invite.submit')}
             </button>
           </Form>
-          <FieldError id={`${idBase}-invite-error`} message={inviteError} />
-          {inviteLink ? (
+          <ErrorList id={inviteForm.errorId} errors={inviteForm.errors} alert />
+          {invited?.link ? (
             <div className="mt-4 space-y-1">
-              <Field
-                label={t('members.invite.link')}
-                hint={t('members.invite.hint')}
+              <label htmlFor={`${idBase}-invite-link`} className="block text-sm font-medium">
+                {t('members.invite.link')}
+              </label>
+              <input
+                id={`${idBase}-invite-link`}
                 readOnly
-                value={inviteLink}
+                value={invited.link}
+                aria-describedby={`${idBase}-invite-link-hint`}
                 onFocus={(e) => e.currentTarget.select()}
+                className="mt-1 w-full rounded border border-stone-300 bg-white px-3 py-2"
               />
-              {invitedAccount ? (
+              <p id={`${idBase}-invite-link-hint`} className="mt-1 text-xs text-stone-500">
+                {t('members.invite.hint')}
+              </p>
+              {invited.invitee ? (
                 <p className="text-sm text-stone-600">
-                  {t('members.invite.boundTo', { invitee: invitedAccount })}
+                  {t('members.invite.boundTo', { invitee: invited.invitee })}
                 </p>
               ) : null}
               <p className="text-sm text-stone-600">{t('members.invite.once')}</p>
@@ -475,7 +443,7 @@ export default function MembersPage() {
                             {t('members.revoke')}
                           </button>
                         </Form>
-                        <FieldError id={`${idBase}-revoke-error-${i.id}`} message={revokeError} />
+                        <ErrorList id={`${idBase}-revoke-error-${i.id}`} errors={revokeError} alert />
                       </td>
                     </tr>
                   )

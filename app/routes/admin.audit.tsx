@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { Pagination } from '~/components/ui/pagination'
 import { auditActions, auditSubjectTypes, getAuditLogPage } from '~/domains/audit/index.server'
 import { getDb } from '~/utils/db.server'
+import { invariantResponse } from '~/utils/guards.server'
 import { shanghaiDateTime } from '~/utils/clock'
 import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
@@ -26,7 +27,7 @@ export async function loader(args: LoaderFunctionArgs) {
   const { request } = args
   requireAccess(args, 'routes/admin.audit', 'loader')
   const parsed = listQuery.safeParse({ page: new URL(request.url).searchParams.get('page') || undefined })
-  if (!parsed.success) throw new Response('Bad request: page', { status: 400 })
+  invariantResponse(parsed.success, 'Bad request: page')
   const { chain, events } = await getAuditLogPage(getDb(), { page: parsed.data.page, pageSize: PAGE_SIZE })
   return {
     chain: chain.ok

@@ -1,10 +1,11 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
-import { useId } from 'react'
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { getFormProps, type SubmissionResult } from '@conform-to/react'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
+import { TextareaField, useSchemaForm } from '~/components/forms'
 import { Badge } from '~/components/ui/badge'
 import { Pagination } from '~/components/ui/pagination'
-import { errorMessageKey, reviewStatuses, type ReviewStatusFilter } from '~/domains/organizations'
+import { reviewForm, reviewStatuses, type ReviewStatusFilter } from '~/domains/organizations'
 import {
   listOrganizationsForReview,
   type OrganizationForReview,
@@ -13,10 +14,12 @@ import {
 } from '~/domains/organizations/index.server'
 import { shanghaiDateTime, systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
-import { readForm } from '~/utils/form.server'
+import { parseForm } from '~/utils/form.server'
+import { invariantResponse } from '~/utils/guards.server'
 import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
 import { requireAccess } from '~/utils/permissions.server'
+import { useIsPending } from '~/utils/use-is-pending'
 
 export const meta: MetaFunction = () => [{ title: '组织审核 · 消费帮扶集市' }]
 
@@ -36,39 +39,50 @@ export async function loader(args: LoaderFunctionArgs) {
     status: params.get('status') || undefined,
     page: params.get('page') || undefined,
   })
-  if (!parsed.success) throw new Response('Bad request: status or page', { status: 400 })
+  invariantResponse(parsed.success, 'Bad request: status or page')
   const result = await listOrganizationsForReview(getDb(), { ...parsed.data, pageSize: PAGE_SIZE })
   return { status: parsed.data.status, ...result }
 }
 
-type ActionData =
-  | { orgId: string; done: 'verified' | 'rejected'; name: string }
-  | { orgId: string; errors: { reason?: string } }
-  | { orgId: string; error: 'not_found' | 'not_pending' }
+const decisions = new Set(['verify', 'reject'])
 
 export async function action(args: ActionFunctionArgs) {
   const { request } = args
   const auth = requireAccess(args, 'routes/admin.organizations', 'action')
-  const form = await readForm(request)
-  const intent = form.intent
-  if (intent !== 'verify' && intent !== 'reject') throw new Response('Unknown intent', { status: 400 })
-  const orgId = z.string().uuid().safeParse(form.orgId)
-  if (!orgId.success) throw new Response('Bad request: orgId', { status: 400 })
-  // The reason is parsed by the model (rejectionSchema): it is required only for a rejection.
+  const submission = await parseForm(request, reviewForm)
+  const { intent, orgId } = submission.payload
+  invariantResponse(typeof intent === 'string' && decisions.has(intent), 'Unknown intent')
+  invariantResponse(
+    typeof orgId === 'string' && z.string().uuid().safeParse(orgId).success,
+    'Bad request: orgId',
+  )
+  if (submission.status !== 'success') {
+    return data({ orgId, result: submission.reply(), done: null, error: null }, { status: 400 })
+  }
+  const form = submission.value
   const result = await reviewOrganization(
     getDb(),
-    { orgId: orgId.data, reviewerId: auth.userId, decision: intent, reason: form.reason ?? null },
+    {
+      orgId,
+      reviewerId: auth.userId,
+      decision: form.intent,
+      reason: form.intent === 'reject' ? form.reason : null,
+    },
     systemClock,
   )
   if (result.ok) {
-    return Response.json({ orgId: orgId.data, done: result.status, name: result.name } satisfies ActionData)
+    return data({ orgId, result: null, done: { status: result.status, name: result.name }, error: null })
   }
   if (result.error === 'invalid') {
-    return Response.json({ orgId: orgId.data, errors: result.errors } satisfies ActionData, { status: 400 })
+    return data(
+      { orgId, result: submission.reply({ fieldErrors: result.errors }), done: null, error: null },
+      { status: 400 },
+    )
   }
-  return Response.json({ orgId: orgId.data, error: result.error } satisfies ActionData, {
-    status: result.error === 'not_found' ? 404 : 409,
-  })
+  return data(
+    { orgId, result: null, done: null, error: result.error },
+    { status: result.error === 'not_found' ? 404 : 409 },
+  )
 }
 
 const statusTone: Record<OrganizationStatus, 'green' | 'amber' | 'red'> = {
@@ -96,7 +110,7 @@ const columns = [
 
 export default function OrganizationReview() {
   const data = useLoaderData<typeof loader>()
-  const actionData = useActionData<ActionData>()
+  const actionData = useActionData<typeof action>()
   const t = useT()
   return (
     <div className="space-y-4">
@@ -120,14 +134,14 @@ export default function OrganizationReview() {
           ))}
         </ul>
       </nav>
-      {actionData && 'done' in actionData ? (
+      {actionData?.done ? (
         <p role="status" className="rounded border border-brand-100 bg-brand-50 p-3 text-sm text-brand-800">
-          {t(actionData.done === 'verified' ? 'orgReview.done.verified' : 'orgReview.done.rejected', {
-            name: actionData.name,
+          {t(actionData.done.status === 'verified' ? 'orgReview.done.verified' : 'orgReview.done.rejected', {
+            name: actionData.done.name,
           })}
         </p>
       ) : null}
-      {actionData && 'error' in actionData ? (
+      {actionData?.error ? (
         // The row may be gone already (another admin decided first), so this is said above the table.
         <p role="alert" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
           {t(actionData.error === 'not_pending' ? 'orgReview.error.notPending' : 'orgReview.error.notFound')}
@@ -155,7 +169,7 @@ export default function OrganizationReview() {
               <ReviewRows
                 key={org.id}
                 org={org}
-                actionData={actionData && actionData.orgId === org.id ? actionData : undefined}
+                lastResult={actionData?.orgId === org.id ? actionData.result : null}
               />
             ))}
           </table>
@@ -167,13 +181,17 @@ export default function OrganizationReview() {
 }
 
 /** One organisation: its facts, and for a pending one a second row with the two decisions. */
-function ReviewRows({ org, actionData }: { org: OrganizationForReview; actionData: ActionData | undefined }) {
+function ReviewRows({
+  org,
+  lastResult,
+}: {
+  org: OrganizationForReview
+  lastResult: SubmissionResult | null
+}) {
   const t = useT()
-  const ids = useId()
-  const navigation = useNavigation()
-  const busy = navigation.state === 'submitting' && navigation.formData?.get('orgId') === org.id
-  const reasonCode = actionData && 'errors' in actionData ? actionData.errors.reason : undefined
-  const reasonError = reasonCode ? t(errorMessageKey('reason', reasonCode)) : null
+  const busy = useIsPending()
+  // One rejection form per row: its own id, and the server's answer only when it was about this row.
+  const [form, fields] = useSchemaForm(reviewForm, { id: `reject-${org.id}`, lastResult })
   const [submittedDate, submittedTime] = shanghaiDateTime(org.createdAt).split(' ')
   const pending = org.status === 'pending'
   return (
@@ -213,11 +231,10 @@ function ReviewRows({ org, actionData }: { org: OrganizationForReview; actionDat
           <td colSpan={columns.length} className="px-3 pb-3">
             <div className="flex flex-wrap items-start gap-4 rounded bg-stone-50 p-3">
               <Form method="post">
+                <input type="hidden" name="intent" value="verify" />
                 <input type="hidden" name="orgId" value={org.id} />
                 <button
                   type="submit"
-                  name="intent"
-                  value="verify"
                   disabled={busy}
                   aria-label={t('orgReview.verifyLabel', { name: org.name })}
                   className="rounded bg-brand-600 px-3 py-1.5 text-white hover:bg-brand-700 disabled:opacity-60"
@@ -225,39 +242,29 @@ function ReviewRows({ org, actionData }: { org: OrganizationForReview; actionDat
                   {t('orgReview.verify')}
                 </button>
               </Form>
-              <Form method="post" noValidate className="flex min-w-64 flex-1 flex-wrap items-start gap-2">
+              <Form
+                method="post"
+                className="flex min-w-64 flex-1 flex-wrap items-start gap-2"
+                {...getFormProps(form)}
+              >
+                <input type="hidden" name="intent" value="reject" />
                 <input type="hidden" name="orgId" value={org.id} />
                 <div className="min-w-56 flex-1">
-                  <label htmlFor={`${ids}-reason`} className="block text-xs font-medium">
-                    {t('orgReview.reason')}
-                    <span className="sr-only">（{org.name}）</span>
-                  </label>
-                  <textarea
-                    id={`${ids}-reason`}
-                    name="reason"
+                  <TextareaField
+                    label={
+                      <span className="text-xs">
+                        {t('orgReview.reason')}
+                        <span className="sr-only">（{org.name}）</span>
+                      </span>
+                    }
+                    meta={fields.reason}
+                    hint={t('orgReview.reasonHint')}
                     rows={2}
-                    required
-                    minLength={2}
-                    maxLength={200}
-                    aria-invalid={reasonError ? true : undefined}
-                    aria-describedby={`${ids}-reason-hint${reasonError ? ` ${ids}-reason-error` : ''}`}
-                    className={`mt-1 w-full rounded border bg-white px-2 py-1 ${
-                      reasonError ? 'border-red-600' : 'border-stone-300'
-                    }`}
+                    className="mt-1 w-full px-2 py-1"
                   />
-                  <p id={`${ids}-reason-hint`} className="text-xs text-stone-500">
-                    {t('orgReview.reasonHint')}
-                  </p>
-                  {reasonError ? (
-                    <p id={`${ids}-reason-error`} className="text-sm text-red-700">
-                      {reasonError}
-                    </p>
-                  ) : null}
                 </div>
                 <button
                   type="submit"
-                  name="intent"
-                  value="reject"
                   disabled={busy}
                   className="mt-5 rounded border border-red-600 bg-white px-3 py-1.5 text-red-700 hover:bg-red-50 disabled:opacity-60"
                 >

@@ -1,18 +1,21 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
+import { ErrorList } from '~/components/forms'
 import { Badge } from '~/components/ui/badge'
 import { Pagination } from '~/components/ui/pagination'
 import { confirmBankTransfer, refundRemaining } from '~/domains/payments/index.server'
 import { listBankTransfers, type PaymentQueueItem } from '~/domains/orders/index.server'
-import { paymentQueueFilters } from '~/domains/payments'
+import { paymentForm, paymentQueueFilters } from '~/domains/payments'
 import { shanghaiDateTime, systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
-import { readForm } from '~/utils/form.server'
+import { parseForm } from '~/utils/form.server'
+import { invariantResponse } from '~/utils/guards.server'
 import { useLocale, useT } from '~/utils/locale'
-import { formatFen, parseYuan } from '~/utils/money'
+import { formatFen } from '~/utils/money'
 import { requireAccess } from '~/utils/permissions.server'
-import { optionalText, queryText } from '~/utils/validation'
+import { useIsPending } from '~/utils/use-is-pending'
+import { queryText } from '~/utils/validation'
 
 export const meta: MetaFunction = () => [{ title: '到账确认 · 消费帮扶集市' }]
 
@@ -34,80 +37,69 @@ export async function loader(args: LoaderFunctionArgs) {
     page: params.get('page') ?? undefined,
   })
   // Only q can fail: too long, or holding control characters (which no reference or order number has).
-  if (!parsed.success) throw new Response('Bad request: q', { status: 400 })
+  invariantResponse(parsed.success, 'Bad request: q')
   const query = parsed.data
   const result = await listBankTransfers(getDb(), { ...query, pageSize: PAGE_SIZE })
   return { ...query, ...result, pageSize: PAGE_SIZE }
 }
 
-type ActionData = { paymentId: string } & (
-  | { done: true; reference: string }
-  | { refunded: true; reference: string; amountFen: number }
-  | { error: 'refund_failed' }
-  | { error: 'amount_invalid' | 'not_found' | 'not_pending' }
+type Refusal =
+  | { error: 'refund_failed' | 'not_found' | 'not_pending' }
   | { error: 'amount_mismatch'; receivedFen: number }
-)
-
-/** `reference` only comes back in the answer (the page names the transfer it acted on). */
-const paymentForm = z.object({
-  paymentId: z.string().uuid(),
-  reference: optionalText({ max: 40 }).transform((v) => v ?? ''),
-})
 
 export async function action(args: ActionFunctionArgs) {
-  const form = await readForm(args.request)
-  const intent = form.intent
-  const auth = requireAccess(args, 'routes/admin.payments', 'action', { intent })
-  const parsed = paymentForm.safeParse(form)
-  if (!parsed.success) throw new Response('Bad request: paymentId or reference', { status: 400 })
-  const { paymentId, reference } = parsed.data
-  if (intent === 'refund') {
-    // Whatever is left of the payment goes back; the ledger appends reversing entries (nothing is deleted).
-    const refund = await refundRemaining(getDb(), { paymentId, financeUserId: auth.userId }, systemClock)
-    if (refund.ok)
-      return {
-        paymentId,
-        refunded: true,
-        reference,
-        amountFen: Number(refund.amountFen),
-      } satisfies ActionData
-    return Response.json({ paymentId, error: 'refund_failed' } satisfies ActionData, {
-      status: 409,
-    })
+  const submission = await parseForm(args.request, paymentForm)
+  const { intent, paymentId: sentPaymentId } = submission.payload
+  const auth = requireAccess(args, 'routes/admin.payments', 'action', {
+    intent: typeof intent === 'string' ? intent : '',
+  })
+  // Which row the answer belongs to (a forged id matches none).
+  const paymentId = typeof sentPaymentId === 'string' ? sentPaymentId : ''
+  const answer = (outcome: {
+    result?: ReturnType<typeof submission.reply>
+    done?: { reference: string; refundedFen?: number }
+    refusal?: Refusal
+  }) => ({ paymentId, result: null, done: null, refusal: null, ...outcome })
+  if (submission.status !== 'success') {
+    return data(answer({ result: submission.reply() }), { status: 400 })
   }
-  const received = form.received
-  const receivedFen = received === undefined ? null : parseYuan(received)
-  if (receivedFen === null) {
-    return Response.json({ paymentId, error: 'amount_invalid' } satisfies ActionData, {
-      status: 400,
-    })
+  const form = submission.value
+  if (form.intent === 'refund') {
+    // Whatever is left of the payment goes back; the ledger appends reversing entries (nothing is deleted).
+    const refund = await refundRemaining(
+      getDb(),
+      { paymentId: form.paymentId, financeUserId: auth.userId },
+      systemClock,
+    )
+    if (refund.ok) {
+      return data(answer({ done: { reference: form.reference, refundedFen: Number(refund.amountFen) } }))
+    }
+    return data(answer({ refusal: { error: 'refund_failed' } }), { status: 409 })
   }
   const result = await confirmBankTransfer(
     getDb(),
-    { paymentId, receivedFen, financeUserId: auth.userId },
+    { paymentId: form.paymentId, receivedFen: form.received, financeUserId: auth.userId },
     systemClock,
   )
-  if (result.ok) {
-    return { paymentId, done: true, reference } satisfies ActionData
+  if (result.ok) return data(answer({ done: { reference: form.reference } }))
+  if (result.reason === 'amount_mismatch') {
+    // A mismatch is recorded (the payment is now flagged): 200, so that the page reloads and shows it.
+    return data(answer({ refusal: { error: 'amount_mismatch', receivedFen: Number(form.received) } }))
   }
-  const body: ActionData =
-    result.reason === 'amount_mismatch'
-      ? { paymentId, error: 'amount_mismatch', receivedFen: Number(receivedFen) }
-      : { paymentId, error: result.reason }
-  // A mismatch is recorded (the payment is now flagged): 200, so that the page reloads and shows it.
-  const status = result.reason === 'amount_mismatch' ? 200 : result.reason === 'not_found' ? 404 : 409
-  return Response.json(body, { status })
+  return data(answer({ refusal: { error: result.reason } }), {
+    status: result.reason === 'not_found' ? 404 : 409,
+  })
 }
 
 const statusTone = { pending: 'amber', flagged: 'red', confirmed: 'green' } as const
 
 export default function Payments() {
   const data = useLoaderData<typeof loader>()
-  const actionData = useActionData<ActionData>()
+  const actionData = useActionData<typeof action>()
   const t = useT()
   const locale = useLocale()
-  const done = actionData && 'done' in actionData ? actionData : null
-  const refunded = actionData && 'refunded' in actionData ? actionData : null
+  const done = actionData?.done
+  const refunded = done?.refundedFen !== undefined ? { ...done, amountFen: done.refundedFen } : null
   return (
     <div className="space-y-4">
       <h2 className="text-xl font-semibold">{t('payments.title')}</h2>
@@ -120,7 +112,7 @@ export default function Payments() {
           })}
         </p>
       ) : null}
-      {done ? (
+      {done && !refunded ? (
         <p role="status" className="rounded border border-brand-200 bg-brand-50 p-3 text-sm text-brand-800">
           {t('payments.done', { reference: done.reference })}
         </p>
@@ -214,26 +206,31 @@ export default function Payments() {
   )
 }
 
-function PaymentRow({ item, actionData }: { item: PaymentQueueItem; actionData: ActionData | undefined }) {
+type RowAnswer = { result: { error?: Record<string, string[] | null> } | null; refusal: Refusal | null }
+
+function PaymentRow({ item, actionData }: { item: PaymentQueueItem; actionData: RowAnswer | undefined }) {
   const t = useT()
   const locale = useLocale()
-  const navigation = useNavigation()
+  const busy = useIsPending()
   const inputId = `received-${item.paymentId}`
-  const error =
-    actionData && 'error' in actionData
-      ? actionData.error === 'amount_mismatch'
-        ? t('payments.mismatch', {
-            received: formatFen(actionData.receivedFen, locale),
-            amount: formatFen(item.amountFen, locale),
-          })
-        : actionData.error === 'amount_invalid'
-          ? t('payments.amountInvalid')
-          : actionData.error === 'not_found'
-            ? t('payments.notFound')
-            : actionData.error === 'refund_failed'
-              ? t('payments.refundFailed')
-              : t('payments.notPending')
-      : null
+  const refusal = actionData?.refusal
+  // The form's problems (the amount is the one field a person types), or what confirming or refunding refused.
+  const problems = actionData?.result
+    ? Object.values(actionData.result.error ?? {}).flatMap((messages) => messages ?? [])
+    : []
+  const refusalMessage = !refusal
+    ? null
+    : refusal.error === 'amount_mismatch'
+      ? t('payments.mismatch', {
+          received: formatFen(refusal.receivedFen, locale),
+          amount: formatFen(item.amountFen, locale),
+        })
+      : refusal.error === 'not_found'
+        ? t('payments.notFound')
+        : refusal.error === 'refund_failed'
+          ? t('payments.refundFailed')
+          : t('payments.notPending')
+  const error = refusalMessage !== null || problems.length > 0
   const open = item.status !== 'confirmed' && item.orderStatus === 'pending_payment'
   return (
     <tr className="border-t border-stone-100 align-top" data-testid={`payment-${item.reference}`}>
@@ -274,15 +271,11 @@ function PaymentRow({ item, actionData }: { item: PaymentQueueItem; actionData: 
                 aria-describedby={error ? `${inputId}-error` : undefined}
                 className={`w-36 rounded border px-2 py-1 ${error ? 'border-red-600' : 'border-stone-300'}`}
               />
-              {error ? (
-                <p id={`${inputId}-error`} role="alert" className="mt-1 max-w-56 text-xs text-red-700">
-                  {error}
-                </p>
-              ) : null}
+              <RowError id={`${inputId}-error`} problems={problems} refusal={refusalMessage} />
             </div>
             <button
               type="submit"
-              disabled={navigation.state === 'submitting'}
+              disabled={busy}
               className="rounded bg-brand-700 px-3 py-1 text-white hover:bg-brand-800 disabled:opacity-60"
             >
               {t('payments.confirm')}
@@ -317,14 +310,22 @@ function PaymentRow({ item, actionData }: { item: PaymentQueueItem; actionData: 
                 </button>
               </Form>
             ) : null}
-            {error ? (
-              <p role="alert" className="max-w-56 text-xs text-red-700">
-                {error}
-              </p>
-            ) : null}
+            <RowError problems={problems} refusal={refusalMessage} />
           </div>
         ) : null}
       </td>
     </tr>
   )
+}
+
+/** A row's answer, where the row's control is: a refusal (with its amounts), or the form's problems. */
+function RowError({ id, problems, refusal }: { id?: string; problems: string[]; refusal: string | null }) {
+  if (refusal) {
+    return (
+      <p id={id} role="alert" className="mt-1 max-w-56 text-xs text-red-700">
+        {refusal}
+      </p>
+    )
+  }
+  return <ErrorList id={id} errors={problems} alert className="mt-1 max-w-56 text-xs text-red-700" />
 }

@@ -5,16 +5,19 @@ import {
   type MetaFunction,
   redirect,
 } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { SiteFrame } from '~/components/site-frame'
+import { acceptInvitationForm } from '~/domains/organizations'
 import { acceptInvitation, getInvitation, type InvitationState } from '~/domains/organizations/index.server'
 import { shanghaiDate, systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
-import { readForm } from '~/utils/form.server'
+import { parseForm } from '~/utils/form.server'
+import { invariantResponse } from '~/utils/guards.server'
 import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
 import { requireAccess } from '~/utils/permissions.server'
+import { useIsPending } from '~/utils/use-is-pending'
 
 export const meta: MetaFunction = () => [{ title: '加入单位邀请 · 消费帮扶集市' }]
 
@@ -47,8 +50,6 @@ export async function loader(args: LoaderFunctionArgs) {
   return data({ viewerName: auth.displayName, invitation: view }, { status: refused ? 403 : 200 })
 }
 
-const acceptForm = z.object({ intent: z.literal('accept') })
-
 const errorStatus = {
   not_found: 404,
   expired: 410,
@@ -62,8 +63,8 @@ const errorStatus = {
 export async function action(args: ActionFunctionArgs) {
   const { request, params } = args
   const auth = requireAccess(args, 'routes/invitations.$token', 'action')
-  const form = acceptForm.safeParse(await readForm(request))
-  if (!form.success) throw new Response('Unknown intent', { status: 400 })
+  const submission = await parseForm(request, acceptInvitationForm)
+  invariantResponse(submission.status === 'success', 'Unknown intent')
   const parsed = tokenParams.safeParse(params)
   if (!parsed.success) return data({ error: 'not_found' as const }, { status: 404 })
   const result = await acceptInvitation(
@@ -79,7 +80,7 @@ export default function InvitationPage() {
   const t = useT()
   const { viewerName, invitation } = useLoaderData<typeof loader>()
   const result = useActionData<typeof action>()
-  const navigation = useNavigation()
+  const isPending = useIsPending()
   // After a failed accept, the action's answer is the newest word on the invitation's state.
   const state = result?.error ?? invitation?.state ?? 'not_found'
 
@@ -113,7 +114,7 @@ export default function InvitationPage() {
             <input type="hidden" name="intent" value="accept" />
             <button
               type="submit"
-              disabled={navigation.state !== 'idle'}
+              disabled={isPending}
               className="rounded bg-brand-700 px-4 py-2 text-white hover:bg-brand-800 disabled:opacity-50"
             >
               {t('invitation.accept')}

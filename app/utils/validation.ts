@@ -1,3 +1,4 @@
+import { parseWithZod } from '@conform-to/zod/v3'
 import { z } from 'zod'
 import type { MessageKey } from './i18n'
 
@@ -119,12 +120,41 @@ export function queryText(max: number) {
   )
 }
 
-/** zod issues → { field: messageKey }, first issue per field. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
-  const errors: Record<string, string> = {}
+/** Problems by field: i18n keys, the first problem of each field — the shape of a form's reply (`fieldErrors`). */
+export type FieldErrors<Field extends string = string> = Partial<Record<Field, string[]>>
+
+/**
+ * A domain operation checks its input again with the form's schema (scripts and tests call it without the form):
+ * its problems in the same shape as the form's, so that the route hands them to `submission.reply({ fieldErrors })`
+ * as they are. An issue inside a field (an array's element) counts for the field.
+ */
+export function fieldErrorsOf<Field extends string = string>(error: z.ZodError): FieldErrors<Field> {
+  const errors: Record<string, string[]> = {}
   for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? 'form')
-    errors[field] ??= issue.message
+    const field = String(issue.path[0] ?? '')
+    errors[field] ??= [issue.message]
   }
-  return errors
+  return errors as FieldErrors<Field>
+}
+
+/**
+ * The one way a submitted form is parsed, on the server (`parseForm` in form.server.ts) and in the browser (a
+ * form's `onValidate`): conform's `parseWithZod` with the form's schema.
+ *
+ * Conform's automatic coercion is off. It rebuilds the schema to turn empty strings into `undefined`, which would
+ * bypass the helpers above: "   " must be `required` (an i18n key), not zod's own "Required". Our schemas take
+ * form values as they come — strings, empty or not, or missing.
+ *
+ * One message per field: the first problem (`text` reports control characters before length, so that is the one
+ * a person must fix first), like the messages shown next to each field.
+ */
+export function parseSubmission<Schema extends z.ZodTypeAny>(
+  payload: FormData | URLSearchParams,
+  schema: Schema,
+) {
+  return parseWithZod(payload, {
+    schema,
+    disableAutoCoercion: true,
+    formatError: (issues: z.ZodIssue[]) => issues.slice(0, 1).map((issue) => issue.message),
+  })
 }

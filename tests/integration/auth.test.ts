@@ -1,16 +1,18 @@
 import { hash } from '@node-rs/argon2'
 import { eq, sql } from 'drizzle-orm'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { queryRows, useSharedDb } from '../../db/client.server'
 import { sessions, users } from '../../db/schema/accounts'
 import { memberships } from '../../db/schema/memberships'
 import { seedUuid } from '../../db/seed/synthetic'
 import { getProductPage } from '../../app/domains/catalog/catalog.server'
-import { logIn, signUp, THROTTLE } from '../../app/domains/accounts/auth.server'
+import { changePasswordAndRotate, logIn, signUp, THROTTLE } from '../../app/domains/accounts/auth.server'
+import { readSessionToken } from '../../app/domains/accounts/session-cookie.server'
 import { slowDownSeconds } from '../../app/domains/accounts/throttles.server'
 import {
   createSession,
   markSessionsForRotation,
+  type RequestAuth,
   resolveSession,
   revokeSession,
   type SessionPolicy,
@@ -18,6 +20,7 @@ import {
 import { passwordHashingStats, resetPasswordHashingPeak } from '../../app/services/passwords.server'
 import { action as loginAction } from '../../app/routes/_storefront.login'
 import { action as signupAction } from '../../app/routes/_storefront.signup'
+import { action as securityAction } from '../../app/routes/account.security'
 import { type Clock, fixedClock, shanghaiDate, systemClock } from '../../app/utils/clock'
 import type { MessageKey } from '../../app/utils/i18n'
 import { translate } from '../../app/utils/i18n.server'
@@ -102,13 +105,13 @@ describe(`sign-up and login (${testDbKind()})`, async () => {
       { email, displayName: 'x', password: 'another one', ip: '10.0.0.1' },
       clock,
     )
-    expect(again).toEqual({ ok: false, reason: 'taken', errors: { email: 'taken' } })
+    expect(again).toEqual({ ok: false, reason: 'taken', errors: { email: ['form.email.taken'] } })
     const sameMobile = await signUp(
       db,
       { mobile: '13900001234', displayName: 'x', password: 'another one', ip: '10.0.0.1' },
       clock,
     )
-    expect(sameMobile).toEqual({ ok: false, reason: 'taken', errors: { mobile: 'taken' } })
+    expect(sameMobile).toEqual({ ok: false, reason: 'taken', errors: { mobile: ['form.mobile.taken'] } })
   })
 
   it('answers an unknown account exactly like a wrong password, and hashes in both cases', async () => {
@@ -413,7 +416,7 @@ describe(`sign-up and login (${testDbKind()})`, async () => {
       })
     }
     type Answer = {
-      data: { form: { key: MessageKey; values: Record<string, number> } | null }
+      data: { wait: { key: MessageKey; values: Record<string, number> } | null }
       init: ResponseInit | null
     }
 
@@ -433,7 +436,7 @@ describe(`sign-up and login (${testDbKind()})`, async () => {
     })) as unknown as Answer
     expect(locked.init?.status).toBe(429)
     expect(new Headers(locked.init?.headers).get('Retry-After')).toMatch(/^\d+$/)
-    const form = locked.data.form!
+    const form = locked.data.wait!
     expect(translate('zh', form.key, form.values)).toBe(`尝试次数过多，请 ${THROTTLE.lockMinutes} 分钟后再试`)
     expect(translate('en', form.key, form.values)).toBe(
       `Too many attempts. Try again in ${THROTTLE.lockMinutes} minutes`,
@@ -450,7 +453,7 @@ describe(`sign-up and login (${testDbKind()})`, async () => {
       })) as unknown as Answer
       if (answer.init?.status === 429) slowed = answer
     }
-    const wait = slowed!.data.form!
+    const wait = slowed!.data.wait!
     expect(wait.values.seconds).toBeGreaterThanOrEqual(1)
     expect(wait.values.seconds).toBeLessThanOrEqual(THROTTLE.maxDelaySeconds)
     expect(translate('zh', wait.key, wait.values)).toBe(`尝试次数过多，请 ${wait.values.seconds} 秒后再试`)
@@ -467,8 +470,11 @@ describe(`sign-up and login (${testDbKind()})`, async () => {
       password: 'probe password',
       passwordConfirm: 'probe password',
     }
-    /** data() with a status: 400 "already registered", or 429 and the wait. */
-    type Answer = { data?: { errors?: Record<string, string> }; init?: ResponseInit | null }
+    /** data() with a status: 400 "already registered" (next to the field), or 429 and the wait. */
+    type Answer = {
+      data?: { result?: { error?: Record<string, string[]> }; wait: unknown }
+      init?: ResponseInit | null
+    }
     const answers: Answer[] = []
     for (let i = 0; i <= THROTTLE.signupIdentifierLimit; i++) {
       const answer: unknown = await signupAction({
@@ -479,15 +485,15 @@ describe(`sign-up and login (${testDbKind()})`, async () => {
       answers.push(answer as Answer)
     }
     // The limit's worth of "already registered", then only the wait.
-    expect(answers.slice(0, -1).map((a) => [a.init?.status, a.data?.errors])).toEqual(
-      Array.from({ length: THROTTLE.signupIdentifierLimit }, () => [400, { email: 'form.email.taken' }]),
+    expect(answers.slice(0, -1).map((a) => [a.init?.status, a.data?.result?.error])).toEqual(
+      Array.from({ length: THROTTLE.signupIdentifierLimit }, () => [400, { email: ['form.email.taken'] }]),
     )
     const last = answers.at(-1)!
     expect(last.init?.status).toBe(429)
     expect(new Headers(last.init?.headers).get('Retry-After')).toBe(String(THROTTLE.lockMinutes * 60))
+    expect(last.data?.result?.error).toBeUndefined()
     expect(last.data).toMatchObject({
-      errors: {},
-      form: { key: 'auth.throttled', values: { minutes: THROTTLE.lockMinutes } },
+      wait: { key: 'auth.throttled', values: { minutes: THROTTLE.lockMinutes } },
     })
   })
 
@@ -609,5 +615,160 @@ describe(`sessions (${testDbKind()})`, async () => {
       .from(sessions)
       .where(eq(sessions.userId, userId))
     expect(Number(row?.n)).toBeGreaterThan(0)
+  })
+})
+
+describe(`password change (${testDbKind()})`, async () => {
+  const handle = await openTestDatabase('seeded')
+  const db = handle.db
+  const clock = fixedClock(SEED_NOW)
+  // The page's action reads the process-wide database: this file's first block set its own at collection.
+  beforeAll(() => useSharedDb(handle))
+
+  async function account(password: string): Promise<{ userId: string; email: string }> {
+    const email = uniqueEmail()
+    const created = await signUp(db, { email, displayName: '改密码', password, ip: '10.20.0.1' }, clock)
+    if (!created.ok) throw new Error(`sign-up refused: ${created.reason}`)
+    return { userId: created.userId, email }
+  }
+
+  async function storedUser(userId: string) {
+    const [row] = await db
+      .select({ passwordHash: users.passwordHash, passwordChangedAt: users.passwordChangedAt })
+      .from(users)
+      .where(eq(users.id, userId))
+    return row
+  }
+
+  async function sessionCount(userId: string): Promise<number> {
+    const [row] = await db
+      .select({ n: sql<number>`count(*)` })
+      .from(sessions)
+      .where(eq(sessions.userId, userId))
+    return Number(row?.n)
+  }
+
+  const signsIn = async (email: string, password: string) =>
+    (await logIn(db, { identifier: email, password, ip: '10.20.1.1' }, clock)).ok
+
+  it('changes the password, gives this browser a new session id and ends every other session', async () => {
+    const { userId, email } = await account('old password')
+    const here = await createSession(db, { userId }, clock, policy)
+    const elsewhere = await createSession(db, { userId }, clock, policy)
+    const result = await changePasswordAndRotate(
+      db,
+      { userId, currentPassword: 'old password', newPassword: 'new password', sessionToken: here.token },
+      clock,
+      policy,
+    )
+    if (!result.ok) throw new Error(`refused: ${result.reason}`)
+    expect(result.session.token).not.toBe(here.token)
+    expect(await resolveSession(db, result.session.token, clock, policy)).not.toBeNull()
+    expect(await resolveSession(db, here.token, clock, policy)).toBeNull()
+    expect(await resolveSession(db, elsewhere.token, clock, policy)).toBeNull()
+    expect(await signsIn(email, 'new password')).toBe(true)
+    expect(await signsIn(email, 'old password')).toBe(false)
+  })
+
+  it('refuses a wrong current password next to that field, and changes nothing', async () => {
+    const { userId, email } = await account('old password')
+    const here = await createSession(db, { userId }, clock, policy)
+    const before = await storedUser(userId)
+    expect(
+      await changePasswordAndRotate(
+        db,
+        { userId, currentPassword: 'not my password', newPassword: 'new password', sessionToken: here.token },
+        clock,
+        policy,
+      ),
+    ).toEqual({
+      ok: false,
+      reason: 'wrong_password',
+      errors: { currentPassword: ['auth.currentPasswordWrong'] },
+    })
+    expect(await storedUser(userId)).toEqual(before)
+    expect(await resolveSession(db, here.token, clock, policy)).not.toBeNull()
+    expect(await signsIn(email, 'old password')).toBe(true)
+  })
+
+  it('is one transaction: when rotating the session fails after the new password is written, neither half stays', async () => {
+    const { userId, email } = await account('old password')
+    const here = await createSession(db, { userId }, clock, policy)
+    const elsewhere = await createSession(db, { userId }, clock, policy)
+    // This browser's session ends meanwhile (signed out in another tab): the rotation, which runs after the
+    // password update in the same transaction, finds nothing to rotate and rolls the update back.
+    await revokeSession(db, here.token, clock)
+    const before = await storedUser(userId)
+    const sessionsBefore = await sessionCount(userId)
+    expect(
+      await changePasswordAndRotate(
+        db,
+        { userId, currentPassword: 'old password', newPassword: 'new password', sessionToken: here.token },
+        clock,
+        policy,
+      ),
+    ).toEqual({ ok: false, reason: 'session_ended' })
+    expect(await storedUser(userId)).toEqual(before)
+    expect(await sessionCount(userId)).toBe(sessionsBefore)
+    expect(await resolveSession(db, elsewhere.token, clock, policy)).not.toBeNull()
+    expect(await signsIn(email, 'old password')).toBe(true)
+    expect(await signsIn(email, 'new password')).toBe(false)
+  })
+
+  it('through the page: the new session goes out as the cookie; a session that ended meanwhile signs out', async () => {
+    const { userId, email } = await account('old password')
+    const auth: RequestAuth = {
+      userId,
+      displayName: '改密码',
+      email,
+      mobile: null,
+      memberships: [],
+      active: null,
+    }
+    const post = (fields: Record<string, string>) =>
+      new Request('http://localhost/account/security', { method: 'POST', body: new URLSearchParams(fields) })
+    const form = {
+      currentPassword: 'old password',
+      newPassword: 'new password',
+      newPasswordConfirm: 'new password',
+    }
+
+    const here = await createSession(db, { userId }, systemClock, policy)
+    const changed = await securityAction({
+      request: post(form),
+      params: {},
+      context: testContext({ auth, sessionToken: here.token }),
+    })
+    expect(changed.data).toMatchObject({ done: true })
+    // Nothing typed comes back.
+    expect(JSON.stringify(changed.data)).not.toMatch(/old password|new password/)
+    const cookie = new Headers(changed.init?.headers).get('Set-Cookie')!
+    const token = await readSessionToken(cookie.split(';')[0])
+    expect(token).not.toBeNull()
+    expect(token).not.toBe(here.token)
+    expect(await resolveSession(db, token!, systemClock, policy)).toMatchObject({ auth: { userId } })
+
+    // Signed out elsewhere meanwhile: back to the login page, the password unchanged.
+    await revokeSession(db, token!, systemClock)
+    let thrown: unknown
+    try {
+      await securityAction({
+        request: post({
+          ...form,
+          currentPassword: 'new password',
+          newPassword: 'third password',
+          newPasswordConfirm: 'third password',
+        }),
+        params: {},
+        context: testContext({ auth, sessionToken: token }),
+      })
+    } catch (error) {
+      thrown = error
+    }
+    expect(thrown).toBeInstanceOf(Response)
+    expect((thrown as Response).status).toBe(302)
+    expect((thrown as Response).headers.get('Location')).toBe('/login?redirectTo=%2Faccount%2Fsecurity')
+    expect((thrown as Response).headers.get('Set-Cookie')).toMatch(/^xfbf_session=; Max-Age=0/)
+    expect(await signsIn(email, 'new password')).toBe(true)
   })
 })

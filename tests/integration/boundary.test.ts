@@ -8,6 +8,7 @@ import { systemClock } from '../../app/utils/clock'
 import { startTestApp } from '../support/app-server'
 import { openTestDatabase, testDbKind } from '../support/db'
 import { makeBuyable, seededProductId } from '../support/shopping'
+import { sessionCookieFor } from '../support/session-cookie'
 
 /**
  * The request boundary probed from outside, as an attacker and a careless client would: each case here answered
@@ -38,7 +39,7 @@ describe(`the request boundary (${testDbKind()})`, async () => {
       systemClock,
       { idleMinutes: 60, absoluteHours: 1 },
     )
-    return `xfbf_session=${token}`
+    return sessionCookieFor(token)
   }
 
   function post(path: string, form: Record<string, string>, headers: Record<string, string> = {}) {

@@ -16,6 +16,11 @@ import { priceTiers, products } from '../../db/schema/catalog'
 import { proceedsRules } from '../../db/schema/households'
 import { carts } from '../../db/schema/orders'
 import { seedUuid } from '../../db/seed/synthetic'
+import { readSessionToken } from '../../app/domains/accounts/session-cookie.server'
+import { createSession, resolveSession } from '../../app/domains/accounts/sessions.server'
+import { completeSignIn } from '../../app/domains/accounts/sign-in.server'
+import { cartCookieHeader } from '../../app/domains/orders/cart-cookie.server'
+import { systemClock } from '../../app/utils/clock'
 import { openTestDatabase, testDbKind } from '../support/db'
 import { setProduct } from '../support/shopping'
 
@@ -277,6 +282,38 @@ describe(`cart (${testDbKind()})`, () => {
     // Only vanished products: the cart stays empty.
     await mergeIntoCart(db, finance, [{ productId: unknown, qty: 1 }])
     expect(await cartLinesOf(db, finance)).toEqual([])
+    await emptyCart(buyer)
+  })
+
+  it('completes a sign-in in one step: a new session, the cookie cart joined and its cookie cleared', async () => {
+    const policy = { idleMinutes: 60, absoluteHours: 1 }
+    await setProduct(db, pA, { stock: 100 })
+    await emptyCart(buyer)
+    const previous = await createSession(db, { userId: buyer }, systemClock, policy)
+    const cartPair = (await cartCookieHeader([{ productId: pA, qty: 3 }])).split(';')[0]!
+    const headers = await completeSignIn(
+      db,
+      { userId: buyer, previousToken: previous.token, cookieHeader: `theme=dark; ${cartPair}` },
+      systemClock,
+      policy,
+    )
+    const [sessionCookie, cartCookie, ...rest] = headers.getSetCookie()
+    expect(rest).toEqual([])
+    const token = await readSessionToken(sessionCookie!.split(';')[0])
+    expect(await resolveSession(db, token!, systemClock, policy)).toMatchObject({ auth: { userId: buyer } })
+    // Ids rotate on sign-in: the session this browser had ends.
+    expect(await resolveSession(db, previous.token, systemClock, policy)).toBeNull()
+    expect(cartCookie).toMatch(/^xfbf_cart=; Max-Age=0/)
+    expect(await cartLinesOf(db, buyer)).toEqual([{ productId: pA, qty: 3 }])
+
+    // No cookie cart: nothing to clear.
+    const plain = await completeSignIn(
+      db,
+      { userId: buyer, previousToken: null, cookieHeader: null },
+      systemClock,
+      policy,
+    )
+    expect(plain.getSetCookie()).toHaveLength(1)
     await emptyCart(buyer)
   })
 

@@ -329,12 +329,23 @@ describe(`checkout (${testDbKind()})`, () => {
     const cartBefore = await cartLinesOf(db, consumer)
     const before = await rowCounts()
 
+    // The refused lines come back named (the page says which products), from the one read of the cart.
+    const names = new Map(
+      (
+        await db
+          .select({ id: products.id, name: products.name })
+          .from(products)
+          .where(inArray(products.id, [pA, pB]))
+      ).map((p) => [p.id, p.name]),
+    )
+    const nameOf = (id: string) => names.get(id)!
+
     // Another buyer took most of pB since it was added.
     await setProduct(db, pB, { stock: 1 })
     expect(await checkoutCart(db, { userId: consumer, form: form() }, clock, method)).toEqual({
       ok: false,
       reason: 'lines',
-      errors: [{ productId: pB, code: 'out_of_stock' }],
+      errors: [{ productId: pB, code: 'out_of_stock', name: nameOf(pB) }],
     })
     // …and the cooperative took pA off sale.
     await setProduct(db, pA, { stock: 20, status: 'archived' })
@@ -345,8 +356,8 @@ describe(`checkout (${testDbKind()})`, () => {
     expect(both.reason).toBe('lines')
     expect([...both.errors].sort((x, y) => x.productId.localeCompare(y.productId))).toEqual(
       [
-        { productId: pA, code: 'inactive' },
-        { productId: pB, code: 'out_of_stock' },
+        { productId: pA, code: 'inactive', name: nameOf(pA) },
+        { productId: pB, code: 'out_of_stock', name: nameOf(pB) },
       ].sort((x, y) => x.productId.localeCompare(y.productId)),
     )
     // A minimum raised since.
@@ -355,7 +366,7 @@ describe(`checkout (${testDbKind()})`, () => {
     expect(await checkoutCart(db, { userId: consumer, form: form() }, clock, method)).toEqual({
       ok: false,
       reason: 'lines',
-      errors: [{ productId: pA, code: 'below_minimum' }],
+      errors: [{ productId: pA, code: 'below_minimum', name: nameOf(pA) }],
     })
 
     expect(await rowCounts()).toEqual(before)

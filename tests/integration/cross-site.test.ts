@@ -7,6 +7,7 @@ import { createSession } from '../../app/domains/accounts/sessions.server'
 import { systemClock } from '../../app/utils/clock'
 import { routePath, startTestApp } from '../support/app-server'
 import { openTestDatabase, testDbKind } from '../support/db'
+import { sessionCookieFor } from '../support/session-cookie'
 
 const evil = 'https://evil.example'
 
@@ -21,7 +22,7 @@ describe(`cross-site requests (${testDbKind()})`, async () => {
     systemClock,
     { idleMinutes: 60, absoluteHours: 1 },
   )
-  const cookie = `xfbf_session=${token}`
+  const cookie = await sessionCookieFor(token)
 
   const params = {
     slug: 'dingximalingshu',
@@ -132,7 +133,9 @@ describe(`cross-site requests (${testDbKind()})`, async () => {
       body: new URLSearchParams({ identifier: 'consumer@demo.example', password: 'demo-password' }),
     })
     expect(login.status).toBe(302)
-    expect(login.headers.get('set-cookie')).toMatch(/^xfbf_session=[\w-]+; Path=\/; HttpOnly; SameSite=Lax/)
+    expect(login.headers.get('set-cookie')).toMatch(
+      /^xfbf_session=[^;]+; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Lax/,
+    )
   })
 
   it('sends the security headers, with a fresh CSP nonce per response that the page scripts carry', async () => {

@@ -13,6 +13,7 @@ import { makeUscc } from '../../app/utils/uscc'
 import { FORM_BODY_LIMIT } from '../../server/body-limit'
 import { routePath, startTestApp } from '../support/app-server'
 import { openTestDatabase, testDbKind } from '../support/db'
+import { sessionCookieFor } from '../support/session-cookie'
 import { buy, demoConsumer, makeBuyable, seededProductId } from '../support/shopping'
 
 /**
@@ -245,7 +246,7 @@ describe(`hostile input (${testDbKind()})`, async () => {
       systemClock,
       { idleMinutes: 60, absoluteHours: 1 },
     )
-    cookies.set(email, `xfbf_session=${token}`)
+    cookies.set(email, await sessionCookieFor(token))
   }
 
   function ruleOf(routeId: string, kind: 'loader' | 'action', intent: string | undefined): Access {
@@ -356,6 +357,20 @@ describe(`hostile input (${testDbKind()})`, async () => {
         url: url(params),
         headers: { ...own, 'Content-Type': `multipart/form-data; boundary=${boundary}` },
         body: `--${boundary}\r\nContent-Disposition: form-data; name="${Object.keys(form)[0] ?? 'x'}"\r\n\r\nno closing boundary`,
+      },
+      {
+        // Conform would read it as a path into nested values: an array of four billion slots in the answer.
+        label: 'a field name with a path in it',
+        url: url(params),
+        headers: { ...own, ...formType },
+        body: new URLSearchParams({ ...form, 'x[4294967294]': '1' }),
+      },
+      {
+        // Conform's own field: a "validate" intent would skip the action's work and answer with the form.
+        label: 'a form-library intent',
+        url: url(params),
+        headers: { ...own, ...formType },
+        body: new URLSearchParams({ ...form, __intent__: '{"type":"validate","payload":{}}' }),
       },
       {
         label: 'a cross-site post',

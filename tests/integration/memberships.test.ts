@@ -34,6 +34,7 @@ import { fixedClock, systemClock } from '../../app/utils/clock'
 import { startTestApp } from '../support/app-server'
 import { testContext } from '../support/context'
 import { openTestDatabase, testDbKind } from '../support/db'
+import { sessionCookieFor } from '../support/session-cookie'
 import { SEED_NOW } from '../support/test-clock'
 
 const clock = fixedClock(SEED_NOW)
@@ -750,7 +751,7 @@ describe(`memberships and invitations (${testDbKind()})`, async () => {
         params,
         context,
       })
-      const link = (invited as { data?: { link?: string } }).data?.link
+      const link = (invited as { data?: { done?: { link?: string } } }).data?.done?.link
       expect(link).toMatch(/^http:\/\/localhost\/invitations\/[A-Za-z0-9_-]{43}$/)
     })
 
@@ -768,12 +769,11 @@ describe(`memberships and invitations (${testDbKind()})`, async () => {
         context,
       })
       expect(await statusOf(missing)).toBe(400)
-      expect(((await missing) as { data?: unknown }).data).toEqual({
+      expect(((await missing) as { data?: unknown }).data).toMatchObject({
         intent: 'invite',
-        ok: false,
         target: null,
-        field: 'invitee',
-        error: 'members.error.invitee_required',
+        done: null,
+        result: { error: { invitee: ['members.error.invitee_required'] } },
       })
       const invalid = membersAction({
         request: post(platform, { intent: 'invite', role: 'platform_admin', invitee: 'someone' }),
@@ -782,8 +782,7 @@ describe(`memberships and invitations (${testDbKind()})`, async () => {
       })
       expect(await statusOf(invalid)).toBe(400)
       expect(((await invalid) as { data?: unknown }).data).toMatchObject({
-        field: 'invitee',
-        error: 'members.error.invitee_invalid',
+        result: { error: { invitee: ['members.error.invitee_invalid'] } },
       })
       expect(await db.select().from(invitations).where(eq(invitations.orgId, platform))).toEqual([])
 
@@ -793,7 +792,7 @@ describe(`memberships and invitations (${testDbKind()})`, async () => {
         params,
         context,
       })
-      expect((invited as { data?: unknown }).data).toMatchObject({ ok: true, invitee: email })
+      expect((invited as { data?: unknown }).data).toMatchObject({ done: { invitee: email } })
       const page = await membersLoader({
         request: new Request(`http://localhost/account/organizations/${platform}/members`),
         params,
@@ -818,7 +817,7 @@ describe(`memberships and invitations (${testDbKind()})`, async () => {
           'Content-Type': 'application/x-www-form-urlencoded',
           Origin: origin,
           'Sec-Fetch-Site': 'same-origin',
-          Cookie: `xfbf_session=${token}`,
+          Cookie: await sessionCookieFor(token),
         },
         body: new URLSearchParams({ intent: 'invite', role: 'unit_buyer', invitee: '' }),
       })

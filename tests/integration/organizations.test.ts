@@ -123,7 +123,7 @@ describe(`organisations (${testDbKind()})`, async () => {
         db,
         registration(userId, { uscc: withOneDigitChanged(valid) }),
       )
-      expect(result).toEqual({ ok: false, errors: { uscc: 'checksum' } })
+      expect(result).toEqual({ ok: false, errors: { uscc: ['orgForm.error.uscc.checksum'] } })
       expect(await rowCounts()).toEqual(before)
       expect(await listMyOrganizations(db, userId)).toEqual([])
     })
@@ -142,12 +142,12 @@ describe(`organisations (${testDbKind()})`, async () => {
       expect(result).toEqual({
         ok: false,
         errors: {
-          kind: 'invalid',
-          name: 'too_short',
-          uscc: 'required',
-          regionCode: 'invalid',
-          contactName: 'required',
-          contactPhone: 'invalid',
+          kind: ['orgForm.error.kind.required'],
+          name: ['orgForm.error.name.length'],
+          uscc: ['orgForm.error.uscc.required'],
+          regionCode: ['orgForm.error.regionCode.unknown'],
+          contactName: ['orgForm.error.contactName.required'],
+          contactPhone: ['orgForm.error.contactPhone.invalid'],
         },
       })
     })
@@ -157,15 +157,15 @@ describe(`organisations (${testDbKind()})`, async () => {
       const before = await rowCounts()
       expect(await registerOrganization(db, registration(userId, { regionCode: '621100' }))).toEqual({
         ok: false,
-        errors: { regionCode: 'not_leaf' },
+        errors: { regionCode: ['orgForm.error.regionCode.notLeaf'] },
       })
       expect(await registerOrganization(db, registration(userId, { regionCode: '620000' }))).toEqual({
         ok: false,
-        errors: { regionCode: 'not_leaf' },
+        errors: { regionCode: ['orgForm.error.regionCode.notLeaf'] },
       })
       expect(await registerOrganization(db, registration(userId, { regionCode: '990101' }))).toEqual({
         ok: false,
-        errors: { regionCode: 'unknown' },
+        errors: { regionCode: ['orgForm.error.regionCode.unknown'] },
       })
       expect(await rowCounts()).toEqual(before)
     })
@@ -245,7 +245,7 @@ describe(`organisations (${testDbKind()})`, async () => {
       expect((await registerOrganization(db, registration(first, { uscc }))).ok).toBe(true)
       const before = await rowCounts()
       const again = await registerOrganization(db, registration(second, { uscc: uscc.toLowerCase() }))
-      expect(again).toEqual({ ok: false, errors: { uscc: 'taken' } })
+      expect(again).toEqual({ ok: false, errors: { uscc: ['orgForm.error.uscc.taken'] } })
       expect(await rowCounts()).toEqual(before)
       expect(await listMyOrganizations(db, second)).toEqual([])
       const secondSessions = await db.select().from(sessions).where(eq(sessions.userId, second))
@@ -286,7 +286,7 @@ describe(`organisations (${testDbKind()})`, async () => {
       expect(await reviewOrganization(db, { orgId, reviewerId, decision: 'reject' }, clock)).toEqual({
         ok: false,
         error: 'invalid',
-        errors: { reason: 'required' },
+        errors: { reason: ['orgReview.error.reason.required'] },
       })
       expect(
         await reviewOrganization(
@@ -294,7 +294,7 @@ describe(`organisations (${testDbKind()})`, async () => {
           { orgId, reviewerId, decision: 'reject', reason: 'x'.repeat(201) },
           clock,
         ),
-      ).toEqual({ ok: false, error: 'invalid', errors: { reason: 'too_long' } })
+      ).toEqual({ ok: false, error: 'invalid', errors: { reason: ['orgReview.error.reason.length'] } })
       expect((await listMyOrganizations(db, userId))[0]?.status).toBe('pending')
 
       const reason = '统一社会信用代码与营业执照不符'
@@ -404,16 +404,16 @@ describe(`organisations (${testDbKind()})`, async () => {
       const base = { name: '测试工作机构', regionCode: '350100', createdBy: adminId }
       expect(await createOffice(db, { ...base, jurisdiction: ['350100', '990100'] }, clock)).toEqual({
         ok: false,
-        errors: { jurisdiction: 'unknown' },
+        errors: { jurisdiction: ['officeForm.error.jurisdiction.unknown'] },
         unknownCodes: ['990100'],
       })
       expect(await createOffice(db, { ...base, jurisdiction: ['35010'] }, clock)).toEqual({
         ok: false,
-        errors: { jurisdiction: 'invalid' },
+        errors: { jurisdiction: ['officeForm.error.jurisdiction.invalid'] },
       })
       expect(await createOffice(db, { ...base, jurisdiction: [] }, clock)).toEqual({
         ok: false,
-        errors: { jurisdiction: 'required' },
+        errors: { jurisdiction: ['officeForm.error.jurisdiction.required'] },
       })
       const [seeded] = await db
         .select({ uscc: organizations.uscc })
@@ -423,7 +423,7 @@ describe(`organisations (${testDbKind()})`, async () => {
         await createOffice(db, { ...base, uscc: seeded!.uscc, jurisdiction: ['350100'] }, clock),
       ).toEqual({
         ok: false,
-        errors: { uscc: 'taken' },
+        errors: { uscc: ['orgForm.error.uscc.taken'] },
       })
       expect(await rowCounts()).toEqual(before)
     })
@@ -481,36 +481,44 @@ describe(`organisations (${testDbKind()})`, async () => {
       })
       expect((await thrownResponse(unknown)).status).toBe(400)
 
-      const noReason = (await reviewAction({
+      const noReason = await reviewAction({
         request: post('/admin/organizations', { intent: 'reject', orgId, reason: '' }),
         params: {},
         context,
-      })) as Response
-      expect(noReason.status).toBe(400)
-      expect(await noReason.json()).toEqual({ orgId, errors: { reason: 'required' } })
+      })
+      expect(noReason.init?.status).toBe(400)
+      expect(noReason.data).toMatchObject({
+        orgId,
+        result: { error: { reason: ['orgReview.error.reason.required'] } },
+      })
 
-      const verified = (await reviewAction({
+      const verified = await reviewAction({
         request: post('/admin/organizations', { intent: 'verify', orgId }),
         params: {},
         context,
-      })) as Response
-      expect(verified.status).toBe(200)
-      expect(await verified.json()).toEqual({ orgId, done: 'verified', name: '路由审核合作社' })
+      })
+      expect(verified.init?.status ?? 200).toBe(200)
+      expect(verified.data).toEqual({
+        orgId,
+        result: null,
+        done: { status: 'verified', name: '路由审核合作社' },
+        error: null,
+      })
 
-      const twice = (await reviewAction({
+      const twice = await reviewAction({
         request: post('/admin/organizations', { intent: 'reject', orgId, reason: '重复提交' }),
         params: {},
         context,
-      })) as Response
-      expect(twice.status).toBe(409)
-      expect(await twice.json()).toEqual({ orgId, error: 'not_pending' })
+      })
+      expect(twice.init?.status).toBe(409)
+      expect(twice.data).toEqual({ orgId, result: null, done: null, error: 'not_pending' })
     })
 
     it('returns field errors for bad registration input and writes nothing', async () => {
       const userId = await createUser('route-bad')
       const context = testContext({ auth: authOf(userId) })
       const before = await rowCounts()
-      const response = (await registerAction({
+      const response = await registerAction({
         request: post('/account/organizations/new', {
           kind: 'cooperative',
           name: '岷县测试合作社',
@@ -521,18 +529,19 @@ describe(`organisations (${testDbKind()})`, async () => {
         }),
         params: {},
         context,
-      })) as Response
-      expect(response.status).toBe(400)
-      const body = (await response.json()) as {
-        errors: Record<string, string>
-        values: Record<string, string>
-      }
-      expect(body.errors).toEqual({ uscc: 'checksum', contactPhone: 'invalid' })
-      expect(body.values.name).toBe('岷县测试合作社')
+      })
+      if (!('data' in response)) throw new Error(`unexpected ${response.status}`)
+      expect(response.init?.status).toBe(400)
+      expect(response.data.result.error).toEqual({
+        uscc: ['orgForm.error.uscc.checksum'],
+        contactPhone: ['orgForm.error.contactPhone.invalid'],
+      })
+      // The form is shown again with what was typed.
+      expect(response.data.result.initialValue?.name).toBe('岷县测试合作社')
       expect(await rowCounts()).toEqual(before)
 
       // Valid form fields, but a region with counties: the model's check comes back as a field error too.
-      const coarse = (await registerAction({
+      const coarse = await registerAction({
         request: post('/account/organizations/new', {
           kind: 'cooperative',
           name: '岷县测试合作社',
@@ -543,9 +552,10 @@ describe(`organisations (${testDbKind()})`, async () => {
         }),
         params: {},
         context,
-      })) as Response
-      expect(coarse.status).toBe(400)
-      expect(((await coarse.json()) as { errors: unknown }).errors).toEqual({ regionCode: 'not_leaf' })
+      })
+      if (!('data' in coarse)) throw new Error(`unexpected ${coarse.status}`)
+      expect(coarse.init?.status).toBe(400)
+      expect(coarse.data.result.error).toEqual({ regionCode: ['orgForm.error.regionCode.notLeaf'] })
       expect(await rowCounts()).toEqual(before)
     })
 
@@ -580,7 +590,7 @@ describe(`organisations (${testDbKind()})`, async () => {
     it('creates an office through the admin form', async () => {
       const adminId = await createUser('route-office')
       const context = testContext({ auth: authOf(adminId, true) })
-      const refused = (await newOfficeAction({
+      const refused = await newOfficeAction({
         request: post('/admin/offices/new', {
           name: '测试机构',
           regionCode: '350100',
@@ -588,14 +598,14 @@ describe(`organisations (${testDbKind()})`, async () => {
         }),
         params: {},
         context,
-      })) as Response
-      expect(refused.status).toBe(400)
-      expect(await refused.json()).toMatchObject({
-        errors: { jurisdiction: 'unknown' },
+      })
+      expect(refused.init?.status).toBe(400)
+      expect(refused.data).toMatchObject({
+        result: { error: { jurisdiction: ['officeForm.error.jurisdiction.unknown'] } },
         unknownCodes: ['990100'],
       })
 
-      const created = (await newOfficeAction({
+      const created = await newOfficeAction({
         request: post('/admin/offices/new', {
           name: '定西市测试帮扶工作机构',
           regionCode: '621100',
@@ -604,12 +614,9 @@ describe(`organisations (${testDbKind()})`, async () => {
         }),
         params: {},
         context,
-      })) as Response
-      expect(created.status).toBe(200)
-      const body = (await created.json()) as {
-        created: { orgId: string; jurisdiction: Array<{ code: string }> }
-      }
-      expect(body.created.jurisdiction.map((r) => r.code)).toEqual(['350100', '621100'])
+      })
+      expect(created.init?.status ?? 200).toBe(200)
+      expect(created.data.created?.jurisdiction.map((r) => r.code)).toEqual(['350100', '621100'])
 
       const notAdmin = newOfficeAction({
         request: post('/admin/offices/new', { name: 'x', regionCode: '350100', jurisdiction: '350100' }),

@@ -10,16 +10,16 @@ import {
   parseCartLines,
   setLine,
 } from '../../app/domains/orders/cart-lines'
-import { CART_COOKIE, cartCookie, readCartCookie } from '../../app/domains/orders/cart-cookie.server'
+import { CART_COOKIE, cartCookieHeader, readCartCookie } from '../../app/domains/orders/cart-cookie.server'
 import { fcParams } from '../support/fast-check'
 
 const A = '2e36cc30-e467-5fcf-8797-bca615ecb9e2'
 const B = 'f79fdaa2-aa7e-5160-b086-8056910b2e0a'
 const C = '3f61b256-8535-5a5c-a866-9c9494082581'
 
-/** What the browser sends back after the server set `cartCookie(lines)`: only the name=value pair. */
-function roundTrip(lines: readonly CartLine[]): CartLine[] {
-  const setCookie = cartCookie(lines)
+/** What the browser sends back after the server set `cartCookieHeader(lines)`: only the name=value pair. */
+async function roundTrip(lines: readonly CartLine[]): Promise<CartLine[]> {
+  const setCookie = await cartCookieHeader(lines)
   const pair = setCookie.split(';')[0]!
   return readCartCookie(`theme=dark; ${pair}; other=1`)
 }
@@ -124,18 +124,31 @@ describe('parseCartLines', () => {
     )
   })
 
-  it('reads back exactly what the cookie wrote', () => {
-    fc.assert(
-      fc.property(cartArb, (lines) => {
-        expect(roundTrip(lines)).toEqual(lines)
+  it('reads back exactly what the cookie wrote', async () => {
+    await fc.assert(
+      fc.asyncProperty(cartArb, async (lines) => {
+        expect(await roundTrip(lines)).toEqual(lines)
       }),
       fcParams(),
     )
   })
 
-  it('an empty cart clears the cookie', () => {
-    expect(cartCookie([])).toMatch(new RegExp(`^${CART_COOKIE}=;.*Max-Age=0$`))
-    expect(roundTrip([])).toEqual([])
+  it('an empty cart clears the cookie', async () => {
+    expect(await cartCookieHeader([])).toMatch(new RegExp(`^${CART_COOKIE}=;.*Max-Age=0`))
+    expect(await roundTrip([])).toEqual([])
+  })
+
+  it('keeps a full cart within what a browser stores for one cookie (4096 bytes)', async () => {
+    const full = pool.slice(0, MAX_CART_LINES).map((productId) => ({ productId, qty: MAX_LINE_QTY }))
+    const setCookie = await cartCookieHeader(full)
+    expect(setCookie.split(';')[0]!.length).toBeLessThan(4096)
+    expect(await roundTrip(full)).toEqual(full)
+  })
+
+  it('reads a cookie that is no cart of ours (not encoded by us, or garbage) as an empty cart', async () => {
+    for (const value of [`${A}.2`, '%ZZ', 'e30=', 'bnVsbA==', '"', ''])
+      expect(await readCartCookie(`${CART_COOKIE}=${value}`), value).toEqual([])
+    expect(await readCartCookie(null)).toEqual([])
   })
 })
 

@@ -1,12 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import {
-  checkoutForm,
-  invoiceRequest,
-  normalizePhone,
-  parseCheckoutForm,
-} from '../../app/domains/orders/checkout-forms'
+import { checkoutForm, invoiceRequest, normalizePhone } from '../../app/domains/orders/checkout-forms'
 import { isValidUscc, makeUscc } from '../../app/utils/uscc'
+import { fieldErrorsOf, parseSubmission } from '../../app/utils/validation'
 import { fcParams } from '../support/fast-check'
 
 const CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY'
@@ -21,11 +17,16 @@ const base = {
   address: '福州市鼓楼区演示路1号',
 }
 
-/** The field → message keys of a rejected form. */
-function fieldErrors(values: Record<string, unknown>): Record<string, string[]> {
+/** The field → message keys of a rejected form (the first problem of each field, as the form shows it). */
+function fieldErrors(values: Record<string, unknown>): Record<string, string[] | undefined> {
   const parsed = checkoutForm.safeParse(values)
   if (parsed.success) return {}
-  return parsed.error.flatten().fieldErrors as Record<string, string[]>
+  return fieldErrorsOf(parsed.error)
+}
+
+/** What the form's answer says: the submission as the action parses it, and its reply's errors. */
+function submit(values: Record<string, string>) {
+  return parseSubmission(new URLSearchParams(values), checkoutForm)
 }
 
 function parse(values: Record<string, unknown>) {
@@ -226,43 +227,34 @@ describe('checkoutForm', () => {
   })
 })
 
-describe('parseCheckoutForm', () => {
-  it('returns the parsed form when everything is valid', () => {
+describe('the checkout form as submitted', () => {
+  it('gives the parsed form when everything is valid', () => {
     const values = { ...base, invoiceKind: 'company', invoiceTitle: '某某有限公司', taxId: validUscc }
-    expect(parseCheckoutForm(values)).toEqual({ success: true, data: checkoutForm.parse(values) })
+    const submission = submit(values)
+    expect(submission.status).toBe('success')
+    if (submission.status === 'success') expect(submission.value).toEqual(checkoutForm.parse(values))
   })
 
   it('reports the invoice problems together with those of the other fields', () => {
     // zod alone would stop at the phone and show the invoice problems only on the next submit.
-    expect(parseCheckoutForm({ ...base, phone: '12345', invoiceKind: 'company' })).toEqual({
-      success: false,
-      errors: {
-        phone: 'checkout.phone.invalid',
-        invoiceTitle: 'checkout.invoiceTitle.required',
-        taxId: 'checkout.taxId.required',
-      },
+    expect(submit({ ...base, phone: '12345', invoiceKind: 'company' }).reply().error).toEqual({
+      phone: ['checkout.phone.invalid'],
+      invoiceTitle: ['checkout.invoiceTitle.required'],
+      taxId: ['checkout.taxId.required'],
     })
     expect(
-      parseCheckoutForm({
-        address: '',
-        invoiceKind: 'company',
-        invoiceTitle: '某某有限公司',
-        taxId: badCheck,
-      }),
+      submit({ address: '', invoiceKind: 'company', invoiceTitle: '某某有限公司', taxId: badCheck }).reply()
+        .error,
     ).toEqual({
-      success: false,
-      errors: {
-        recipient: 'checkout.recipient.required',
-        phone: 'checkout.phone.required',
-        regionCode: 'checkout.region.required',
-        address: 'checkout.address.required',
-        taxId: 'checkout.taxId.invalid',
-      },
+      recipient: ['checkout.recipient.required'],
+      phone: ['checkout.phone.required'],
+      regionCode: ['checkout.region.required'],
+      address: ['checkout.address.required'],
+      taxId: ['checkout.taxId.invalid'],
     })
-    expect(parseCheckoutForm({ ...base, recipient: '', invoiceKind: 'personal', taxId: badCheck })).toEqual({
-      success: false,
-      errors: { recipient: 'checkout.recipient.required' },
-    })
+    expect(
+      submit({ ...base, recipient: '', invoiceKind: 'personal', taxId: badCheck }).reply().error,
+    ).toEqual({ recipient: ['checkout.recipient.required'] })
   })
 })
 

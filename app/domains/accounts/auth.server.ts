@@ -9,6 +9,8 @@ import {
   verifyPassword,
 } from '../../services/passwords.server'
 import type { Clock } from '../../utils/clock'
+import type { FieldErrors } from '../../utils/validation'
+import { endSession, insertSession, revokeOtherSessions, type SessionPolicy } from './sessions.server'
 import { recordFailedAttempt, releaseAttempt, reserveAttempt, throttleKey } from './throttles.server'
 
 export { THROTTLE } from './throttles.server'
@@ -23,14 +25,14 @@ export function parseLoginIdentifier(raw: string): { kind: 'email' | 'mobile'; v
 }
 
 export type SignUpInput = { email?: string; mobile?: string; displayName: string; password: string }
-export type FieldErrors = Partial<
-  Record<'email' | 'mobile' | 'displayName' | 'password' | 'identifier', string>
->
 
 export type SignUpResult =
   | { ok: true; userId: string }
-  /** Which field is taken. Throttled like a login, so this cannot be used to list who is registered. */
-  | { ok: false; reason: 'taken'; errors: FieldErrors }
+  /**
+   * Which field is taken (the message for it, as the form shows it). Throttled like a login, so this cannot be used
+   * to list who is registered.
+   */
+  | { ok: false; reason: 'taken'; errors: FieldErrors<'email' | 'mobile'> }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number }
 
 /**
@@ -70,7 +72,9 @@ export async function signUp(
       return {
         ok: false,
         reason: 'taken',
-        errors: constraint.includes('mobile') ? { mobile: 'taken' } : { email: 'taken' },
+        errors: constraint.includes('mobile')
+          ? { mobile: ['form.mobile.taken'] }
+          : { email: ['form.email.taken'] },
       }
     }
     throw error
@@ -135,24 +139,64 @@ export async function logIn(
   return { ok: true, userId: user.id, defaultOrgId: orgs.length === 1 ? (orgs[0]?.orgId ?? null) : null }
 }
 
-/** Changes a password after checking the current one. The caller rotates the session and ends the others. */
-export async function changePassword(
+export type ChangePasswordResult =
+  /** The new session, for this browser's cookie; every other session of the user has ended. */
+  | { ok: true; session: { token: string; expiresAt: Date } }
+  | { ok: false; reason: 'wrong_password'; errors: FieldErrors<'currentPassword'> }
+  /** The session making the change ended meanwhile (signed out elsewhere, or another change): nothing changed. */
+  | { ok: false; reason: 'session_ended' }
+
+/** Thrown inside the transaction to roll the password back. */
+class SessionEnded extends Error {}
+
+/**
+ * Changes a password after checking the current one, and with it the sessions: the session making the change gets
+ * a new id and every other session of the user ends. One transaction: a failure after the password is written (the
+ * session is gone, the database fails) leaves the old password and the old sessions, never half of each. Both
+ * argon2 runs come first, outside the transaction (they take a good part of a second). The update is conditional on
+ * the hash that was checked, so two changes at once cannot both succeed with the same current password.
+ */
+export async function changePasswordAndRotate(
   db: Db,
-  input: { userId: string; currentPassword: string; newPassword: string },
+  input: { userId: string; currentPassword: string; newPassword: string; sessionToken: string },
   clock: Clock,
-): Promise<{ ok: true } | { ok: false; errors: { currentPassword: 'wrong' } }> {
+  policy: SessionPolicy,
+): Promise<ChangePasswordResult> {
+  const wrong: ChangePasswordResult = {
+    ok: false,
+    reason: 'wrong_password',
+    errors: { currentPassword: ['auth.currentPasswordWrong'] },
+  }
   const [user] = await db
     .select({ passwordHash: users.passwordHash })
     .from(users)
     .where(eq(users.id, input.userId))
     .limit(1)
-  if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    return { ok: false, errors: { currentPassword: 'wrong' } }
-  }
+  if (!user || !(await verifyPassword(user.passwordHash, input.currentPassword))) return wrong
   const passwordHash = await hashPassword(input.newPassword)
-  await db
-    .update(users)
-    .set({ passwordHash, passwordChangedAt: clock.now() })
-    .where(eq(users.id, input.userId))
-  return { ok: true }
+  try {
+    return await db.transaction(async (tx): Promise<ChangePasswordResult> => {
+      const now = clock.now()
+      const changed = await tx
+        .update(users)
+        .set({ passwordHash, passwordChangedAt: now })
+        .where(and(eq(users.id, input.userId), eq(users.passwordHash, user.passwordHash)))
+        .returning({ id: users.id })
+      // Changed meanwhile by another request: the password checked above is no longer the current one.
+      if (changed.length === 0) return wrong
+      const ended = await endSession(tx, input.sessionToken, now, { userId: input.userId })
+      if (!ended) throw new SessionEnded()
+      const session = await insertSession(
+        tx,
+        { userId: input.userId, activeOrgId: ended.activeOrgId },
+        clock,
+        policy,
+      )
+      await revokeOtherSessions(tx, input.userId, session.token, clock)
+      return { ok: true, session }
+    })
+  } catch (error) {
+    if (error instanceof SessionEnded) return { ok: false, reason: 'session_ended' }
+    throw error
+  }
 }

@@ -2,8 +2,8 @@ import { z } from 'zod'
 import { optionalText, secret, text } from '../../utils/validation'
 
 /**
- * The sign-up, login and password forms, shared by the server (which decides) and the browser (which shows the
- * same messages). Messages are i18n keys, translated where they are shown.
+ * The sign-up, login, password and organisation-switch forms, shared by the server (which decides) and the browser
+ * (which checks early and shows the same messages). Messages are i18n keys, translated where they are shown.
  */
 
 const password = secret({
@@ -82,6 +82,12 @@ export const changePasswordForm = z
       })
     }
   })
+
+/** Which organisation to act for: empty is "as a consumer" (the membership is checked by the operation). */
+export const switchForm = z.object({
+  orgId: z.union([z.literal(''), z.string().uuid()]),
+  redirectTo,
+})
 
 /** How long to wait, as the login and sign-up pages say it: seconds while short, whole minutes after. */
 export function retryMessage(

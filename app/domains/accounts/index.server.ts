@@ -1,10 +1,10 @@
 // The accounts domain's public face (server-only): other domains, routes and scripts import from here, never from the files beside it.
-export { changePassword, logIn, parseLoginIdentifier, signUp } from './auth.server'
+export { changePasswordAndRotate, logIn, parseLoginIdentifier, signUp } from './auth.server'
 export {
   clearSessionCookie,
   readSessionToken,
   SESSION_COOKIE,
-  sessionCookie,
+  sessionCookieHeader,
   sessionPolicy,
 } from './session-cookie.server'
 export {
@@ -14,7 +14,6 @@ export {
   type MembershipView,
   type RequestAuth,
   resolveSession,
-  revokeOtherSessions,
   revokeSession,
   switchActiveOrganization,
 } from './sessions.server'

@@ -38,26 +38,58 @@ export async function createSession(
   clock: Clock,
   policy: SessionPolicy,
 ): Promise<{ token: string; expiresAt: Date }> {
+  return db.transaction(async (tx) => {
+    if (input.previousToken) await endSession(tx, input.previousToken, clock.now())
+    return insertSession(tx, input, clock, policy)
+  })
+}
+
+/**
+ * Inserts a session row; the caller's transaction decides what else goes with it (revoking the previous one,
+ * merging a cart, a password change).
+ */
+export async function insertSession(
+  tx: Db,
+  input: { userId: string; activeOrgId?: string | null },
+  clock: Clock,
+  policy: SessionPolicy,
+): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url')
   const now = clock.now()
   const expiresAt = new Date(now.getTime() + policy.absoluteHours * 3_600_000)
-  await db.transaction(async (tx) => {
-    if (input.previousToken) {
-      await tx
-        .update(sessions)
-        .set({ revokedAt: now })
-        .where(and(eq(sessions.tokenHash, hashSessionToken(input.previousToken)), isNull(sessions.revokedAt)))
-    }
-    await tx.insert(sessions).values({
-      tokenHash: hashSessionToken(token),
-      userId: input.userId,
-      activeOrgId: input.activeOrgId ?? null,
-      createdAt: now,
-      lastSeenAt: now,
-      expiresAt,
-    })
+  await tx.insert(sessions).values({
+    tokenHash: hashSessionToken(token),
+    userId: input.userId,
+    activeOrgId: input.activeOrgId ?? null,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt,
   })
   return { token, expiresAt }
+}
+
+/**
+ * Revokes a live session: what it was (the organisation it acted for), or null when there was none to revoke
+ * (unknown, already revoked, or another user's when `userId` is given).
+ */
+export async function endSession(
+  tx: Db,
+  token: string,
+  now: Date,
+  options: { userId?: string } = {},
+): Promise<{ activeOrgId: string | null } | null> {
+  const ended = await tx
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(
+      and(
+        eq(sessions.tokenHash, hashSessionToken(token)),
+        isNull(sessions.revokedAt),
+        options.userId === undefined ? undefined : eq(sessions.userId, options.userId),
+      ),
+    )
+    .returning({ activeOrgId: sessions.activeOrgId })
+  return ended[0] ?? null
 }
 
 export type ResolvedSession = {
@@ -151,10 +183,7 @@ export async function listMemberships(db: Db, userId: string): Promise<Membershi
 }
 
 export async function revokeSession(db: Db, token: string, clock: Clock): Promise<void> {
-  await db
-    .update(sessions)
-    .set({ revokedAt: clock.now() })
-    .where(and(eq(sessions.tokenHash, hashSessionToken(token)), isNull(sessions.revokedAt)))
+  await endSession(db, token, clock.now())
 }
 
 /** Ends every session of a user except, optionally, the one making the request. */

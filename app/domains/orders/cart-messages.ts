@@ -17,6 +17,24 @@ export function cartErrorMessage(t: T, error: CartChangeError): string {
   }
 }
 
+/** A cart action's answer when it changed nothing: the form's problems, or the cart's refusal. */
+export type CartAnswer = {
+  result: { error?: Record<string, readonly string[] | null> } | null
+  refusal: CartChangeError | null
+}
+
+/**
+ * What went wrong with a cart change, in the reader's language: the refusal (with its values), or the form's first
+ * problem. Only the quantity is typed by a person, so a problem with any other field (a forged form) says the same.
+ */
+export function cartAnswerMessage(t: T, answer: CartAnswer | undefined): string | null {
+  if (!answer) return null
+  if (answer.refusal) return cartErrorMessage(t, answer.refusal)
+  const problems = Object.values(answer.result?.error ?? {}).flatMap((messages) => messages ?? [])
+  if (problems.length === 0) return null
+  return t(problems[0] as MessageKey) || t('cart.error.bad_quantity')
+}
+
 export function cartIssueMessage(
   t: T,
   issue: CartIssue,

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { isValidUscc } from '../../utils/uscc'
-import { optionalText, text, fieldErrors } from '../../utils/validation'
+import { optionalText, text } from '../../utils/validation'
+import { isRegionCode } from '../regions'
 
 /**
  * The checkout form: delivery address, phone and optional 发票. Shared by the server (which decides) and the page
@@ -48,7 +49,7 @@ const fields = z.object({
   }),
   regionCode: z
     .string({ required_error: 'checkout.region.required' })
-    .regex(/^[1-9]\d{5}$/, 'checkout.region.required'),
+    .refine(isRegionCode, 'checkout.region.required'),
   address: required('checkout.address.required', 4, 120, 'checkout.address.tooLong'),
   invoiceKind: z.enum(['none', 'personal', 'company']).default('none'),
   invoiceTitle: optionalText({ max: 100, messages: { tooLong: 'checkout.invoiceTitle.tooLong' } }),
@@ -78,27 +79,14 @@ function invoiceRules(form: InvoiceFields, ctx: z.RefinementCtx) {
   }
 }
 
-export const checkoutForm = fields.superRefine(invoiceRules)
-
-const invoiceOnly = fields
-  .pick({ invoiceKind: true, invoiceTitle: true, taxId: true })
-  .superRefine(invoiceRules)
+const invoice = fields.pick({ invoiceKind: true, invoiceTitle: true, taxId: true }).superRefine(invoiceRules)
 
 /**
- * Parses the checkout form. On failure every field's first problem is reported at once — including the invoice
- * rules, which zod alone would only check after every other field is valid.
+ * The checkout form. An intersection, so that both halves are checked on every submission and every field's first
+ * problem is reported at once: zod runs an object's refinement only once all its fields are valid, so the invoice
+ * rules alone would wait until the address was right, and show up only on the next submit.
  */
-export function parseCheckoutForm(
-  values: Record<string, unknown>,
-): { success: true; data: CheckoutForm } | { success: false; errors: Record<string, string> } {
-  const parsed = checkoutForm.safeParse(values)
-  if (parsed.success) return { success: true, data: parsed.data }
-  const invoice = invoiceOnly.safeParse(values)
-  return {
-    success: false,
-    errors: { ...(invoice.success ? {} : fieldErrors(invoice.error)), ...fieldErrors(parsed.error) },
-  }
-}
+export const checkoutForm = fields.and(invoice)
 
 export type CheckoutForm = z.infer<typeof checkoutForm>
 

@@ -1,18 +1,20 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import type { Db } from '../../../db/client.server'
+import { products } from '../../../db/schema/catalog'
 import { cartItems, carts } from '../../../db/schema/orders'
 import type { PaymentMethod } from '../payments/index.server'
 import type { Clock } from '../../utils/clock'
 import { type CheckoutForm, invoiceRequest } from './checkout-forms'
 import { placeOrder, type PlaceOrderError } from './orders.server'
-import { referenceData, regionChain } from '../regions/index.server'
+import { placeableRegion, referenceData, regionChain } from '../regions/index.server'
 
 export type CheckoutResult =
   | { ok: true; orderId: string; number: string }
   | { ok: false; reason: 'empty_cart' }
   /** The delivery region is unknown or not the lowest level (a county, or a city without counties). */
   | { ok: false; reason: 'region' }
-  | { ok: false; reason: 'lines'; errors: PlaceOrderError[] }
+  /** Lines that cannot be ordered as they are, with the products' names (the page says which). */
+  | { ok: false; reason: 'lines'; errors: Array<PlaceOrderError & { name: string }> }
 
 /**
  * A consumer's checkout: the whole cart becomes one order (one seller order per cooperative, placed by
@@ -27,8 +29,7 @@ export async function checkoutCart(
 ): Promise<CheckoutResult> {
   const data = await referenceData(db)
   const region = data.regions.get(input.form.regionCode)
-  const hasChildren = [...data.regions.values()].some((r) => r.parentCode === input.form.regionCode)
-  if (!region || region.level === 'province' || hasChildren) return { ok: false, reason: 'region' }
+  if (!region || placeableRegion(data, region.code) !== 'ok') return { ok: false, reason: 'region' }
   const delivery = {
     recipient: input.form.recipient,
     phone: input.form.phone,
@@ -46,13 +47,17 @@ export async function checkoutCart(
       .from(carts)
       .where(eq(carts.userId, input.userId))
       .for('update')
-    const lines = cart
+    // Read once, with the names: a refused line is named from here, not from a second read of the cart.
+    const rows = cart
       ? await tx
-          .select({ productId: cartItems.productId, qty: cartItems.qty })
+          .select({ productId: cartItems.productId, qty: cartItems.qty, name: products.name })
           .from(cartItems)
+          .innerJoin(products, eq(products.id, cartItems.productId))
           .where(eq(cartItems.cartId, cart.id))
       : []
-    if (!cart || lines.length === 0) return { ok: false as const, reason: 'empty_cart' as const }
+    if (!cart || rows.length === 0) return { ok: false as const, reason: 'empty_cart' as const }
+    const lines = rows.map(({ productId, qty }) => ({ productId, qty }))
+    const names = new Map(rows.map((row) => [row.productId, row.name]))
     const placed = await placeOrder(
       tx,
       {
@@ -66,7 +71,10 @@ export async function checkoutCart(
       clock,
       method,
     )
-    if (!placed.ok) return { ok: false as const, reason: 'lines' as const, errors: placed.errors }
+    if (!placed.ok) {
+      const errors = placed.errors.map((e) => ({ ...e, name: names.get(e.productId) ?? e.productId }))
+      return { ok: false as const, reason: 'lines' as const, errors }
+    }
     await tx.delete(cartItems).where(
       and(
         eq(cartItems.cartId, cart.id),

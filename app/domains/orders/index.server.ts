@@ -1,5 +1,5 @@
 // The orders domain's public face (server-only): other domains, routes and scripts import from here, never from the files beside it.
-export { cartCookie, cartOwnerOf, clearCartCookie, readCartCookie } from './cart-cookie.server'
+export { cartCookieHeader, cartOwnerOf, clearCartCookie, readCartCookie } from './cart-cookie.server'
 export {
   type CartChangeError,
   type CartItemView,

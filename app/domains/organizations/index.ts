@@ -1,13 +1,14 @@
 // The organizations domain's public face: other domains, routes and scripts import from here, never from the files beside it.
 export {
-  errorMessageKey,
-  type FieldErrors,
+  acceptInvitationForm,
+  membersForm,
+  type MembersIntent,
   type OfficeField,
   officeSchema,
-  parseWith,
   registrableKinds,
   type RegistrationField,
   registrationSchema,
+  reviewForm,
   reviewStatuses,
   type ReviewStatusFilter,
 } from './forms'

@@ -6,15 +6,17 @@ import { memberships } from '../../../db/schema/memberships'
 import { type OrganizationKind, organizations } from '../../../db/schema/organizations'
 import { regions } from '../../../db/schema/regions'
 import type { Clock } from '../../utils/clock'
+import { type FieldErrors, fieldErrorsOf } from '../../utils/validation'
 import { isInSubtree } from '../regions'
+import { placeableRegion, referenceData } from '../regions/index.server'
 import { recordAuditEvent } from '../audit/index.server'
 import {
-  type FieldErrors,
   type OfficeField,
+  type OfficeInput,
   officeSchema,
-  parseWith,
   type RegistrableKind,
   type RegistrationField,
+  type RegistrationInput,
   registrationSchema,
   rejectionSchema,
   type ReviewStatusFilter,
@@ -72,16 +74,9 @@ function regionLabel(row: {
 // ---------------------------------------------------------------------------------------------------------------
 // Registration
 
-export type RegisterOrganizationInput = {
-  userId: string
-  kind: RegistrableKind
-  name: string
-  uscc: string
-  regionCode: string
-  contactName: string
-  contactPhone: string
-}
+export type RegisterOrganizationInput = RegistrationInput & { userId: string }
 
+/** Field problems are i18n keys, in the shape of a form's reply. */
 export type RegisterOrganizationResult =
   | { ok: true; orgId: string }
   | { ok: false; errors: FieldErrors<RegistrationField> }
@@ -95,18 +90,15 @@ export async function registerOrganization(
   db: Db,
   input: RegisterOrganizationInput,
 ): Promise<RegisterOrganizationResult> {
-  const parsed = parseWith(registrationSchema, input)
-  if (!parsed.ok) return parsed
+  const parsed = registrationSchema.safeParse(input)
+  if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error) }
   const values = parsed.data
 
-  // Organisations sit where products and buyers do: a county-level unit, or a city that has no counties
-  // (东莞市 441900). A province or an ordinary city is too coarse for reports by county.
-  const [[region], [child]] = await Promise.all([
-    db.select({ code: regions.code }).from(regions).where(eq(regions.code, values.regionCode)),
-    db.select({ code: regions.code }).from(regions).where(eq(regions.parentCode, values.regionCode)).limit(1),
-  ])
-  if (!region) return { ok: false, errors: { regionCode: 'unknown' } }
-  if (child) return { ok: false, errors: { regionCode: 'not_leaf' } }
+  // Organisations sit where products and buyers do (the regions domain says how precise that is).
+  const place = placeableRegion(await referenceData(db), values.regionCode)
+  if (place === 'unknown') return { ok: false, errors: { regionCode: ['orgForm.error.regionCode.unknown'] } }
+  if (place === 'too_coarse')
+    return { ok: false, errors: { regionCode: ['orgForm.error.regionCode.notLeaf'] } }
 
   try {
     const orgId = await db.transaction(async (tx) => {
@@ -133,7 +125,7 @@ export async function registerOrganization(
     })
     return { ok: true, orgId }
   } catch (error) {
-    if (isUsccConflict(error)) return { ok: false, errors: { uscc: 'taken' } }
+    if (isUsccConflict(error)) return { ok: false, errors: { uscc: ['orgForm.error.uscc.taken'] } }
     throw error
   }
 }
@@ -322,8 +314,8 @@ export async function reviewOrganization(
 ): Promise<ReviewResult> {
   let reason: string | null = null
   if (input.decision === 'reject') {
-    const parsed = parseWith(rejectionSchema, { reason: input.reason ?? '' })
-    if (!parsed.ok) return { ok: false, error: 'invalid', errors: parsed.errors }
+    const parsed = rejectionSchema.safeParse({ reason: input.reason ?? '' })
+    if (!parsed.success) return { ok: false, error: 'invalid', errors: fieldErrorsOf(parsed.error) }
     reason = parsed.data.reason
   }
   const now = clock.now()
@@ -361,13 +353,7 @@ export async function reviewOrganization(
 // ---------------------------------------------------------------------------------------------------------------
 // Offices (帮扶工作机构), created by platform admins
 
-export type CreateOfficeInput = {
-  name: string
-  regionCode: string
-  uscc?: string | null
-  jurisdiction: string[]
-  createdBy: string
-}
+export type CreateOfficeInput = Omit<OfficeInput, 'uscc'> & { uscc?: string | null; createdBy: string }
 
 export type CreateOfficeResult =
   | { ok: true; orgId: string; jurisdiction: Array<{ code: string; name: string }> }
@@ -391,13 +377,13 @@ export async function createOffice(
   input: CreateOfficeInput,
   clock: Clock,
 ): Promise<CreateOfficeResult> {
-  const parsed = parseWith(officeSchema, {
+  const parsed = officeSchema.safeParse({
     name: input.name,
     regionCode: input.regionCode,
     uscc: input.uscc ?? undefined,
     jurisdiction: input.jurisdiction,
   })
-  if (!parsed.ok) return parsed
+  if (!parsed.success) return { ok: false, errors: fieldErrorsOf(parsed.error) }
   const values = parsed.data
   const jurisdiction = normalizeJurisdiction(values.jurisdiction)
 
@@ -407,9 +393,9 @@ export async function createOffice(
     .where(inArray(regions.code, [...new Set([values.regionCode, ...values.jurisdiction])]))
   const names = new Map(known.map((r) => [r.code, r.name]))
   const errors: FieldErrors<OfficeField> = {}
-  if (!names.has(values.regionCode)) errors.regionCode = 'unknown'
+  if (!names.has(values.regionCode)) errors.regionCode = ['orgForm.error.regionCode.unknown']
   const unknownCodes = [...new Set(values.jurisdiction)].filter((code) => !names.has(code))
-  if (unknownCodes.length > 0) errors.jurisdiction = 'unknown'
+  if (unknownCodes.length > 0) errors.jurisdiction = ['officeForm.error.jurisdiction.unknown']
   if (Object.keys(errors).length > 0) {
     return unknownCodes.length > 0 ? { ok: false, errors, unknownCodes } : { ok: false, errors }
   }
@@ -447,7 +433,7 @@ export async function createOffice(
       jurisdiction: jurisdiction.map((code) => ({ code, name: names.get(code) ?? code })),
     }
   } catch (error) {
-    if (isUsccConflict(error)) return { ok: false, errors: { uscc: 'taken' } }
+    if (isUsccConflict(error)) return { ok: false, errors: { uscc: ['orgForm.error.uscc.taken'] } }
     throw error
   }
 }

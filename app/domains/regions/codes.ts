@@ -58,3 +58,20 @@ export function isInSubtree(code: string, rootCode: string): boolean {
   const prefix = subtreePrefix(rootCode)
   return isRegionCode(code) && code.startsWith(prefix)
 }
+
+/**
+ * The province, city and county a code names, '' where the code stops above a level: 621126 → 620000, 621100,
+ * 621126; 441900 东莞市 → 440000, 441900, ''. A malformed code names none. This is how a region picker shows a
+ * previous choice again.
+ */
+export function regionLevels(code: string | null | undefined): {
+  province: string
+  city: string
+  county: string
+} {
+  if (!code || !isRegionCode(code)) return { province: '', city: '', county: '' }
+  const province = `${code.slice(0, 2)}0000`
+  const city = code === province ? '' : `${code.slice(0, 4)}00`
+  const county = code === province || code === city ? '' : code
+  return { province, city, county }
+}

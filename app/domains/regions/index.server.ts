@@ -3,6 +3,7 @@ export { helped, listPairings, type PairingSummary, productCountIn } from './pai
 export {
   loadReferenceData,
   type PairingRecord,
+  placeableRegion,
   referenceData,
   type ReferenceData,
   regionChain,

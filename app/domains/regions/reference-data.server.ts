@@ -79,3 +79,16 @@ export function regionChain(data: ReferenceData, code: string): RegionRecord[] {
     .map((c) => data.regions.get(c))
     .filter((r): r is RegionRecord => r !== undefined)
 }
+
+/**
+ * Whether a code is precise enough to place an address or an organisation: a county-level unit, or a city that
+ * has no counties (东莞市 441900). A province or an ordinary city is too coarse for reports by county (and for a
+ * delivery). 'unknown': no such region.
+ */
+export function placeableRegion(data: ReferenceData, code: string): 'ok' | 'unknown' | 'too_coarse' {
+  const region = data.regions.get(code)
+  if (!region) return 'unknown'
+  if (region.level === 'province') return 'too_coarse'
+  for (const other of data.regions.values()) if (other.parentCode === code) return 'too_coarse'
+  return 'ok'
+}
