@@ -4,6 +4,7 @@ import { createSession, SESSION_COOKIE, sessionPolicy } from '../../app/domains/
 import { systemClock } from '../../app/utils/clock'
 import { type Db, openPostgres, type PostgresHandle } from '../../db/client.server'
 import { users } from '../../db/schema/accounts'
+import { sessionCookieFor } from '../support/session-cookie'
 import { memberships } from '../../db/schema/memberships'
 
 export { expect }
@@ -86,10 +87,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         return
       }
       const { token, expiresAt } = await sessionTokenFor(sessionDb.db, email)
+      // The cookie's value as the app writes it (createCookie encodes the token), not the raw token.
+      const [, value] = (await sessionCookieFor(token)).split(/=(.*)/s)
       await page.context().addCookies([
         {
           name: SESSION_COOKIE,
-          value: token,
+          value: value!,
           url: baseURL!,
           httpOnly: true,
           sameSite: 'Lax',
