@@ -40,6 +40,14 @@ export const zh = {
   'audit.action.payment.confirmed': '确认到账',
   'audit.action.payment.flagged': '到账金额不符',
   'audit.subject.payment': '付款',
+  'audit.action.listing.submitted': '提交商品审核',
+  'audit.action.listing.approved': '商品审核通过',
+  'audit.action.listing.rejected': '驳回商品',
+  'audit.action.listing.archived': '商品下架',
+  'audit.action.listing.resubmitted_for_price': '商品因价格变动超过 30% 重新审核',
+  'audit.action.supplier.recommended': '县级推荐供应商',
+  'audit.action.supplier.verified': '供应商准入审核通过',
+  'audit.subject.product': '商品',
 }
 
 export const en: Record<keyof typeof zh, string> = {
@@ -86,4 +94,12 @@ export const en: Record<keyof typeof zh, string> = {
   'audit.action.payment.confirmed': 'Payment confirmed',
   'audit.action.payment.flagged': 'Payment amount mismatch',
   'audit.subject.payment': 'Payment',
+  'audit.action.listing.submitted': 'Listing submitted for review',
+  'audit.action.listing.approved': 'Listing approved',
+  'audit.action.listing.rejected': 'Listing rejected',
+  'audit.action.listing.archived': 'Listing withdrawn',
+  'audit.action.listing.resubmitted_for_price': 'Listing back in review: price changed by more than 30%',
+  'audit.action.supplier.recommended': 'Supplier recommended by an aid office',
+  'audit.action.supplier.verified': 'Supplier admission verified',
+  'audit.subject.product': 'Product',
 }

@@ -1,5 +1,6 @@
 import * as accounts from '../messages/accounts'
 import * as audit from '../messages/audit'
+import * as coop from '../messages/coop'
 import * as forms from '../messages/forms'
 import * as memberships from '../messages/memberships'
 import * as orders from '../messages/orders'
@@ -24,6 +25,7 @@ const zh = {
   ...search.zh,
   ...orders.zh,
   ...forms.zh,
+  ...coop.zh,
 }
 
 export type MessageKey = keyof typeof zh
@@ -37,6 +39,7 @@ const en: Record<MessageKey, string> = {
   ...search.en,
   ...orders.en,
   ...forms.en,
+  ...coop.en,
 }
 
 const messages: Record<Locale, Record<MessageKey, string>> = { zh, en }
