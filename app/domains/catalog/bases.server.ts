@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client.server'
-import { type baseKinds as tableKinds, bases, products } from '../../../db/schema/catalog'
+import { type baseKinds as tableKinds, bases } from '../../../db/schema/catalog'
 import type { Clock } from '../../utils/clock'
 import { referenceData } from '../regions/index.server'
 import { baseSchema } from './base-forms'
@@ -151,7 +151,8 @@ export async function listBases(db: Db, input: BaseActor): Promise<BaseView[] | 
       regionCode: bases.regionCode,
       description: bases.description,
       archivedAt: bases.archivedAt,
-      products: sql<number>`(select count(*) from ${products} p where p.base_id = ${bases.id}
+      // Spelled out: in a one-table select drizzle leaves column names unqualified, and a bare "id" here would be p.id.
+      products: sql<number>`(select count(*) from products p where p.base_id = bases.id
         and p.status <> 'archived')`.mapWith(Number),
     })
     .from(bases)

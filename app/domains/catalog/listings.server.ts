@@ -501,9 +501,7 @@ export async function listReviewQueue(
         originParentName: parentRegion.name,
         cooperative: organizations.name,
         submittedAt: products.submittedAt,
-        tiers: sql<Array<[number, string]>>`coalesce((select json_agg(json_build_array(t.min_qty,
-          t.unit_price_fen::text) order by t.min_qty) from ${priceTiers} t where t.product_id = ${products.id}),
-          '[]'::json)`,
+        tiers: tiersOf,
       })
       .from(products)
       .innerJoin(organizations, eq(organizations.id, products.orgId))
@@ -538,6 +536,13 @@ export async function listReviewQueue(
     pageSize,
   }
 }
+
+/**
+ * A listing's tiers as [min_qty, fen as text] pairs. Spelled out with the table's name: in a one-table select drizzle
+ * leaves column names unqualified, and inside a subquery an unqualified name can bind to the inner table.
+ */
+const tiersOf = sql<Array<[number, string]>>`coalesce((select json_agg(json_build_array(t.min_qty,
+  t.unit_price_fen::text) order by t.min_qty) from price_tiers t where t.product_id = products.id), '[]'::json)`
 
 function parseTiers(value: unknown): Array<{ minQty: number; unitPriceFen: bigint }> {
   const pairs = (typeof value === 'string' ? JSON.parse(value) : value) as Array<[number, string]>
@@ -698,9 +703,7 @@ export async function getListingForEdit(
       sku: products.sku,
       description: products.description,
       baseId: products.baseId,
-      tiers: sql<Array<[number, string]>>`coalesce((select json_agg(json_build_array(t.min_qty,
-        t.unit_price_fen::text) order by t.min_qty) from ${priceTiers} t where t.product_id = ${products.id}),
-        '[]'::json)`,
+      tiers: tiersOf,
     })
     .from(products)
     .where(

@@ -83,7 +83,7 @@ export function sellerOrderRows(
           'name', p.name, 'unit', p.unit, 'qty', l.qty, 'unitPriceFen', l.unit_price_fen::text,
           'amountFen', l.amount_fen::text, 'proceedsFen', l.proceeds_fen::text) order by p.sku)
         from order_lines l join products p on p.id = l.product_id
-        where l.seller_order_id = ${sellerOrders.id})`,
+        where l.seller_order_id = seller_orders.id)`,
     })
     .from(sellerOrders)
     .innerJoin(orders, eq(orders.id, sellerOrders.orderId))
