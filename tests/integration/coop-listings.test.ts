@@ -212,7 +212,7 @@ describe(`cooperative listings (${testDbKind()})`, () => {
     expect(queue.items.map((i) => i.productId)).toContain(id)
     expect(queue.items.find((i) => i.productId === id)).toMatchObject({
       because: 'submitted',
-      priceFen: 4000n,
+      priceFen: 4000,
     })
     expect(
       await reviewListing(
@@ -353,7 +353,7 @@ describe(`cooperative listings (${testDbKind()})`, () => {
     const own = await listOwnListings(db, { ...admin, status: 'pending', pageSize: 100 }, clock)
     expect(own!.items.find((i) => i.productId === id)).toMatchObject({ pendingBecause: 'price_change' })
     const queued = (await listReviewQueue(db, officeReviewer)).items.find((i) => i.productId === id)
-    expect(queued).toMatchObject({ because: 'price_change', approvedPriceFen: 10000n, priceFen: 13001n })
+    expect(queued).toMatchObject({ because: 'price_change', approvedPriceFen: 10000, priceFen: 13001 })
     // Off sale while in review.
     expect(await getProductPage(db, listing.slug, today)).toBeNull()
     const trail = await auditTrail(id)

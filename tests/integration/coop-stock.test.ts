@@ -146,28 +146,23 @@ describe(`stock adjustments (${testDbKind()})`, () => {
         inFlight--
       }
     }
-    // 50 checkouts of 1–2 units (75 wanted, more than there is), interleaved with restocks, losses and a stocktake.
-    type Job =
-      | { kind: 'order'; run: () => ReturnType<typeof checkout> }
-      | { kind: 'adjust'; run: () => ReturnType<typeof adjust> }
-    const jobs: Job[] = Array.from({ length: 50 }, (_, i) => ({
-      kind: 'order',
-      run: () => checkout(mx31, 1 + (i % 2)),
-    }))
-    jobs.splice(5, 0, { kind: 'adjust', run: () => adjust('restock', 10) })
-    jobs.splice(15, 0, { kind: 'adjust', run: () => adjust('loss', 3) })
-    jobs.splice(25, 0, { kind: 'adjust', run: () => adjust('stocktake', 12) })
-    jobs.splice(35, 0, { kind: 'adjust', run: () => adjust('restock', 20) })
-    jobs.splice(45, 0, { kind: 'adjust', run: () => adjust('loss', 1) })
-    const results = await Promise.all(
-      jobs.map(async (job) => ({ kind: job.kind, result: await tracked(job.run) }) as const),
-    )
-    const orderResults = results.flatMap((r) =>
-      r.kind === 'order' ? [r.result as Awaited<ReturnType<typeof checkout>>] : [],
-    )
-    const adjustResults = results.flatMap((r) =>
-      r.kind === 'adjust' ? [r.result as Awaited<ReturnType<typeof adjust>>] : [],
-    )
+    // 50 checkouts of 1–2 units (75 wanted, more than there is), interleaved with restocks, losses and a stocktake,
+    // all started at once.
+    const adjustments = new Map<number, [string, number]>([
+      [5, ['restock', 10]],
+      [15, ['loss', 3]],
+      [25, ['stocktake', 12]],
+      [35, ['restock', 20]],
+      [45, ['loss', 1]],
+    ])
+    const checkouts: Array<ReturnType<typeof checkout>> = []
+    const adjusting: Array<ReturnType<typeof adjust>> = []
+    for (let i = 0; i < 50; i++) {
+      const adjustment = adjustments.get(i)
+      if (adjustment) adjusting.push(tracked(() => adjust(...adjustment)))
+      checkouts.push(tracked(() => checkout(mx31, 1 + (i % 2))))
+    }
+    const [orderResults, adjustResults] = await Promise.all([Promise.all(checkouts), Promise.all(adjusting)])
 
     const final = await stockOf(mx31)
     expect(final).toBeGreaterThanOrEqual(0)

@@ -451,15 +451,16 @@ function pendingBecause(row: {
 
 const parentRegion = alias(regions, 'parent_region')
 
+/** A view model (loaders send it as JSON): fen as numbers, safe for any price the form accepts. */
 export type ReviewQueueItem = {
   productId: string
   sku: string
   name: string
   category: ProductCategory
   unit: string
-  priceFen: bigint
+  priceFen: number
   /** The price the last approval saw (null for a listing never approved). */
-  approvedPriceFen: bigint | null
+  approvedPriceFen: number | null
   because: PendingBecause
   description: string
   originCode: string
@@ -468,7 +469,7 @@ export type ReviewQueueItem = {
   cooperative: string
   /** ISO-8601 instant. */
   submittedAt: string | null
-  tiers: Array<{ minQty: number; unitPriceFen: bigint }>
+  tiers: Array<{ minQty: number; unitPriceFen: number }>
 }
 
 /**
@@ -520,8 +521,8 @@ export async function listReviewQueue(
       name: row.name,
       category: row.category,
       unit: row.unit,
-      priceFen: row.priceFen,
-      approvedPriceFen: row.approvedPriceFen,
+      priceFen: Number(row.priceFen),
+      approvedPriceFen: row.approvedPriceFen === null ? null : Number(row.approvedPriceFen),
       because: pendingBecause(row) ?? 'submitted',
       description: row.description,
       originCode: row.originCode,
@@ -529,7 +530,7 @@ export async function listReviewQueue(
       originParentName: row.originParentName,
       cooperative: row.cooperative,
       submittedAt: row.submittedAt?.toISOString() ?? null,
-      tiers: parseTiers(row.tiers),
+      tiers: parseTiers(row.tiers).map((t) => ({ minQty: t.minQty, unitPriceFen: Number(t.unitPriceFen) })),
     })),
     total: total?.n ?? 0,
     page,
@@ -560,7 +561,7 @@ export type OwnListing = {
   category: ProductCategory
   status: ProductStatus
   unit: string
-  priceFen: bigint
+  priceFen: number
   stock: number
   minOrderQty: number
   originCode: string
@@ -595,9 +596,10 @@ function ownListingRow(row: {
   rejectionReason: string | null
   updatedAt: Date
 }): OwnListing {
-  const { approvedPriceFen: _approved, certified, rejectionReason, updatedAt, ...rest } = row
+  const { approvedPriceFen: _approved, certified, rejectionReason, updatedAt, priceFen, ...rest } = row
   return {
     ...rest,
+    priceFen: Number(priceFen),
     certified: certified === true || certified === 't',
     rejectionReason: row.status === 'rejected' ? rejectionReason : null,
     pendingBecause: pendingBecause(row),

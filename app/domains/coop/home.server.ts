@@ -34,8 +34,11 @@ export type CoopHome = {
   toShip: { count: number; oldest: SellerOrderView[] }
   lowStock: LowStockItem[]
   expiringCertifications: ExpiringCertification[]
-  /** This calendar month (Asia/Shanghai) so far, from the ledger's product rollups: refunds already netted. */
-  month: { from: string; to: string; quantity: bigint; salesFen: bigint; householdCreditsFen: bigint }
+  /**
+   * This calendar month (Asia/Shanghai) so far, from the ledger's product rollups: units sold, and sales and household
+   * credits net of refunds — decimal strings, as every sum the app sends (they may outgrow a JSON number).
+   */
+  month: { from: string; to: string; quantity: string; salesFen: string; householdCreditsFen: string }
   /** Listings waiting for review, or rejected with the reviewer's reason. */
   listings: OwnListing[]
 }
@@ -111,9 +114,9 @@ export async function getCoopHome(
     month: {
       from: monthStart,
       to: today,
-      quantity: toBigInt(month?.quantity),
-      salesFen: toBigInt(month?.amountFen),
-      householdCreditsFen: toBigInt(month?.proceedsFen),
+      quantity: toBigInt(month?.quantity).toString(),
+      salesFen: toBigInt(month?.amountFen).toString(),
+      householdCreditsFen: toBigInt(month?.proceedsFen).toString(),
     },
     listings,
   }

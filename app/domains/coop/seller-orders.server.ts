@@ -1,20 +1,21 @@
 import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm'
-import { countAll, type Db, toBigInt } from '../../../db/client.server'
+import { countAll, type Db } from '../../../db/client.server'
 import { type BuyerChannel, type OrderStatus, orders, sellerOrders } from '../../../db/schema/orders'
 import { isUuid } from '../../utils/ids'
 import { actsForCooperative, listingRoles, sellerFor } from '../catalog/index.server'
 import { type SellerOrderStatusFilter } from './rules'
 
+/** View models (loaders send them as JSON): fen as numbers, as every order view does. */
 export type SellerOrderLine = {
   productId: string
   sku: string
   name: string
   unit: string
   qty: number
-  unitPriceFen: bigint
-  amountFen: bigint
+  unitPriceFen: number
+  amountFen: number
   /** What the line credits to beneficiary households. */
-  proceedsFen: bigint
+  proceedsFen: number
 }
 
 export type SellerOrderView = {
@@ -25,7 +26,7 @@ export type SellerOrderView = {
   /** ISO-8601 instants. */
   placedAt: string
   paidAt: string | null
-  subtotalFen: bigint
+  subtotalFen: number
   lines: SellerOrderLine[]
   /** Where it goes: the delivery county ("福建省 福州市 鼓楼区") — for every order. */
   deliveryRegionCode: string
@@ -114,13 +115,13 @@ export function toSellerOrderView(row: Row): SellerOrderView {
     channel: row.channel,
     placedAt: row.placedAt.toISOString(),
     paidAt: row.paidAt?.toISOString() ?? null,
-    subtotalFen: row.subtotalFen,
+    subtotalFen: Number(row.subtotalFen),
     lines: lines.map((line) => ({
       ...line,
       qty: Number(line.qty),
-      unitPriceFen: toBigInt(line.unitPriceFen),
-      amountFen: toBigInt(line.amountFen),
-      proceedsFen: toBigInt(line.proceedsFen),
+      unitPriceFen: Number(line.unitPriceFen),
+      amountFen: Number(line.amountFen),
+      proceedsFen: Number(line.proceedsFen),
     })),
     deliveryRegionCode: row.deliveryRegionCode,
     deliveryRegion: row.deliveryRegion ?? '',
