@@ -1,6 +1,7 @@
 import type { Messages } from '../utils/i18n'
 import { accounts } from './en/accounts'
 import { audit } from './en/audit'
+import { coop } from './en/coop'
 import { errors } from './en/errors'
 import { forms } from './en/forms'
 import { memberships } from './en/memberships'
@@ -20,4 +21,5 @@ export const messages: Messages = {
   ...orders,
   ...forms,
   ...errors,
+  ...coop,
 }

@@ -1,5 +1,6 @@
 import { accounts } from './zh/accounts'
 import { audit } from './zh/audit'
+import { coop } from './zh/coop'
 import { errors } from './zh/errors'
 import { forms } from './zh/forms'
 import { memberships } from './zh/memberships'
@@ -22,4 +23,5 @@ export const messages = {
   ...orders,
   ...forms,
   ...errors,
+  ...coop,
 }

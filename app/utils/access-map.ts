@@ -15,6 +15,13 @@ export type Permission =
   | 'read:audit:any'
   | 'confirm:payment:any'
   | 'refund:payment:any'
+  // The cooperative console: listings, stock, certifications, its orders and home (any member), bases (admins).
+  | 'manage:listing:own-org'
+  | 'manage:base:own-org'
+  // Listing review and supplier admission: `jurisdiction` means the domain narrows it to the office's regions.
+  | 'review:listing:jurisdiction'
+  | 'recommend:supplier:jurisdiction'
+  | 'verify:supplier:any'
 
 /** `public`: anyone; `signed-in`: any user with a session; otherwise a permission some role grants. */
 export type Access = 'public' | 'signed-in' | Permission

@@ -9,16 +9,22 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
   unit_buyer: [],
   unit_approver: [],
   unit_admin: ['manage:membership:own-org'],
-  coop_admin: ['manage:membership:own-org'],
-  coop_staff: [],
-  office_analyst: [],
-  office_admin: ['manage:membership:own-org'],
+  coop_admin: ['manage:membership:own-org', 'manage:listing:own-org', 'manage:base:own-org'],
+  coop_staff: ['manage:listing:own-org'],
+  office_analyst: ['review:listing:jurisdiction'],
+  office_admin: [
+    'manage:membership:own-org',
+    'review:listing:jurisdiction',
+    'recommend:supplier:jurisdiction',
+  ],
   platform_admin: [
     'manage:membership:own-org',
     'access:admin:any',
     'review:organization:any',
     'create:office:any',
     'read:audit:any',
+    'review:listing:jurisdiction',
+    'verify:supplier:any',
   ],
   platform_finance: ['access:admin:any', 'read:audit:any', 'confirm:payment:any', 'refund:payment:any'],
 }
@@ -28,7 +34,9 @@ const everyUser: readonly Permission[] = ['register:organization:own']
 
 /**
  * Whether a user holds a permission. `own-org` permissions need a membership in the organisation the request
- * names (`orgId`); `any` permissions need the role in some membership; `own` ones belong to every user.
+ * names (`orgId`); `any` and `jurisdiction` permissions need the role in some membership (for `jurisdiction`, the
+ * domain function then keeps to the regions the office covers — a platform admin's cover everything); `own` ones
+ * belong to every user.
  */
 export function hasPermission(
   auth: RequestAuth | null,

@@ -1,5 +1,5 @@
 import { count, eq, sql } from 'drizzle-orm'
-import { pinyin } from 'pinyin-pro'
+import { slugFromName } from '../../app/domains/catalog/index.server'
 import { shanghaiYear, startOfShanghaiDate } from '../../app/utils/clock'
 import { makeUscc } from '../../app/utils/uscc'
 import { hashPassword } from '../../app/services/passwords.server'
@@ -404,17 +404,6 @@ async function seedDemoAccounts(tx: Db) {
     a.org && a.role ? [{ userId: seedUuid(`user:${a.email}`), orgId: seedUuid(a.org), role: a.role }] : [],
   )
   await tx.insert(memberships).values(links).onConflictDoNothing()
-}
-
-/** A URL slug from the product name's pinyin: 定西马铃薯 → dingximalingshu, 高原夏菇(鲜香菇) → gaoyuanxiagu-xianxianggu. */
-export function slugFromName(name: string): string {
-  const syllables = pinyin(name, { toneType: 'none', type: 'array', nonZh: 'consecutive', v: true })
-  return syllables
-    .join('')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .replace(/-{2,}/g, '-')
 }
 
 /** A demo price inside the documented range: its midpoint, floored to 10 fen. */

@@ -35,10 +35,24 @@ export const auditActions = [
   'refund.created',
   'payment.confirmed',
   'payment.flagged',
+  'listing.submitted',
+  'listing.approved',
+  'listing.rejected',
+  'listing.archived',
+  'listing.resubmitted_for_price',
+  'supplier.recommended',
+  'supplier.verified',
 ] as const
 export type AuditAction = (typeof auditActions)[number]
 
-export const auditSubjectTypes = ['organization', 'login_throttle', 'household', 'refund', 'payment'] as const
+export const auditSubjectTypes = [
+  'organization',
+  'login_throttle',
+  'household',
+  'refund',
+  'payment',
+  'product',
+] as const
 export type AuditSubjectType = (typeof auditSubjectTypes)[number]
 
 export type AuditEventInput = {

@@ -1,6 +1,7 @@
 import type { Db } from '../../../db/client.server'
 import { type Clock, shanghaiDate } from '../../utils/clock'
 import { describeError } from '../../utils/errors.server'
+import { addDays, recordCertificationBoundaries } from '../catalog/index.server'
 import { expireOrders } from '../orders/index.server'
 import { applySearchOutbox, rebuildSearchIndexIfFailed } from '../search/index.server'
 
@@ -11,6 +12,13 @@ import { applySearchOutbox, rebuildSearchIndexIfFailed } from '../search/index.s
  */
 export async function runBackgroundJobs(db: Db, clock: Clock, log: (line: string) => void): Promise<void> {
   const today = shanghaiDate(clock.now())
+  // Before the outbox is applied, so that a day's certificate changes reach the index in the same pass.
+  try {
+    const recorded = await recordDayChange(db, today)
+    if (recorded > 0) log(`Certificates: ${recorded} product(s) to re-index for ${today}`)
+  } catch (error) {
+    log(`Certificate day change failed (will retry): ${describeError(error, { stack: false })}`)
+  }
   try {
     if (await rebuildSearchIndexIfFailed(db, today)) log('Search index rebuilt after a failure')
     const { applied } = await applySearchOutbox(db, today)
@@ -24,4 +32,23 @@ export async function runBackgroundJobs(db: Db, clock: Clock, log: (line: string
   } catch (error) {
     log(`Order expiry failed (will retry): ${describeError(error, { stack: false })}`)
   }
+}
+
+/** The last Asia/Shanghai day the jobs saw, per database (tests run several in one process). */
+const lastDaySeen = new WeakMap<Db, string>()
+
+/**
+ * Certified status in search is computed when a product is indexed (app/domains/search), so when the day changes,
+ * the products whose certificate ended yesterday or begins today must be indexed again: on the day a certificate
+ * lapses, the product is uncertified in search as everywhere else. The index is built fresh at start, so the first
+ * pass only needs to look back one day (in case the day turned between the build and this pass); a process that
+ * slept through several days catches up on all of them. Recording a product twice is harmless: the outbox entry
+ * only says "index this product as it is now".
+ */
+async function recordDayChange(db: Db, today: string): Promise<number> {
+  const since = lastDaySeen.get(db) ?? addDays(today, -1)
+  if (since >= today) return 0
+  const recorded = await recordCertificationBoundaries(db, { since, today })
+  lastDaySeen.set(db, today)
+  return recorded
 }

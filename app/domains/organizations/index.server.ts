@@ -21,3 +21,13 @@ export {
   registerOrganization,
   reviewOrganization,
 } from './organizations.server'
+export {
+  type AdmissionActor,
+  listSuppliersAwaitingRecommendation,
+  listSuppliersAwaitingVerification,
+  recommendSupplier,
+  type RecommendSupplierResult,
+  type SupplierCandidate,
+  verifySupplier,
+  type VerifySupplierResult,
+} from './suppliers.server'

@@ -45,4 +45,12 @@ export const audit: Record<keyof typeof zh, string> = {
   'audit.action.payment.confirmed': 'Payment confirmed',
   'audit.action.payment.flagged': 'Payment amount mismatch',
   'audit.subject.payment': 'Payment',
+  'audit.action.listing.submitted': 'Listing submitted for review',
+  'audit.action.listing.approved': 'Listing approved',
+  'audit.action.listing.rejected': 'Listing rejected',
+  'audit.action.listing.archived': 'Listing withdrawn',
+  'audit.action.listing.resubmitted_for_price': 'Listing back in review: price changed by more than 30%',
+  'audit.action.supplier.recommended': 'Supplier recommended by an aid office',
+  'audit.action.supplier.verified': 'Supplier admission verified',
+  'audit.subject.product': 'Product',
 }

@@ -40,4 +40,12 @@ export const audit = {
   'audit.action.payment.confirmed': '确认到账',
   'audit.action.payment.flagged': '到账金额不符',
   'audit.subject.payment': '付款',
+  'audit.action.listing.submitted': '提交商品审核',
+  'audit.action.listing.approved': '商品审核通过',
+  'audit.action.listing.rejected': '驳回商品',
+  'audit.action.listing.archived': '商品下架',
+  'audit.action.listing.resubmitted_for_price': '商品因价格变动超过 30% 重新审核',
+  'audit.action.supplier.recommended': '县级推荐供应商',
+  'audit.action.supplier.verified': '供应商准入审核通过',
+  'audit.subject.product': '商品',
 }

@@ -1,0 +1,8 @@
+// The coop domain's public face (server-only): other domains, routes and scripts import from here, never from the files beside it.
+export { type CoopHome, getCoopHome, type LowStockItem } from './home.server'
+export {
+  listSellerOrders,
+  type SellerOrderLine,
+  type SellerOrderPage,
+  type SellerOrderView,
+} from './seller-orders.server'
