@@ -15,3 +15,15 @@ export {
   type RegionWithProducts,
 } from './catalog.server'
 export { getPairingPage, getRegionPage, type RegionPairing } from './place-pages.server'
+export {
+  addProductPhotos,
+  listProductPhotos,
+  type PhotoActor,
+  type PhotoResult,
+  type PhotoUpload,
+  type PhotoView,
+  removeProductPhoto,
+  reorderProductPhotos,
+  setProductCover,
+} from './photos.server'
+export { recordProductChange } from './product-changes.server'

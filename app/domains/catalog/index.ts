@@ -2,3 +2,4 @@
 export { productCategories, type ProductCategory, productSorts } from './constants'
 export { type PriceTier, unitPriceFor } from './pricing'
 export { parseProductQuery, type ProductQuery } from './product-query'
+export { maxProductPhotos, type PhotoError } from './photos'

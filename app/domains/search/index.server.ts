@@ -4,6 +4,7 @@ export {
   buildSearchIndex,
   findProductsForApi,
   rebuildSearchIndexIfFailed,
+  recordProductChange,
   searchCatalog,
   searchHealth,
   suggestProducts,

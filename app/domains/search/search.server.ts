@@ -14,6 +14,7 @@ import {
   listProducts,
   type ProductCard,
   type ProductSearchResult,
+  recordProductChange,
   regionExists,
 } from '../catalog/index.server'
 import type { ProductQuery } from '../catalog'
@@ -279,14 +280,9 @@ export async function findProductsForApi(
 
 // --- keeping the index in step with the catalogue -------------------------------------------------------------
 
-/**
- * Records, inside the transaction that changes a product, that the search index must follow. Call it from every
- * model function that creates, edits, re-prices, certifies or delists a product.
- */
-export async function recordProductChange(tx: Db, skus: readonly string[]): Promise<void> {
-  if (skus.length === 0) return
-  await tx.insert(outbox).values(skus.map((sku) => ({ topic: 'search.product' as const, key: sku })))
-}
+// Product changes are recorded by the catalogue, which makes them (see recordProductChange there); re-exported here
+// for the callers that know it as the search index's input.
+export { recordProductChange }
 
 /**
  * The job: applies pending product changes to the index (upsert what is active, remove what is not), oldest first.
