@@ -48,7 +48,9 @@ function refuse(status: 400 | 413 | 415, message: string): Response {
 export function readUploads(request: Request, limits: UploadLimits = uploadLimits): Promise<Uploads> {
   const contentType = request.headers.get('Content-Type') ?? ''
   if (contentType.split(';')[0]!.trim().toLowerCase() !== 'multipart/form-data') {
-    return Promise.reject(refuse(415, '请以 multipart/form-data 上传 / Send the upload as multipart/form-data'))
+    return Promise.reject(
+      refuse(415, '请以 multipart/form-data 上传 / Send the upload as multipart/form-data'),
+    )
   }
   if (!request.body) return Promise.reject(refuse(400, '上传内容为空 / The upload is empty'))
 

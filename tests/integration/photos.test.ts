@@ -152,7 +152,7 @@ describe(`product photos (${testDbKind()})`, async () => {
       // The sniffer's refusal (not_an_image, naming SVG), not the decoder's (unreadable): sharp never saw it.
       expect(result).toEqual({
         ok: false,
-        error: { code: 'not_an_image', file: filename, reason: expect.stringContaining('SVG') },
+        error: { code: 'not_an_image', file: filename, kind: 'svg', reason: expect.stringContaining('SVG') },
       })
     }
     // One bad file refuses the whole batch, the good one included.
@@ -436,6 +436,9 @@ describe(`product photos (${testDbKind()})`, async () => {
       expect(listing).toMatch(
         new RegExp(`<img src="/files/${row!.cardFile}" alt="${product.name}"[^>]* loading="lazy"`),
       )
+
+      const found = await (await fetch(`${origin}/search?q=${encodeURIComponent(product.name)}`)).text()
+      expect(found).toMatch(new RegExp(`<img src="/files/${row!.cardFile}" alt="${product.name}"`))
 
       const api = (await (await fetch(`${origin}/api/v1/products/${product.slug}`)).json()) as Record<
         string,

@@ -109,8 +109,8 @@ function cardColumns(today: string | ReturnType<typeof sql.placeholder>) {
     certified: certifiedOn(today),
     giStatus: products.giStatus,
     // One subselect per card, answered from the (product_id, position) index: no second query per product.
-    coverFile: sql<string | null>`(select p.card_file from ${productPhotos} p where p.product_id = ${products.id}
-      order by p.position limit 1)`,
+    coverFile: sql<string | null>`(
+      select p.card_file from ${productPhotos} p where p.product_id = ${products.id} order by p.position limit 1)`,
   }
 }
 

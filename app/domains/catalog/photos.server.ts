@@ -132,9 +132,12 @@ async function prepareUploads(
   // Every file is sniffed before any is decoded: an SVG (or anything else) never reaches sharp.
   for (const upload of uploads) {
     const kind = sniffFileType(upload.bytes)
-    if (!kind.ok) return refuse({ code: 'not_an_image', file: upload.filename, reason: kind.reason })
+    if (!kind.ok) {
+      return refuse({ code: 'not_an_image', file: upload.filename, kind: kind.kind, reason: kind.reason })
+    }
     if (kind.kind === 'pdf') {
-      return refuse({ code: 'not_an_image', file: upload.filename, reason: '这是 PDF，不是照片 / This is a PDF, not a photo' })
+      const reason = '这是 PDF，不是照片 / This is a PDF, not a photo'
+      return refuse({ code: 'not_an_image', file: upload.filename, kind: 'pdf', reason })
     }
     sniffed.push({ upload, kind: kind.kind })
   }
@@ -143,8 +146,8 @@ async function prepareUploads(
   for (const { upload, kind } of sniffed) {
     const processed = await processImage(upload.bytes, kind)
     if (!processed.ok) {
-      if (processed.error === 'too_many_pixels') return refuse({ code: 'too_many_pixels', file: upload.filename })
-      return refuse({ code: 'unreadable', file: upload.filename })
+      const code = processed.error === 'too_many_pixels' ? 'too_many_pixels' : 'unreadable'
+      return refuse({ code, file: upload.filename })
     }
     images.push({ card: processed.card, page: processed.page })
   }
@@ -247,10 +250,7 @@ export async function reorderProductPhotos(
 }
 
 /** Makes one photo the cover (position 1); the others keep their order after it. */
-export async function setProductCover(
-  db: Db,
-  input: PhotoActor & { photoId: string },
-): Promise<PhotoResult> {
+export async function setProductCover(db: Db, input: PhotoActor & { photoId: string }): Promise<PhotoResult> {
   if (!validIds(input)) return refuse({ code: 'not_found' })
   if (!isUuid(input.photoId)) return refuse({ code: 'photo_not_found' })
   return db.transaction(async (tx) => {

@@ -1,4 +1,5 @@
 // What the browser may know about product photos too (the console's form says how many a product may have).
+import type { RefusedKind } from '../../services/files/sniff'
 
 /** Photos per product; the first is the cover shown on cards. */
 export const maxProductPhotos = 8
@@ -9,7 +10,8 @@ export type PhotoError =
   | { code: 'archived' }
   | { code: 'no_files' }
   | { code: 'too_many'; limit: number; current: number }
-  | { code: 'not_an_image'; file: string; reason: string }
+  /** `kind` is what the file was found to be; `reason` says why it is refused, in Chinese and English. */
+  | { code: 'not_an_image'; file: string; kind: RefusedKind | 'pdf'; reason: string }
   | { code: 'unreadable'; file: string }
   | { code: 'too_many_pixels'; file: string }
   | { code: 'photo_not_found' }

@@ -41,8 +41,7 @@ export type ProcessedImage =
  * the metadata is dropped; smaller images are never enlarged.
  */
 export async function processImage(bytes: Uint8Array, kind: ImageKind): Promise<ProcessedImage> {
-  const input = () =>
-    sharp(bytes, { limitInputPixels: imageLimits.maxInputPixels, failOn: 'error' }).rotate()
+  const input = () => sharp(bytes, { limitInputPixels: imageLimits.maxInputPixels, failOn: 'error' }).rotate()
   try {
     const { format } = await input().metadata()
     if (format !== kind) return { ok: false, error: 'not_this_kind' }

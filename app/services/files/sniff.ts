@@ -18,7 +18,8 @@ export const refusalReasons: Record<RefusedKind, string> = {
   heic: '不接受 HEIC（苹果手机默认格式），请在手机上选择“兼容性最佳”或导出为 JPEG / HEIC is not accepted: export the photo as JPEG',
   avif: '不接受 AVIF，请上传 JPEG、PNG 或 WebP / AVIF is not accepted: upload a JPEG, PNG or WebP',
   zip: '这是压缩包或 Office 文档，不是图片 / This is an archive or an Office document, not an image',
-  unknown: '无法识别的文件类型，只接受 JPEG、PNG、WebP（证书材料另可 PDF） / Unrecognised file type: only JPEG, PNG and WebP (and PDF for certificates) are accepted',
+  unknown:
+    '无法识别的文件类型，只接受 JPEG、PNG、WebP（证书材料另可 PDF） / Unrecognised file type: only JPEG, PNG and WebP (and PDF for certificates) are accepted',
 }
 
 function startsWith(bytes: Uint8Array, signature: readonly number[], offset = 0): boolean {
