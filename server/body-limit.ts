@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import { PassThrough, type Readable } from 'node:stream'
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
+import { uploadLimits } from '../app/utils/upload.server'
 
 /**
  * Request bodies are limited before anything parses them: Remix reads a form whole into memory, so without a limit
@@ -24,9 +25,21 @@ export type BodyLimitClass = {
 
 export const FORM_BODY_LIMIT = 64 * 1024
 
+/**
+ * A cooperative's product photos: up to 8 files of at most 10 MB each (app/utils/upload.server.ts enforces both
+ * as it reads), plus the multipart framing and a few small fields. The route may be posted to as a document or as a
+ * single-fetch `.data` request.
+ */
+export const PHOTO_UPLOAD_BODY_LIMIT = uploadLimits.files * uploadLimits.fileBytes + (1 << 20)
+
 export const bodyLimits: readonly BodyLimitClass[] = [
-  // Upload routes declare their class here, above `forms`, e.g.
-  // { name: 'product-images', matches: (p) => /^\/coop\/products\/[^/]+\/images$/.test(p), maxBytes: 10 << 20, streamed: true },
+  // Upload routes declare their class here, above `forms`.
+  {
+    name: 'product-photos',
+    matches: (p) => /^\/coop\/products\/[^/]+\/photos(\.data)?\/?$/.test(p),
+    maxBytes: PHOTO_UPLOAD_BODY_LIMIT,
+    streamed: true,
+  },
   { name: 'forms', matches: () => true, maxBytes: FORM_BODY_LIMIT, streamed: false },
 ]
 
@@ -91,16 +104,23 @@ function readBuffered(req: IncomingMessage, maxBytes: number): Promise<Buffer | 
   })
 }
 
+/** How long the rest of a body the route did not read is discarded, after the answer, before the connection closes. */
+export const LINGER_MS = 2_000
+
 function countingStream(req: IncomingMessage, res: Response, limit: BodyLimitClass): Readable {
   const out = new PassThrough()
   let size = 0
+  let discarding = false
   req.on('data', (chunk: Buffer) => {
+    if (discarding) return
     size += chunk.length
     if (size > limit.maxBytes) {
       tooLarge(req, res, limit)
       out.destroy(new Error(`Request body over ${limit.maxBytes} bytes`))
       return
     }
+    // The route stopped reading (it refused the upload): nothing is held for it.
+    if (out.destroyed) return
     if (!out.write(chunk)) {
       req.pause()
       out.once('drain', () => req.resume())
@@ -108,6 +128,21 @@ function countingStream(req: IncomingMessage, res: Response, limit: BodyLimitCla
   })
   req.on('end', () => out.end())
   req.on('error', (error) => out.destroy(error))
+  // Answered before the body was read to its end (a route refused a file over its own limit, or never read the
+  // body): the rest is read and thrown away for a moment, so that the client reads the answer, and then the
+  // connection is closed. Closing at once with unread bytes in the socket resets the connection, and a client
+  // that sees the reset drops the answer unread (the uploader would see "connection reset", not why).
+  res.once('finish', () => {
+    if (req.complete) return
+    discarding = true
+    out.destroy()
+    const timer = setTimeout(() => req.socket.destroy(), LINGER_MS)
+    timer.unref()
+    // The whole body arrived after all: the connection is in order and may carry the next request.
+    req.once('end', () => clearTimeout(timer))
+    req.socket.once('close', () => clearTimeout(timer))
+    req.resume()
+  })
   return out
 }
 

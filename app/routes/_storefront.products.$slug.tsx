@@ -43,6 +43,33 @@ export default function ProductPage() {
       />
       <header className="grid gap-6 md:grid-cols-[1fr_20rem]">
         <div>
+          {product.photos[0] ? (
+            <img
+              src={product.photos[0].page}
+              alt={product.name}
+              width={product.photos[0].width}
+              height={product.photos[0].height}
+              className="mb-4 h-auto max-h-[32rem] w-full rounded-lg object-contain"
+            />
+          ) : null}
+          {product.photos.length > 1 ? (
+            <ul className="mb-4 flex flex-wrap gap-2">
+              {product.photos.slice(1).map((photo, i) => (
+                <li key={photo.page}>
+                  <a href={photo.page}>
+                    <img
+                      src={photo.card}
+                      alt={`${product.name} ${i + 2}`}
+                      width={photo.width}
+                      height={photo.height}
+                      loading="lazy"
+                      className="h-24 w-auto rounded border border-stone-200 object-cover"
+                    />
+                  </a>
+                </li>
+              ))}
+            </ul>
+          ) : null}
           <div className="flex flex-wrap items-center gap-2">
             <h1 className="text-3xl font-bold">{product.name}</h1>
             {product.giConfirmed ? <Badge tone="green">{t('product.gi')}</Badge> : null}

@@ -148,7 +148,17 @@ export default function SearchPage() {
                   const nameHighlight = item.highlights.find((h) => h.field === 'name')
                   const other = item.highlights.find((h) => h.field !== 'name')
                   return (
-                    <li key={item.sku} className="rounded-lg border border-stone-200 bg-white p-4">
+                    <li key={item.sku} className="flow-root rounded-lg border border-stone-200 bg-white p-4">
+                      {item.coverUrl ? (
+                        <img
+                          src={item.coverUrl}
+                          alt={item.name}
+                          width={480}
+                          height={360}
+                          loading="lazy"
+                          className="float-left mr-4 aspect-[4/3] w-28 rounded object-cover"
+                        />
+                      ) : null}
                       <div className="flex flex-wrap items-start justify-between gap-2">
                         <h2 className="text-lg font-medium">
                           <Link

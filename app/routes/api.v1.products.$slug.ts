@@ -6,7 +6,10 @@ import { getDb } from '~/utils/db.server'
 import { requireAccess } from '~/utils/permissions.server'
 import { routeParam } from '~/utils/validation'
 
-/** GET /api/v1/products/:slug — one product with its tiers, certification, origin and impact; amounts in fen. */
+/**
+ * GET /api/v1/products/:slug — one product with its tiers, certification, origin, impact and photos (paths on this
+ * site, card and page size, in order); amounts in fen.
+ */
 export async function loader(args: LoaderFunctionArgs) {
   const { params } = args
   requireAccess(args, 'routes/api.v1.products.$slug', 'loader')
@@ -31,6 +34,8 @@ export async function loader(args: LoaderFunctionArgs) {
     origin: product.origin.chain,
     cooperative: product.cooperative,
     certified: product.certified,
+    coverUrl: product.coverUrl,
+    photos: product.photos,
     certifications: product.certifications,
     geographicalIndication: product.giConfirmed ? { status: 'confirmed', detail: product.giDetail } : null,
     impact: product.impact,

@@ -35,6 +35,7 @@ export async function loader(args: LoaderFunctionArgs) {
       originName: p.originName,
       cooperative: p.cooperative,
       certified: p.certified,
+      coverUrl: p.coverUrl,
     })),
     total: result.total,
     page: result.page,

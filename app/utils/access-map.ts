@@ -101,6 +101,9 @@ export const accessMap = {
   'routes/api.v1.targets.$id': { loader: 'public', action: 'public' },
   'routes/api.v1.ledger.head': { loader: 'public', action: 'public' },
   'routes/healthz': { loader: 'public', action: 'public' },
+  // Stored files: only product photos are served here (public, like the pages that show them). Certificate evidence
+  // will need a variant that checks who is asking.
+  'routes/files.$key': { loader: 'public' },
 } as const satisfies Record<string, RouteRule>
 
 export type RouteId = keyof typeof accessMap

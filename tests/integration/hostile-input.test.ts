@@ -197,6 +197,8 @@ describe(`hostile input (${testDbKind()})`, async () => {
       'routes/api.v1.targets.$id': { params: { id: seedUuid('test:no-such-target') }, query: {} },
       'routes/api.v1.ledger.head': { query: {} },
       'routes/healthz': { query: {} },
+      // GET only: a stored photo by its content key.
+      'routes/files.$key': { params: { key: `${'0'.repeat(64)}.webp` }, query: {} },
       'routes/search.suggest': { query: { q: '当归' } },
       'routes/language': { query: {} },
       'routes/logout': { query: {} },

@@ -1,10 +1,11 @@
 import { and, asc, count, desc, eq, gte, ilike, inArray, lte, or, type SQL, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { Db } from '../../../db/client.server'
-import { bases, certifications, priceTiers, products } from '../../../db/schema/catalog'
+import { bases, certifications, priceTiers, productPhotos, products } from '../../../db/schema/catalog'
 import { productBeneficiaries, proceedsRules } from '../../../db/schema/households'
 import { organizations } from '../../../db/schema/organizations'
 import { regions } from '../../../db/schema/regions'
+import { fileUrl } from '../../services/files/keys.server'
 import { isRegionCode, subtreePrefix } from '../regions'
 import { type ProductCategory, productCategories, type ProductSort } from './constants'
 import { lineProceedsFen, proceedsRuleFromRow } from '../households'
@@ -39,6 +40,8 @@ export type ProductCard = {
   cooperative: string
   certified: boolean
   giConfirmed: boolean
+  /** The cover photo at card size (about 480 px wide), or null when the product has no photo. */
+  coverUrl: string | null
 }
 
 const parentRegion = alias(regions, 'parent_region')
@@ -105,6 +108,9 @@ function cardColumns(today: string | ReturnType<typeof sql.placeholder>) {
     cooperative: organizations.name,
     certified: certifiedOn(today),
     giStatus: products.giStatus,
+    // One subselect per card, answered from the (product_id, position) index: no second query per product.
+    coverFile: sql<string | null>`(
+      select p.card_file from ${productPhotos} p where p.product_id = ${products.id} order by p.position limit 1)`,
   }
 }
 
@@ -113,14 +119,16 @@ function toCard(row: {
   giStatus: string
   certified: unknown
   originCode: string
+  coverFile: string | null
   [key: string]: unknown
 }): ProductCard {
-  const { giStatus, priceFen, certified, ...rest } = row
+  const { giStatus, priceFen, certified, coverFile, ...rest } = row
   return {
-    ...(rest as Omit<ProductCard, 'priceFen' | 'giConfirmed' | 'certified'>),
+    ...(rest as Omit<ProductCard, 'priceFen' | 'giConfirmed' | 'certified' | 'coverUrl'>),
     priceFen: Number(priceFen),
     certified: certified === true || certified === 't',
     giConfirmed: giStatus === 'confirmed',
+    coverUrl: coverFile ? fileUrl(coverFile) : null,
   }
 }
 
@@ -262,6 +270,8 @@ export type ProductPage = ProductCard & {
   otherRecognition: string | null
   sourceIds: string[]
   isDemo: boolean
+  /** The photos in order (the first is the cover), at page size (about 1200 px wide) and card size. */
+  photos: Array<{ card: string; page: string; width: number; height: number }>
   /** What one unit at the list price credits, and to how many households (the product page's impact line). */
   impact: { perUnitFen: number; households: number } | null
   helpedBy: Array<{
@@ -315,6 +325,10 @@ function prepareProductPageQuery(db: Db) {
           'validUntil', c.valid_until::text, 'reliefMode', c.relief_mode, 'isDemo', c.is_demo)
           order by c.valid_until desc)
         from ${certifications} c where c.product_id = ${products.id}), '[]'::json)`,
+      photos: sql<Array<{ card: string; page: string; width: number; height: number }>>`coalesce((
+        select json_agg(json_build_object('card', p.card_file, 'page', p.page_file, 'width', p.width,
+          'height', p.height) order by p.position)
+        from ${productPhotos} p where p.product_id = ${products.id}), '[]'::json)`,
       households:
         sql<number>`(select count(*) from ${productBeneficiaries} b where b.product_id = ${products.id} and b.unlinked_at is null)`.mapWith(
           Number,
@@ -332,7 +346,7 @@ function prepareProductPageQuery(db: Db) {
 }
 
 export async function getProductPage(db: Db, slug: string, today: string): Promise<ProductPage | null> {
-  // One round trip: tiers, certificates and the household count come along as JSON; regions and pairings come
+  // One round trip: tiers, certificates, photos and the household count come along as JSON; regions and pairings come
   // from the in-memory reference data.
   let query = productPageQueries.get(db)
   if (!query) {
@@ -395,6 +409,12 @@ export async function getProductPage(db: Db, slug: string, today: string): Promi
     otherRecognition: row.otherRecognition,
     sourceIds: row.sourceIds,
     isDemo: row.isDemo,
+    photos: row.photos.map((p) => ({
+      card: fileUrl(p.card),
+      page: fileUrl(p.page),
+      width: Number(p.width),
+      height: Number(p.height),
+    })),
     impact,
     helpedBy: helpers,
   }

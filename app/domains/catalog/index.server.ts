@@ -68,3 +68,14 @@ export {
   MAX_STOCK_LEVEL,
   type StockMovementView,
 } from './stock.server'
+export {
+  addProductPhotos,
+  listProductPhotos,
+  type PhotoActor,
+  type PhotoResult,
+  type PhotoUpload,
+  type PhotoView,
+  removeProductPhoto,
+  reorderProductPhotos,
+  setProductCover,
+} from './photos.server'

@@ -34,3 +34,4 @@ export {
 export { type PriceTier, unitPriceFor } from './pricing'
 export { parseProductQuery, type ProductQuery } from './product-query'
 export { MAX_ADJUSTMENT, stockAdjustmentSchema, type StockAdjustmentValues } from './stock-forms'
+export { maxProductPhotos, type PhotoError } from './photos'
