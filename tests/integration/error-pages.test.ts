@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { seedUuid } from '../../db/seed/synthetic'
 import { createSession } from '../../app/domains/accounts/sessions.server'
+import { sessionCookieFor } from '../support/session-cookie'
 import { systemClock } from '../../app/utils/clock'
 import { startTestApp } from '../support/app-server'
 import { openTestDatabase, testDbKind } from '../support/db'
@@ -27,7 +28,7 @@ describe(`error pages (${testDbKind()})`, async () => {
       systemClock,
       { idleMinutes: 60, absoluteHours: 1 },
     )
-    return `xfbf_session=${token}`
+    return sessionCookieFor(token)
   }
 
   async function page(path: string, cookies: string[] = []) {
