@@ -6,6 +6,7 @@ import {
   check,
   index,
   integer,
+  jsonb,
   pgTable,
   smallint,
   text,
@@ -13,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core'
+import { users } from './accounts'
 import { products } from './catalog'
 import { organizations } from './organizations'
 import { regions } from './regions'
@@ -42,6 +44,11 @@ export const households = pgTable(
     members: smallint('members').notNull(),
     status: text('status', { enum: householdStatuses }).notNull(),
     linkage: text('linkage', { enum: householdLinkages }).notNull(),
+    /** Village-level place inside the cooperative's county, as the roster writes it (e.g. 梅川镇马家沟村). */
+    village: text('village').notNull().default(''),
+    /** A household is deactivated, never deleted once credited: its credits stay in the ledger. */
+    deactivatedAt: timestamp('deactivated_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }),
     isDemo: boolean('is_demo').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -116,5 +123,60 @@ export const proceedsRules = pgTable(
       sql`(${t.kind} = 'basis_points' and ${t.basisPoints} between 0 and 10000 and ${t.fenPerUnit} is null)
        or (${t.kind} = 'fen_per_unit' and ${t.fenPerUnit} >= 0 and ${t.basisPoints} is null)`,
     ),
+  ],
+)
+
+/**
+ * Every change of a product's proceeds rule, in order: the rule in force from `changed_at` (a null kind: no rule).
+ * An order placed before a change keeps its promise — its lines carry their proceeds — so this is the record of
+ * what was promised when, for the cooperative and for the verifier.
+ */
+export const proceedsRuleChanges = pgTable(
+  'proceeds_rule_changes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: proceedsRuleKinds }),
+    basisPoints: integer('basis_points'),
+    fenPerUnit: bigint('fen_per_unit', { mode: 'bigint' }),
+    changedBy: uuid('changed_by').references(() => users.id),
+    changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('proceeds_rule_changes_product_idx').on(t.productId, t.changedAt)],
+)
+
+export const importStatuses = ['previewed', 'running', 'done', 'failed'] as const
+
+/**
+ * A file import (households today): previewed first (every bad row listed, nothing written), then run all or
+ * nothing, with progress the page polls.
+ */
+export const importJobs = pgTable(
+  'import_jobs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id),
+    kind: text('kind').notNull(),
+    status: text('status', { enum: importStatuses }).notNull(),
+    fileName: text('file_name').notNull(),
+    totalRows: integer('total_rows').notNull(),
+    doneRows: integer('done_rows').notNull().default(0),
+    /** Bad rows: [{ line, field, reason }] (no personal data: reasons are message keys). */
+    problems: jsonb('problems')
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('import_jobs_org_idx').on(t.orgId, t.createdAt),
+    check('import_jobs_status_check', sql`${t.status} in ('previewed', 'running', 'done', 'failed')`),
   ],
 )

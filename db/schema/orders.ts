@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import {
   bigint,
+  boolean,
   char,
   check,
   index,
@@ -12,6 +13,7 @@ import {
   text,
   timestamp,
   unique,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core'
 import { users } from './accounts'
@@ -52,6 +54,8 @@ export const cartItems = pgTable(
 export const buyerChannels = ['consumer', 'gov_unit', 'trade_union', 'enterprise'] as const
 export type BuyerChannel = (typeof buyerChannels)[number]
 export const orderTerms = ['prepaid', 'on_account'] as const
+export const fulfilmentStates = ['none', 'shipped', 'delivered', 'received'] as const
+export type FulfilmentState = (typeof fulfilmentStates)[number]
 export const orderStatuses = ['pending_payment', 'paid', 'cancelled', 'expired'] as const
 export type OrderStatus = (typeof orderStatuses)[number]
 
@@ -115,8 +119,21 @@ export const sellerOrders = pgTable(
       .references(() => organizations.id),
     subtotalFen: bigint('subtotal_fen', { mode: 'bigint' }).notNull(),
     status: text('status', { enum: orderStatuses }).notNull(),
+    /** Where the goods are: none yet (awaiting shipment once paid), shipped, delivered, received by the buyer. */
+    fulfilment: text('fulfilment', { enum: fulfilmentStates }).notNull().default('none'),
+    shippedAt: timestamp('shipped_at', { withTimezone: true }),
+    carrier: text('carrier'),
+    trackingNumber: text('tracking_number'),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    receivedAt: timestamp('received_at', { withTimezone: true }),
+    /** Received by the buyer's confirmation, or automatically after the confirmation period. */
+    receivedAutomatically: boolean('received_automatically').notNull().default(false),
   },
   (t) => [
+    check(
+      'seller_orders_fulfilment_check',
+      sql`${t.fulfilment} in ('none', 'shipped', 'delivered', 'received')`,
+    ),
     unique('seller_orders_order_seller_unique').on(t.orderId, t.sellerOrgId),
     index('seller_orders_seller_org_id_idx').on(t.sellerOrgId),
     check('seller_orders_subtotal_non_negative', sql`${t.subtotalFen} >= 0`),
@@ -219,5 +236,41 @@ export const refunds = pgTable(
   (t) => [
     index('refunds_payment_id_idx').on(t.paymentId),
     check('refunds_amount_positive', sql`${t.amountFen} > 0`),
+  ],
+)
+
+export const refundRequestStatuses = ['requested', 'refunded', 'declined', 'withdrawn'] as const
+
+/**
+ * A buyer's request to refund a seller order that has not shipped: it holds the seller order (it cannot ship while
+ * the request is open) until finance refunds it or declines with a reason.
+ */
+export const refundRequests = pgTable(
+  'refund_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    sellerOrderId: uuid('seller_order_id')
+      .notNull()
+      .references(() => sellerOrders.id),
+    requestedBy: uuid('requested_by')
+      .notNull()
+      .references(() => users.id),
+    reason: text('reason').notNull(),
+    status: text('status', { enum: refundRequestStatuses }).notNull(),
+    refundId: uuid('refund_id').references(() => refunds.id),
+    decidedBy: uuid('decided_by').references(() => users.id),
+    decisionNote: text('decision_note'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('refund_requests_seller_order_idx').on(t.sellerOrderId),
+    uniqueIndex('refund_requests_open_unique')
+      .on(t.sellerOrderId)
+      .where(sql`${t.status} = 'requested'`),
+    check(
+      'refund_requests_status_check',
+      sql`${t.status} in ('requested', 'refunded', 'declined', 'withdrawn')`,
+    ),
   ],
 )

@@ -7,7 +7,7 @@ import { type Db, queryRows } from '../client.server'
 import { type Role, users } from '../schema/accounts'
 import { memberships } from '../schema/memberships'
 import { bases, certifications, priceTiers, type ProductCategory, products } from '../schema/catalog'
-import { households, productBeneficiaries, proceedsRules } from '../schema/households'
+import { households, proceedsRuleChanges, productBeneficiaries, proceedsRules } from '../schema/households'
 import { organizations } from '../schema/organizations'
 import { type PairingProgramme, pairings, regions } from '../schema/regions'
 import { targets } from '../schema/targets'
@@ -512,6 +512,21 @@ async function seedCatalog(tx: Db, now: Date) {
   await insertInChunks(productRows, 200, (chunk) => tx.insert(products).values(chunk).onConflictDoNothing())
   await tx.insert(priceTiers).values(tierRows).onConflictDoNothing()
   await tx.insert(proceedsRules).values(ruleRows).onConflictDoNothing()
+  // Each rule's history starts with it, from before the demo history's first order.
+  const ruleSince = startOfShanghaiDate(`${year - 1}-01-01`)
+  await tx
+    .insert(proceedsRuleChanges)
+    .values(
+      ruleRows.map((rule) => ({
+        id: seedUuid(`proceeds-rule:${rule.productId}:initial`),
+        productId: rule.productId,
+        kind: rule.kind,
+        basisPoints: rule.basisPoints ?? null,
+        fenPerUnit: rule.fenPerUnit ?? null,
+        changedAt: ruleSince,
+      })),
+    )
+    .onConflictDoNothing()
   if (certificationRows.length > 0)
     await tx.insert(certifications).values(certificationRows).onConflictDoNothing()
 }
