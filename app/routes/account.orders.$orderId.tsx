@@ -133,7 +133,9 @@ export default function OrderPage() {
             </dd>
           </dl>
           <p className="mt-2 text-sm">{t('order.pay.referenceHint')}</p>
-          <p className="text-sm">{t('order.pay.due', { at: shanghaiDateTime(order.paymentDueAt) })}</p>
+          {order.paymentDueAt ? (
+            <p className="text-sm">{t('order.pay.due', { at: shanghaiDateTime(order.paymentDueAt) })}</p>
+          ) : null}
         </section>
       ) : null}
 

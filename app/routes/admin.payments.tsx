@@ -245,7 +245,7 @@ function PaymentRow({ item, actionData }: { item: PaymentQueueItem; actionData: 
           </span>
         ) : null}
       </td>
-      <td className="py-2 pr-3">{shanghaiDateTime(item.paymentDueAt)}</td>
+      <td className="py-2 pr-3">{item.paymentDueAt ? shanghaiDateTime(item.paymentDueAt) : '—'}</td>
       <td className="py-2 pr-3">
         <Badge tone={statusTone[item.status]}>{t(`payments.status.${item.status}`)}</Badge>
         {item.orderStatus !== 'pending_payment' && item.status !== 'confirmed' ? (

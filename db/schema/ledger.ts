@@ -189,3 +189,28 @@ export const aidProductRollups = pgTable(
     index('aid_product_rollups_seller_idx').on(t.sellerOrgId, t.day),
   ],
 )
+
+/**
+ * Sums of entries by Asia/Shanghai day × buyer organisation × helped county (× channel × certified), for entries
+ * with a buyer organisation: a unit's counted purchases (its reserved-share progress) and the offices' breakdown by
+ * buyer unit are read from here, never from a raw sum over the entries.
+ */
+export const aidBuyerRollups = pgTable(
+  'aid_buyer_rollups',
+  {
+    day: date('day').notNull(),
+    buyerOrgId: uuid('buyer_org_id').notNull(),
+    helpedCode: char('helped_code', { length: 6 }).notNull(),
+    buyerChannel: text('buyer_channel').notNull(),
+    certified: boolean('certified').notNull(),
+    amountFen: bigint('amount_fen', { mode: 'bigint' }).notNull(),
+    proceedsFen: bigint('proceeds_fen', { mode: 'bigint' }).notNull(),
+    entries: integer('entries').notNull(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'aid_buyer_rollups_pk',
+      columns: [t.buyerOrgId, t.day, t.helpedCode, t.buyerChannel, t.certified],
+    }),
+  ],
+)

@@ -86,7 +86,8 @@ export const orders = pgTable(
     delivery: jsonb('delivery').notNull(),
     invoice: jsonb('invoice'),
     poNumber: text('po_number'),
-    paymentDueAt: timestamp('payment_due_at', { withTimezone: true }).notNull(),
+    /** Prepaid: the end of the payment window. On account: set when the unit accepts the goods (null before). */
+    paymentDueAt: timestamp('payment_due_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     paidAt: timestamp('paid_at', { withTimezone: true }),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),

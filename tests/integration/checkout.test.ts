@@ -172,7 +172,7 @@ describe(`checkout (${testDbKind()})`, () => {
       },
       invoice: { kind: 'company', title: '某某有限公司', taxId },
     })
-    expect(order.paymentDueAt.getTime()).toBe(SEED_NOW.getTime() + 72 * HOUR)
+    expect(order.paymentDueAt?.getTime()).toBe(SEED_NOW.getTime() + 72 * HOUR)
     const sellerRows = await db.select().from(sellerOrders).where(eq(sellerOrders.orderId, result.orderId))
     expect(sellerRows.map((s) => [s.sellerOrgId, s.subtotalFen]).sort()).toEqual(
       [

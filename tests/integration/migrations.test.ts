@@ -11,6 +11,7 @@ import { SEED_NOW } from '../support/test-clock'
 import { openTestDatabase, testDbKind } from '../support/db'
 
 const expectedTables = [
+  'aid_buyer_rollups',
   'aid_entries',
   'aid_product_rollups',
   'aid_rollups',

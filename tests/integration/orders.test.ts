@@ -124,7 +124,7 @@ describe(`orders (${testDbKind()})`, () => {
       buyerChannel: 'consumer',
       delivery,
     })
-    expect(order!.paymentDueAt.getTime()).toBe(SEED_NOW.getTime() + 72 * 3_600_000)
+    expect(order!.paymentDueAt?.getTime()).toBe(SEED_NOW.getTime() + 72 * 3_600_000)
     const payment = await paymentOf(result.orderId)
     expect(payment).toMatchObject({ provider: 'bank_transfer', amountFen: 30_000n, status: 'pending' })
 

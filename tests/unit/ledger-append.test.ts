@@ -4,7 +4,9 @@ import {
   certifiedOn,
   type Credit,
   type LedgerEntryContent,
+  buyerRollupRows,
   ledgerRows,
+  productRollupRows,
   rollupRows,
   type TargetScope,
 } from '../../app/domains/ledger/ledger.server'
@@ -201,5 +203,35 @@ describe('rollupRows', () => {
     const fuzhou102 = rows.find((r) => r.helperCode === '350102')!
     expect(fuzhou102).toMatchObject({ amountFen: 3000n, proceedsFen: 100n, entries: 2 })
     expect(rows.find((r) => r.helperCode === '350103')).toMatchObject({ amountFen: 500n, entries: 1 })
+  })
+})
+
+describe('productRollupRows and buyerRollupRows', () => {
+  it('sum by product and by buyer organisation in a fixed key order; consumers have no buyer rows', () => {
+    const unit = '00000000-0000-4000-8000-0000000000aa'
+    const a = sale({ quantity: 3 })
+    const b = sale({
+      buyerOrgId: unit,
+      buyerChannel: 'gov_unit',
+      amountFen: 500n,
+      proceedsFen: 50n,
+      quantity: 2,
+    })
+    const c = sale({
+      buyerOrgId: unit,
+      buyerChannel: 'gov_unit',
+      amountFen: 700n,
+      proceedsFen: 0n,
+      quantity: 1,
+    })
+    expect(productRollupRows([a, b, c])).toEqual(productRollupRows([c, b, a]))
+    const byProduct = productRollupRows([a, b, c])
+    expect(byProduct.reduce((sum, r) => sum + r.quantity, 0n)).toBe(6n)
+    expect(byProduct.reduce((sum, r) => sum + r.amountFen, 0n)).toBe(a.amountFen + 1200n)
+    const byBuyer = buyerRollupRows([a, b, c])
+    expect(byBuyer).toEqual(buyerRollupRows([c, a, b]))
+    expect(byBuyer).toEqual([
+      expect.objectContaining({ buyerOrgId: unit, amountFen: 1200n, proceedsFen: 50n, entries: 2 }),
+    ])
   })
 })

@@ -609,6 +609,44 @@ export function productRollupRows(
   return [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row)
 }
 
+export type BuyerRollupRow = {
+  day: string
+  buyerOrgId: string
+  helpedCode: string
+  buyerChannel: string
+  certified: boolean
+  amountFen: bigint
+  proceedsFen: bigint
+  entries: number
+}
+
+/** The entries of buyer organisations summed by buyer rollup key, in key order; consumers' entries have none. */
+export function buyerRollupRows(contents: ReadonlyArray<Omit<LedgerEntryContent, 'seq'>>): BuyerRollupRow[] {
+  const sums = new Map<string, BuyerRollupRow>()
+  for (const c of contents) {
+    if (c.buyerOrgId === null) continue
+    const id = JSON.stringify([c.buyerOrgId, c.day, c.originCode, c.buyerChannel, c.certified])
+    const existing = sums.get(id)
+    if (existing) {
+      existing.amountFen += c.amountFen
+      existing.proceedsFen += c.proceedsFen
+      existing.entries += 1
+    } else {
+      sums.set(id, {
+        day: c.day,
+        buyerOrgId: c.buyerOrgId,
+        helpedCode: c.originCode,
+        buyerChannel: c.buyerChannel,
+        certified: c.certified,
+        amountFen: c.amountFen,
+        proceedsFen: c.proceedsFen,
+        entries: 1,
+      })
+    }
+  }
+  return [...sums.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row)
+}
+
 /**
  * What a payment has credited to households so far: its sales' credits less their reversals, per household; the
  * households still credited (net above zero) and the sum. A fully refunded payment credits no one.
@@ -637,8 +675,11 @@ function addToRollups(tx: Db, contents: ReadonlyArray<Omit<LedgerEntryContent, '
     params.array(rows.map(pick), type)
   const productColumn = (pick: (row: ProductRollupRow) => string | number | bigint | boolean, type: string) =>
     params.array(products.map(pick), type)
-  // The product rollups are written only after the area rollups (the second insert reads the first's result), so
-  // every confirmation locks rollup rows in the same order: area keys, then product keys, each sorted.
+  const buyers = buyerRollupRows(contents)
+  const buyerColumn = (pick: (row: BuyerRollupRow) => string | number | bigint | boolean, type: string) =>
+    params.array(buyers.map(pick), type)
+  // Each rollup table is written only after the one before (each insert reads the previous one's result), so every
+  // confirmation locks rollup rows in the same order: area keys, then product keys, then buyer keys, each sorted.
   return preparedText(
     tx,
     `with area as (
@@ -661,7 +702,8 @@ function addToRollups(tx: Db, contents: ReadonlyArray<Omit<LedgerEntryContent, '
                      proceeds_fen = aid_rollups.proceeds_fen + excluded.proceeds_fen,
                      entries = aid_rollups.entries + excluded.entries
        returning 1)
-     insert into aid_product_rollups (day, product_id, seller_org_id, buyer_channel, certified, quantity, amount_fen,
+     , product as (
+       insert into aid_product_rollups (day, product_id, seller_org_id, buyer_channel, certified, quantity, amount_fen,
        proceeds_fen, entries)
      select * from unnest(${[
        productColumn((r) => r.day, 'date'),
@@ -679,7 +721,25 @@ function addToRollups(tx: Db, contents: ReadonlyArray<Omit<LedgerEntryContent, '
      do update set quantity = aid_product_rollups.quantity + excluded.quantity,
                    amount_fen = aid_product_rollups.amount_fen + excluded.amount_fen,
                    proceeds_fen = aid_product_rollups.proceeds_fen + excluded.proceeds_fen,
-                   entries = aid_product_rollups.entries + excluded.entries`,
+                   entries = aid_product_rollups.entries + excluded.entries
+       returning 1)
+     insert into aid_buyer_rollups (day, buyer_org_id, helped_code, buyer_channel, certified, amount_fen,
+       proceeds_fen, entries)
+     select * from unnest(${[
+       buyerColumn((r) => r.day, 'date'),
+       buyerColumn((r) => r.buyerOrgId, 'uuid'),
+       buyerColumn((r) => r.helpedCode, 'text'),
+       buyerColumn((r) => r.buyerChannel, 'text'),
+       buyerColumn((r) => r.certified, 'boolean'),
+       buyerColumn((r) => r.amountFen, 'bigint'),
+       buyerColumn((r) => r.proceedsFen, 'bigint'),
+       buyerColumn((r) => r.entries, 'integer'),
+     ].join(', ')})
+     where (select count(*) from product) >= 0
+     on conflict (buyer_org_id, day, helped_code, buyer_channel, certified)
+     do update set amount_fen = aid_buyer_rollups.amount_fen + excluded.amount_fen,
+                   proceeds_fen = aid_buyer_rollups.proceeds_fen + excluded.proceeds_fen,
+                   entries = aid_buyer_rollups.entries + excluded.entries`,
     params,
   )
 }

@@ -356,7 +356,8 @@ export async function verifyLedger(
 /**
  * How many rollup keys differ from the raw sums of the entries, in either direction — in aid_rollups (day × helped
  * county × buyer region × channel × category × product category × certified) and in aid_product_rollups (day ×
- * product × channel × certified) — 0 when every total read from the rollups is right. One snapshot (a single
+ * product × channel × certified) and aid_buyer_rollups (buyer organisation × day × helped county × channel ×
+ * certified) — 0 when every total read from the rollups is right. One snapshot (a single
  * statement): confirmations committing meanwhile write both sides together.
  */
 export async function rollupMismatches(db: Db): Promise<number> {
@@ -378,10 +379,20 @@ export async function rollupMismatches(db: Db): Promise<number> {
         product_kept as (
           select day, product_id, seller_org_id, buyer_channel, certified, quantity::numeric,
                  amount_fen::numeric, proceeds_fen::numeric, entries
-            from aid_product_rollups)
+            from aid_product_rollups),
+        buyer_raw as (
+          select buyer_org_id, day, origin_code as helped_code, buyer_channel, certified,
+                 sum(amount_fen) as amount_fen, sum(proceeds_fen) as proceeds_fen, count(*)::int as entries
+            from aid_entries where buyer_org_id is not null group by 1, 2, 3, 4, 5),
+        buyer_kept as (
+          select buyer_org_id, day, helped_code, buyer_channel, certified, amount_fen::numeric,
+                 proceeds_fen::numeric, entries
+            from aid_buyer_rollups)
         select (select count(*) from ((table raw except table kept) union all (table kept except table raw)) d)
              + (select count(*) from ((table product_raw except table product_kept)
-                                      union all (table product_kept except table product_raw)) e) as n`,
+                                      union all (table product_kept except table product_raw)) e)
+             + (select count(*) from ((table buyer_raw except table buyer_kept)
+                                      union all (table buyer_kept except table buyer_raw)) f) as n`,
   )
   return Number(row?.n ?? 0)
 }

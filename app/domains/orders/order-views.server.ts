@@ -34,7 +34,8 @@ export type OrderSummaryView = {
   number: string
   status: OrderStatus
   createdAt: string
-  paymentDueAt: string
+  /** Null for an on-account order not accepted yet. */
+  paymentDueAt: string | null
   totalFen: number
   proceedsFen: number
   sellerCount: number
@@ -123,7 +124,7 @@ function summaryOf(order: typeof orders.$inferSelect): Omit<OrderSummaryView, 's
     number: order.number,
     status: order.status,
     createdAt: order.createdAt.toISOString(),
-    paymentDueAt: order.paymentDueAt.toISOString(),
+    paymentDueAt: order.paymentDueAt?.toISOString() ?? null,
     totalFen: Number(order.subtotalFen),
     proceedsFen: Number(order.proceedsFen),
   }
@@ -275,7 +276,8 @@ export type PaymentQueueItem = {
   receivedFen: number | null
   status: PaymentStatus
   createdAt: string
-  paymentDueAt: string
+  /** Null for an on-account order not accepted yet. */
+  paymentDueAt: string | null
   confirmedAt: string | null
   /** Fen refunded so far (0 for none). */
   refundedFen: number
@@ -327,7 +329,7 @@ export async function listBankTransfers(
       amountFen: Number(r.amountFen),
       receivedFen: r.receivedFen === null ? null : Number(r.receivedFen),
       createdAt: r.createdAt.toISOString(),
-      paymentDueAt: r.paymentDueAt.toISOString(),
+      paymentDueAt: r.paymentDueAt?.toISOString() ?? null,
       confirmedAt: r.confirmedAt?.toISOString() ?? null,
       refundedFen: Number(r.refundedFen),
     })),
