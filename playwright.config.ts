@@ -8,7 +8,13 @@ import { defineConfig } from '@playwright/test'
  * (a session cookie written into E2E_DATABASE_URL, or the login form on PGlite). Every test has 30 s unless its
  * spec gives it more (axe pages, journeys that hash passwords).
  */
-const port = 3210
+/**
+ * Each checkout gets its own port (E2E_PORT, or one derived from its path), so two checkouts of the project on one
+ * machine can run their browser tests at the same time.
+ */
+const port =
+  Number(process.env.E2E_PORT) ||
+  3210 + ([...process.cwd()].reduce((hash, ch) => (hash * 31 + ch.charCodeAt(0)) >>> 0, 7) % 500)
 const baseURL = `http://127.0.0.1:${port}`
 
 export default defineConfig({
