@@ -47,7 +47,7 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    command: 'npx tsx server.ts',
+    command: 'node scripts/start.js',
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -21,6 +21,8 @@ const httpOnly = [
   'tests/integration/cross-site.test.ts',
   'tests/integration/hostile-input.test.ts',
   'tests/integration/route-coverage.test.ts',
+  // Starts the compiled server as a process: what it checks (the process tree, the time to healthy) is no driver's.
+  'tests/integration/production-start.test.ts',
 ]
 
 export default defineConfig({

@@ -1,9 +1,9 @@
-import { fileURLToPath } from 'node:url'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import type { DbHandle } from './client.server'
+import { dbPath } from './paths'
 
-const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
+const migrationsFolder = dbPath('migrations')
 
 /** Any constant shared by every process of this app: two processes migrating at once queue on it. */
 const MIGRATION_LOCK_KEY = 4_242_832_001

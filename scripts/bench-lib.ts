@@ -168,7 +168,7 @@ export async function runCommand(command: string, args: string[]): Promise<void>
 
 export async function buildIfNeeded(): Promise<void> {
   log('building the app if the sources changed…')
-  await runCommand('npx', ['tsx', 'scripts/build-if-needed.ts'])
+  await runCommand('node', ['scripts/build-if-needed.js'])
 }
 
 export interface BenchDatabase {
@@ -233,6 +233,8 @@ export async function freePort(): Promise<number> {
 
 export interface RunningServer {
   baseUrl: string
+  /** From spawning the process to the first 200 from GET /healthz. */
+  readyMs: number
   /** Access-log lines the server wrote, by status class ("2xx", "4xx", …); they are not echoed. */
   accessLog: Record<string, number>
   stop(): Promise<void>
@@ -243,7 +245,7 @@ const ACCESS_LINE = /^\[[^\]]+\] [A-Z]+ \S+ (\d)\d\d [\d.]+ms$/
 const ECHOED_ERROR_LINES = 20
 
 /**
- * Starts the built app (`npx tsx server.ts`, NODE_ENV=production, APP_MODE=demo: it migrates and seeds the empty
+ * Starts the built app (`node build/server.js`, as `npm start` runs it, NODE_ENV=production, APP_MODE=demo: it migrates and seeds the empty
  * database) in its own process group on 127.0.0.1, waits for GET /healthz to answer 200, and registers its stop.
  *
  * The server's output is read here rather than inherited: its per-request access log is counted, not echoed (a
@@ -258,7 +260,8 @@ export async function startServer(options: {
   const { databaseUrl, port } = options
   const readyTimeoutMs = options.readyTimeoutMs ?? 120_000
   const baseUrl = `http://127.0.0.1:${port}`
-  const child = spawn('npx', ['tsx', 'server.ts'], {
+  const spawnedAt = Date.now()
+  const child = spawn('node', ['build/server.js'], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -272,7 +275,7 @@ export async function startServer(options: {
     },
   })
   const pid = child.pid
-  if (pid === undefined) throw new BenchError('could not start the server (npx tsx server.ts)')
+  if (pid === undefined) throw new BenchError('could not start the server (node build/server.js)')
 
   const accessLog: Record<string, number> = {}
   const tail: string[] = []
@@ -321,7 +324,7 @@ export async function startServer(options: {
     if (stopped) return
     stopped = true
     if (groupAlive()) {
-      process.kill(-pid, 'SIGTERM') // the whole group: npx, tsx and the node process that runs server.ts
+      process.kill(-pid, 'SIGTERM') // the whole group, should the server ever start children
       const deadline = Date.now() + 10_000
       while (groupAlive() && Date.now() < deadline) await sleep(100)
       if (groupAlive()) {
@@ -339,7 +342,7 @@ export async function startServer(options: {
   addCleanup('stop the server', stop)
 
   log(`starting the server on ${baseUrl} (migrates and seeds the bench database)…`)
-  const started = Date.now()
+  const started = spawnedAt
   for (;;) {
     if (exited) {
       throw new BenchError(
@@ -360,8 +363,9 @@ export async function startServer(options: {
     }
     await sleep(250)
   }
-  log(`server ready in ${((Date.now() - started) / 1000).toFixed(1)} s`)
-  return { baseUrl, accessLog, stop }
+  const readyMs = Date.now() - started
+  log(`server ready in ${(readyMs / 1000).toFixed(1)} s`)
+  return { baseUrl, readyMs, accessLog, stop }
 }
 
 /** Fails loudly unless GET `url` answers 200 (no redirects followed): measuring a 404 page measures nothing. */

@@ -23,6 +23,7 @@ import {
   startBenchServer,
 } from './bench-lib'
 import { checkoutScenario } from './bench-checkout'
+import { coldStartScenario } from './bench-cold-start'
 import { confirmScenario } from './bench-confirm'
 import { searchScenario } from './bench-search'
 
@@ -35,6 +36,7 @@ const scenarios: Record<string, (options: ScenarioOptions) => Promise<BenchOutco
   search: searchScenario,
   checkout: checkoutScenario,
   confirm: confirmScenario,
+  'cold-start': coldStartScenario,
 }
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, 500))

@@ -32,7 +32,7 @@ fs.rmSync(resultsDir, { recursive: true, force: true })
 fs.mkdirSync(resultsDir, { recursive: true })
 
 // The integration suite mounts the built app (cross-site tests), and the browser suite serves it: build once first.
-if (run('npx', ['tsx', 'scripts/build-if-needed.ts']) !== 0) problems.push('the app did not build')
+if (run('node', ['scripts/build-if-needed.js']) !== 0) problems.push('the app did not build')
 
 // --- Vitest: unit, pglite, server ---------------------------------------------------------------------------
 const vitestProjects = ['unit', 'pglite']

@@ -34,7 +34,10 @@ export async function loader(args: LoaderFunctionArgs) {
   // Already signed in: go where the login was meant to lead.
   if (context.auth) throw redirect(safeRedirectPath(requested, request, '/account'))
   // The form carries only a target that passed the check, so a tampered link cannot reach the form's own check.
-  return { redirectTo: requested === null ? '' : safeRedirectPath(requested, request, '') }
+  return {
+    redirectTo: requested === null ? '' : safeRedirectPath(requested, request, ''),
+    resetDone: new URL(request.url).searchParams.get('reset') === 'done',
+  }
 }
 
 /** The password never comes back in an answer. */
@@ -77,13 +80,21 @@ export async function action(args: ActionFunctionArgs) {
 export default function Login() {
   const t = useT()
   const actionData = useActionData<typeof action>()
-  const { redirectTo } = useLoaderData<typeof loader>()
+  const { redirectTo, resetDone } = useLoaderData<typeof loader>()
   const isPending = useIsPending()
   const [form, fields] = useSchemaForm(loginForm, { lastResult: actionData?.result })
   const wait = actionData?.wait
   return (
     <div className="mx-auto max-w-sm">
       <h1 className="text-2xl font-bold">{t('auth.loginTitle')}</h1>
+      {resetDone ? (
+        <p
+          role="status"
+          className="mt-4 rounded border border-green-200 bg-green-50 p-3 text-sm text-green-900"
+        >
+          {t('reset.done')}
+        </p>
+      ) : null}
       <FormAlert id={form.errorId} errors={form.errors} className="mt-4">
         {wait ? t(wait.key, wait.values) : null}
       </FormAlert>
@@ -104,7 +115,12 @@ export default function Login() {
           {t('auth.submitLogin')}
         </button>
       </Form>
-      <p className="mt-4 text-sm">
+      <p className="mt-3 text-sm">
+        <Link to="/forgot-password" className="text-brand-700 underline">
+          {t('reset.forgotLink')}
+        </Link>
+      </p>
+      <p className="mt-2 text-sm">
         {t('auth.noAccount')}{' '}
         <Link
           to={`/signup${redirectTo ? `?redirectTo=${encodeURIComponent(redirectTo)}` : ''}`}

@@ -24,6 +24,7 @@ function AdminSection({ title, children }: { title?: string; children: ReactNode
         { to: '/admin/offices/new', label: t('admin.newOffice') },
         { to: '/admin/payments', label: t('payments.title') },
         { to: '/admin/audit', label: t('audit.title') },
+        { to: '/admin/outbox', label: t('admin.outbox') },
       ]}
     >
       {children}

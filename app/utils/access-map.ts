@@ -15,6 +15,8 @@ export type Permission =
   | 'read:audit:any'
   | 'confirm:payment:any'
   | 'refund:payment:any'
+  // The outbox holds one-time secrets (reset links and codes): platform admins only.
+  | 'read:outbox:any'
   // The cooperative console: listings, stock, certifications, its orders and home (any member), bases (admins).
   | 'manage:listing:own-org'
   | 'manage:base:own-org'
@@ -47,6 +49,10 @@ export const accessMap = {
   'routes/search.suggest': { loader: 'public', action: 'public' },
   'routes/_storefront.login': { loader: 'public', action: 'public' },
   'routes/_storefront.signup': { loader: 'public', action: 'public' },
+  // Forgotten passwords: public by nature; throttled and answered alike for unknown accounts in the model.
+  'routes/_storefront.forgot-password': { loader: 'public', action: 'public' },
+  'routes/_storefront.reset-password._index': { loader: 'public', action: 'public' },
+  'routes/_storefront.reset-password.$token': { loader: 'public', action: 'public' },
   'routes/language': { loader: 'public', action: 'public' },
   'routes/logout': { loader: 'public', action: 'public' },
   // The cart works before sign-in (a cookie); checkout needs an account.
@@ -88,6 +94,7 @@ export const accessMap = {
   'routes/admin.organizations': { loader: 'review:organization:any', action: 'review:organization:any' },
   'routes/admin.offices.new': { loader: 'create:office:any', action: 'create:office:any' },
   'routes/admin.audit': { loader: 'read:audit:any' },
+  'routes/admin.outbox': { loader: 'read:outbox:any' },
   'routes/admin.payments': {
     loader: 'confirm:payment:any',
     action: { intents: { confirm: 'confirm:payment:any', refund: 'refund:payment:any' } },

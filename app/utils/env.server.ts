@@ -53,6 +53,13 @@ const envSchema = z
       .string()
       .regex(/^[0-9 ]{8,40}$/, 'PLATFORM_BANK_ACCOUNT_NUMBER must be digits (spaces allowed)')
       .optional(),
+    /** Outgoing email (password reset links): an SMTP URL, e.g. smtps://user:pass@smtp.example.org:465. Unset:
+     *  messages stay in the outbox (/admin/outbox), which in demo mode is their delivery. */
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://')
+      .optional(),
+    MAIL_FROM: z.string().min(3).max(200).default('消费帮扶集市 <no-reply@localhost>'),
     /** Log every SQL statement (development aid). */
     LOG_SQL: z
       .enum(['0', '1', 'true', 'false'])
@@ -65,6 +72,13 @@ const envSchema = z
         code: z.ZodIssueCode.custom,
         path: ['DATABASE_URL'],
         message: 'APP_MODE=production needs a PostgreSQL server: set DATABASE_URL',
+      })
+    }
+    if (env.APP_MODE === 'production' && env.SMTP_URL && !env.PUBLIC_ORIGIN) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['PUBLIC_ORIGIN'],
+        message: 'Emails carry links to this site: with SMTP_URL set, APP_MODE=production needs PUBLIC_ORIGIN',
       })
     }
     if (env.APP_MODE === 'production') {

@@ -25,6 +25,7 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
     'read:audit:any',
     'review:listing:jurisdiction',
     'verify:supplier:any',
+    'read:outbox:any',
   ],
   platform_finance: ['access:admin:any', 'read:audit:any', 'confirm:payment:any', 'refund:payment:any'],
 }

@@ -76,3 +76,55 @@ export const loginThrottles = pgTable('login_throttles', {
   /** The end of a lock, or for an account being slowed down, the earliest next attempt. */
   lockedUntil: timestamp('locked_until', { withTimezone: true }),
 })
+
+export const resetChannels = ['email', 'sms'] as const
+export type ResetChannel = (typeof resetChannels)[number]
+
+/**
+ * Password resets (app/domains/accounts/password-reset.server.ts). By email the user receives a link carrying a
+ * random token; by SMS a six-digit code typed back with the mobile number. Only the secret's SHA-256 is stored. A
+ * reset is used once (used_at, set by a conditional update), expires after 30 minutes, and an SMS code allows five
+ * wrong guesses before it is spent.
+ */
+export const passwordResets = pgTable(
+  'password_resets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    channel: text('channel', { enum: resetChannels }).notNull(),
+    secretHash: text('secret_hash').notNull().unique(),
+    wrongGuesses: integer('wrong_guesses').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('password_resets_user_idx').on(t.userId, t.createdAt),
+    check('password_resets_channel_check', sql`${t.channel} in ('email', 'sms')`),
+  ],
+)
+
+/**
+ * Messages the app sends people (emails, text messages), kept as sent: in demo mode this table is the only delivery
+ * (platform admins read it at /admin/outbox); with SMTP configured, each row also records when it was handed to the
+ * mail server, or why that failed. A message body may hold a one-time secret: rows are deleted after 7 days.
+ */
+export const outboundMessages = pgTable(
+  'outbound_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    channel: text('channel', { enum: resetChannels }).notNull(),
+    recipient: text('recipient').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    error: text('error'),
+  },
+  (t) => [
+    index('outbound_messages_created_idx').on(t.createdAt),
+    check('outbound_messages_channel_check', sql`${t.channel} in ('email', 'sms')`),
+  ],
+)

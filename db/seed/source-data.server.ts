@@ -1,6 +1,6 @@
 import fs from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
+import { dbPath } from '../paths'
 
 /**
  * The documented facts the seed starts from, copied verbatim from the project's research (see
@@ -8,7 +8,7 @@ import { z } from 'zod'
  * loudly instead of seeding half a table.
  */
 
-const sourceDir = fileURLToPath(new URL('./source/', import.meta.url))
+const sourceDir = `${dbPath('seed', 'source')}/`
 
 function readJson(name: string): unknown {
   return JSON.parse(fs.readFileSync(`${sourceDir}${name}`, 'utf8')) as unknown

@@ -44,6 +44,9 @@ const pages: PageCheck[] = [
   { what: 'cart', open: celeryInCart },
   { what: 'login', open: visit('/login?redirectTo=%2Fcheckout') },
   { what: 'sign-up', open: visit('/signup') },
+  { what: 'forgotten password', open: visit('/forgot-password') },
+  { what: 'reset with a code', open: visit('/reset-password?mobile=13900000001&sent=1') },
+  { what: 'expired reset link', open: visit(`/reset-password/${'A'.repeat(43)}`) },
 
   // Buying, as the demo consumer.
   {
@@ -97,6 +100,7 @@ const pages: PageCheck[] = [
   { what: 'verify organisations', as: 'admin@demo.example', open: visit('/admin/organizations') },
   { what: 'create an office', as: 'admin@demo.example', open: visit('/admin/offices/new') },
   { what: 'audit log', as: 'admin@demo.example', open: visit('/admin/audit') },
+  { what: 'outbox', as: 'admin@demo.example', open: visit('/admin/outbox') },
 ]
 
 // axe takes 1–3 s a page on a quiet machine and several times that on a loaded one; some pages need a sign-in,

@@ -216,6 +216,8 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
     await expectMatrix('organisation review', ['admin'], (p) => callLoader('routes/admin.organizations', p))
     await expectMatrix('new office', ['admin'], (p) => callLoader('routes/admin.offices.new', p))
     await expectMatrix('audit log', ['finance', 'admin'], (p) => callLoader('routes/admin.audit', p))
+    // The outbox holds reset links and codes: finance (who may read the audit log) may not read it.
+    await expectMatrix('outbox', ['admin'], (p) => callLoader('routes/admin.outbox', p))
     // Confirming money received is finance's job alone (separation of duties from the admins who verify sellers).
     await expectMatrix('payment confirmation', ['finance'], (p) => callLoader('routes/admin.payments', p))
     // A real transfer waiting for finance: the one allowed confirmation must succeed, so the denied ones before

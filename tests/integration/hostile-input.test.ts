@@ -86,6 +86,22 @@ describe(`hostile input (${testDbKind()})`, async () => {
         },
       ],
     },
+    // Password reset (Storefront II): a known account, a link's token that exists, a code form.
+    'routes/_storefront.forgot-password': { forms: [{ identifier: 'consumer@demo.example' }] },
+    'routes/_storefront.reset-password._index': {
+      forms: [
+        {
+          mobile: '13900000001',
+          code: '123456',
+          newPassword: 'a new password',
+          newPasswordConfirm: 'a new password',
+        },
+      ],
+    },
+    'routes/_storefront.reset-password.$token': {
+      params: { token: 'A'.repeat(43) },
+      forms: [{ newPassword: 'a new password', newPasswordConfirm: 'a new password' }],
+    },
     'routes/_storefront.cart': {
       forms: [
         { intent: 'add', productId: seededProductId('PRD005'), qty: '1' },
@@ -268,7 +284,13 @@ describe(`hostile input (${testDbKind()})`, async () => {
 
    */
 
-  const signedOutPages = new Set(['routes/_storefront.login', 'routes/_storefront.signup'])
+  const signedOutPages = new Set([
+    'routes/_storefront.login',
+    'routes/_storefront.signup',
+    'routes/_storefront.forgot-password',
+    'routes/_storefront.reset-password._index',
+    'routes/_storefront.reset-password.$token',
+  ])
 
   function caller(access: Access, params: Record<string, string> = {}): string {
     if (access === 'public' || access === 'signed-in') return cookies.get(demoAccounts[0])!

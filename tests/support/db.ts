@@ -70,6 +70,13 @@ export async function reopenTestDatabase(handle: DbHandle): Promise<DbHandle> {
   return openPostgres(databaseUrl(name), { max: 2 })
 }
 
+/** The connection URL of a server test database (for a child process that connects on its own). */
+export function testDatabaseUrl(handle: DbHandle): string {
+  const name = serverNames.get(handle)
+  if (!name) throw new Error('not a server test database opened by openTestDatabase')
+  return databaseUrl(name)
+}
+
 let serial = 0
 
 async function openServerCopy(

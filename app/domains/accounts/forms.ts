@@ -83,6 +83,57 @@ export const changePasswordForm = z
     }
   })
 
+/** Forgotten password: the email or mobile number the account signs in with. */
+export const forgotPasswordForm = z.object({
+  identifier: text({
+    max: 200,
+    messages: { required: 'form.identifier.required', tooLong: 'form.identifier.required' },
+  }),
+})
+
+const newPasswordPair = {
+  newPassword: password,
+  newPasswordConfirm: secret({ max: 128, messages: { required: 'form.passwordConfirm.mismatch' } }),
+}
+
+function confirmMatches(value: { newPassword: string; newPasswordConfirm: string }, ctx: z.RefinementCtx) {
+  if (value.newPassword !== value.newPasswordConfirm) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      path: ['newPasswordConfirm'],
+      message: 'form.passwordConfirm.mismatch',
+    })
+  }
+}
+
+/** A new password chosen from an emailed link (the token is in the URL, not the form). */
+export const resetPasswordForm = z.object(newPasswordPair).superRefine(confirmMatches)
+
+/** A new password chosen with the code sent by SMS. */
+export const resetPasswordByCodeForm = z
+  .object({
+    mobile: text({
+      max: 40,
+      messages: { required: 'form.mobile.invalid', tooLong: 'form.mobile.invalid' },
+    }).pipe(
+      z
+        .string()
+        .transform((v) => v.replace(/[\s-]/g, ''))
+        .pipe(z.string().regex(/^1[3-9]\d{9}$/, 'form.mobile.invalid')),
+    ),
+    code: text({
+      max: 20,
+      messages: { required: 'form.resetCode.invalid', tooLong: 'form.resetCode.invalid' },
+    }).pipe(
+      z
+        .string()
+        .transform((v) => v.replace(/\s/g, ''))
+        .pipe(z.string().regex(/^\d{6}$/, 'form.resetCode.invalid')),
+    ),
+    ...newPasswordPair,
+  })
+  .superRefine(confirmMatches)
+
 /** Which organisation to act for: empty is "as a consumer" (the membership is checked by the operation). */
 export const switchForm = z.object({
   orgId: z.union([z.literal(''), z.string().uuid()]),

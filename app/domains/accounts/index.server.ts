@@ -17,4 +17,15 @@ export {
   revokeSession,
   switchActiveOrganization,
 } from './sessions.server'
+export {
+  type CodeResetResult,
+  type CompleteResetResult,
+  RESET,
+  requestPasswordReset,
+  type RequestResetResult,
+  resetLinkIsValid,
+  type ResetMessageText,
+  resetPasswordWithCode,
+  resetPasswordWithLink,
+} from './password-reset.server'
 export { completeSignIn } from './sign-in.server'

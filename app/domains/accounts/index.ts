@@ -1,2 +1,11 @@
 // The accounts domain's public face: other domains, routes and scripts import from here, never from the files beside it.
-export { changePasswordForm, loginForm, retryMessage, signUpForm, switchForm } from './forms'
+export {
+  changePasswordForm,
+  forgotPasswordForm,
+  loginForm,
+  resetPasswordByCodeForm,
+  resetPasswordForm,
+  retryMessage,
+  signUpForm,
+  switchForm,
+} from './forms'

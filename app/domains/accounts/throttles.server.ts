@@ -20,9 +20,12 @@ export const THROTTLE = {
   /** Sign-up, per address and per email or mobile number: answers that are not a new account, then a lock. */
   signupIpLimit: 10,
   signupIdentifierLimit: 5,
+  /** Password resets, per email or mobile number and per address: each request sends a message, so all count. */
+  resetIdentifierLimit: 5,
+  resetIpLimit: 20,
 } as const
 
-type KeyKind = 'account' | 'ip' | 'signup' | 'signup-ip'
+type KeyKind = 'account' | 'ip' | 'signup' | 'signup-ip' | 'reset' | 'reset-ip'
 
 /**
  * slow: past the limit every attempt waits a doubling delay, so nobody can lock an account out (the owner waits
@@ -43,6 +46,18 @@ const policies: Record<
     audit: 'signup.locked',
   },
   'signup-ip': { rule: 'lock', limit: THROTTLE.signupIpLimit, onSuccess: 'refund', audit: 'signup.locked' },
+  reset: {
+    rule: 'lock',
+    limit: THROTTLE.resetIdentifierLimit,
+    onSuccess: 'refund',
+    audit: 'password_reset.locked',
+  },
+  'reset-ip': {
+    rule: 'lock',
+    limit: THROTTLE.resetIpLimit,
+    onSuccess: 'refund',
+    audit: 'password_reset.locked',
+  },
 }
 
 export type ThrottleKey = { kind: KeyKind; value: string; key: string }
@@ -160,7 +175,7 @@ async function store(tx: Db, key: string, state: ThrottleState | null): Promise<
 }
 
 function auditIdentity(key: ThrottleKey): { keyKind: KeyKind; identifier: string } {
-  const addressLike = key.kind === 'ip' || key.kind === 'signup-ip'
+  const addressLike = key.kind === 'ip' || key.kind === 'signup-ip' || key.kind === 'reset-ip'
   return { keyKind: key.kind, identifier: addressLike ? key.value : maskLoginIdentifier(key.value) }
 }
 

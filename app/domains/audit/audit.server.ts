@@ -31,6 +31,8 @@ export const auditActions = [
   'login.locked',
   'login.slowed',
   'signup.locked',
+  'password_reset.locked',
+  'password.reset',
   'personal_data.revealed',
   'refund.created',
   'payment.confirmed',
@@ -52,6 +54,7 @@ export const auditSubjectTypes = [
   'refund',
   'payment',
   'product',
+  'user',
 ] as const
 export type AuditSubjectType = (typeof auditSubjectTypes)[number]
 

@@ -1,4 +1,5 @@
 import type { Db } from '../../../db/client.server'
+import { purgeOutbox } from '../../services/mail/index.server'
 import { type Clock, shanghaiDate } from '../../utils/clock'
 import { describeError } from '../../utils/errors.server'
 import { addDays, recordCertificationBoundaries } from '../catalog/index.server'
@@ -31,6 +32,12 @@ export async function runBackgroundJobs(db: Db, clock: Clock, log: (line: string
     if (expired > 0) log(`Orders: ${expired} unpaid order(s) expired, their stock released`)
   } catch (error) {
     log(`Order expiry failed (will retry): ${describeError(error, { stack: false })}`)
+  }
+  try {
+    const purged = await purgeOutbox(db, clock)
+    if (purged > 0) log(`Outbox: ${purged} message(s) past retention deleted`)
+  } catch (error) {
+    log(`Outbox purge failed (will retry): ${describeError(error, { stack: false })}`)
   }
 }
 

@@ -36,6 +36,8 @@ export const audit: Record<keyof typeof zh, string> = {
   'audit.action.login.locked': 'Login locked',
   'audit.action.login.slowed': 'Login slowed down',
   'audit.action.signup.locked': 'Sign-up locked',
+  'audit.action.password_reset.locked': 'Password reset locked',
+  'audit.action.password.reset': 'Password reset',
   'audit.action.personal_data.revealed': 'Personal data revealed',
   'audit.action.refund.created': 'Refund created',
   'audit.subject.organization': 'Organisation',
@@ -53,4 +55,5 @@ export const audit: Record<keyof typeof zh, string> = {
   'audit.action.supplier.recommended': 'Supplier recommended by an aid office',
   'audit.action.supplier.verified': 'Supplier admission verified',
   'audit.subject.product': 'Product',
+  'audit.subject.user': 'User',
 }

@@ -31,6 +31,8 @@ export const audit = {
   'audit.action.login.locked': '登录锁定',
   'audit.action.login.slowed': '登录限速',
   'audit.action.signup.locked': '注册锁定',
+  'audit.action.password_reset.locked': '找回密码锁定',
+  'audit.action.password.reset': '重置密码',
   'audit.action.personal_data.revealed': '查看个人信息',
   'audit.action.refund.created': '发起退款',
   'audit.subject.organization': '组织',
@@ -48,4 +50,5 @@ export const audit = {
   'audit.action.supplier.recommended': '县级推荐供应商',
   'audit.action.supplier.verified': '供应商准入审核通过',
   'audit.subject.product': '商品',
+  'audit.subject.user': '用户',
 }
