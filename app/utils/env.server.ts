@@ -78,7 +78,8 @@ const envSchema = z
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ['PUBLIC_ORIGIN'],
-        message: 'Emails carry links to this site: with SMTP_URL set, APP_MODE=production needs PUBLIC_ORIGIN',
+        message:
+          'Emails carry links to this site: with SMTP_URL set, APP_MODE=production needs PUBLIC_ORIGIN',
       })
     }
     if (env.APP_MODE === 'production') {
