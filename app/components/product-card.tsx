@@ -2,6 +2,7 @@ import { Link } from '@remix-run/react'
 import { categoryLabel } from '~/utils/i18n'
 import { useLocale, useT } from '~/utils/locale'
 import { formatFen } from '~/utils/money'
+import { ProductPicture } from './product-picture'
 import { Badge } from './ui/badge'
 
 export type ProductCardView = {
@@ -16,7 +17,7 @@ export type ProductCardView = {
   cooperative: string
   certified: boolean
   giConfirmed: boolean
-  /** The cover at card size; without one the card keeps its text-only look. */
+  /** The cover at card size; without one the card shows its category's illustration, marked 示意图. */
   coverUrl: string | null
 }
 
@@ -25,19 +26,12 @@ export function ProductCard({ product }: { product: ProductCardView }) {
   const locale = useLocale()
   return (
     <li className="flex flex-col rounded-lg border border-stone-200 bg-white p-4 shadow-sm">
-      {product.coverUrl ? (
-        // The width and height give the box its 4:3 shape before the image arrives (no layout shift); photos of
-        // another shape are cropped to it.
-        <img
-          src={product.coverUrl}
-          alt={product.name}
-          width={480}
-          height={360}
-          loading="lazy"
-          decoding="async"
-          className="-mx-4 -mt-4 mb-3 aspect-[4/3] w-[calc(100%+2rem)] max-w-none rounded-t-lg object-cover"
-        />
-      ) : null}
+      <ProductPicture
+        src={product.coverUrl}
+        category={product.category}
+        name={product.name}
+        className="-mx-4 -mt-4 mb-3 w-[calc(100%+2rem)] max-w-none rounded-t-lg"
+      />
       <div className="flex flex-wrap items-start justify-between gap-2">
         <h3 className="font-medium">
           <Link to={`/products/${product.slug}`} className="hover:text-brand-700 hover:underline">

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { AddToCart } from '~/components/add-to-cart'
+import { ProductPicture } from '~/components/product-picture'
 import { Badge } from '~/components/ui/badge'
 import { Breadcrumbs } from '~/components/ui/breadcrumbs'
 import { getProductPage } from '~/domains/catalog/index.server'
@@ -51,7 +52,15 @@ export default function ProductPage() {
               height={product.photos[0].height}
               className="mb-4 h-auto max-h-[32rem] w-full rounded-lg object-contain"
             />
-          ) : null}
+          ) : (
+            <ProductPicture
+              src={null}
+              category={product.category}
+              name={product.name}
+              loading="eager"
+              className="mb-4 max-h-[24rem] w-full rounded-lg"
+            />
+          )}
           {product.photos.length > 1 ? (
             <ul className="mb-4 flex flex-wrap gap-2">
               {product.photos.slice(1).map((photo, i) => (

@@ -8,6 +8,7 @@ import { searchCatalog } from '~/domains/search/index.server'
 import { shanghaiToday } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
 import { invariantResponse } from '~/utils/guards.server'
+import { ProductPicture } from '~/components/product-picture'
 import { categoryLabel } from '~/utils/i18n'
 import { useLocale, useT } from '~/utils/locale'
 import { formatFen } from '~/utils/money'
@@ -149,16 +150,12 @@ export default function SearchPage() {
                   const other = item.highlights.find((h) => h.field !== 'name')
                   return (
                     <li key={item.sku} className="flow-root rounded-lg border border-stone-200 bg-white p-4">
-                      {item.coverUrl ? (
-                        <img
-                          src={item.coverUrl}
-                          alt={item.name}
-                          width={480}
-                          height={360}
-                          loading="lazy"
-                          className="float-left mr-4 aspect-[4/3] w-28 rounded object-cover"
-                        />
-                      ) : null}
+                      <ProductPicture
+                        src={item.coverUrl}
+                        category={item.category}
+                        name={item.name}
+                        className="float-left mr-4 w-28 rounded"
+                      />
                       <div className="flex flex-wrap items-start justify-between gap-2">
                         <h2 className="text-lg font-medium">
                           <Link

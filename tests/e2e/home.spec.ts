@@ -12,3 +12,24 @@ test('a visitor opens the home page and sees the Dingxi targets and products', a
   await page.screenshot({ path, fullPage: true })
   await testInfo.attach('home', { path, contentType: 'image/png' })
 })
+
+test('every product card shows a picture: its photo, or its category illustration marked 示意图, never a broken box', async ({
+  page,
+}) => {
+  await page.goto('/products')
+  const cards = page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 3 }) })
+  await expect(cards.first()).toBeVisible()
+  const count = await cards.count()
+  expect(count).toBeGreaterThan(3)
+  for (let i = 0; i < count; i++) {
+    const picture = cards.nth(i).getByRole('img').first()
+    await picture.scrollIntoViewIfNeeded()
+    await expect(picture).toBeVisible()
+    // Loaded, not broken: a decoded image has a natural width.
+    await expect
+      .poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0))
+      .toBe(true)
+    const src = await picture.getAttribute('src')
+    if (src?.startsWith('/illustrations/')) await expect(picture).toHaveAttribute('alt', /（示意图）$/)
+  }
+})

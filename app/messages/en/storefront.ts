@@ -27,6 +27,7 @@ export const storefront: Record<keyof typeof zh, string> = {
   'product.origin': 'Origin',
   'product.cooperative': 'Cooperative',
   'product.gi': 'Geographical indication',
+  'product.illustration': 'illustration',
   'badge.demo': 'Demo',
   'nav.main': 'Main',
   'nav.products': 'All products',

@@ -25,6 +25,7 @@ export const storefront = {
   'product.origin': '产地',
   'product.cooperative': '合作社',
   'product.gi': '地理标志产品',
+  'product.illustration': '示意图',
   'badge.demo': '演示',
   'nav.main': '主导航',
   'nav.products': '全部产品',
