@@ -1,6 +1,6 @@
 import { Badge } from '~/components/ui/badge'
 import { useLocale, useT } from '~/utils/locale'
-import { formatAmountShort, percentFloor } from '~/utils/money'
+import { formatAmountShort, progressPercent } from '~/utils/money'
 
 export type TargetCardView = {
   id: string
@@ -51,7 +51,7 @@ export function TargetCard({ target }: { target: TargetCardView }) {
             <span>
               {achieved === null
                 ? t('target.progressPending')
-                : `${formatMetric(achieved, target.metric, locale, t('target.people'))} · ${percentFloor(achieved, goal)}`}
+                : `${formatMetric(achieved, target.metric, locale, t('target.people'))} · ${progressPercent(achieved, goal)}`}
             </span>
           </div>
           <div
@@ -61,7 +61,7 @@ export function TargetCard({ target }: { target: TargetCardView }) {
             aria-valuemax={100}
             aria-valuenow={ratio === null ? undefined : Number(ratio) / 10}
             aria-valuetext={
-              achieved === null ? t('target.progressPendingHint') : percentFloor(achieved, goal)
+              achieved === null ? t('target.progressPendingHint') : progressPercent(achieved, goal)
             }
             className="mt-1 h-2 overflow-hidden rounded bg-stone-200"
           >

@@ -1,9 +1,10 @@
 import { type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { ProductGrid } from '~/components/product-card'
-import { TargetCard } from '~/components/target-card'
+import { TargetStrip } from '~/components/target-strip'
 import { countProductsByCategory, listFeaturedProducts } from '~/domains/catalog/index.server'
 import { listPairings } from '~/domains/regions/index.server'
+import { headlineTarget, periodElapsedBp } from '~/domains/targets'
 import { listTargets } from '~/domains/targets/index.server'
 import { shanghaiToday } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
@@ -23,87 +24,72 @@ export async function loader(args: LoaderFunctionArgs) {
     countProductsByCategory(db),
     listPairings(db),
   ])
+  const headline = headlineTarget(targets)
   // Only pairings whose helped region has something for sale lead anywhere useful from the home page.
-  return { targets, products, categories, pairings: pairings.filter((p) => p.productCount > 0) }
+  return {
+    headline,
+    paceBp: headline ? periodElapsedBp(headline.periodStart, headline.periodEnd, today) : 0,
+    targetCount: targets.length,
+    products,
+    categories,
+    pairings: pairings.filter((p) => p.productCount > 0),
+  }
 }
 
+/**
+ * Phone first: the name and a line about the market, the headline target as one strip, the categories as one
+ * scrolling row, then products — all within the first screen of a 390 × 844 phone. Every target is on /targets.
+ */
 export default function Home() {
-  const { targets, products, categories, pairings } = useLoaderData<typeof loader>()
+  const { headline, paceBp, targetCount, products, categories, pairings } = useLoaderData<typeof loader>()
   const t = useT()
   const locale = useLocale()
-  const demo = targets.filter((target) => target.kind === 'demo')
-  const reference = targets.filter((target) => target.kind === 'reference')
   const programmes = [...new Set(pairings.map((p) => p.programme))]
   return (
-    <div className="space-y-10">
-      <section aria-labelledby="intro-heading" className="rounded-lg bg-brand-50 p-6">
-        <h1 id="intro-heading" className="text-2xl font-bold text-brand-800">
+    <div className="space-y-6 sm:space-y-10">
+      <section aria-labelledby="intro-heading">
+        <h1 id="intro-heading" className="text-xl font-bold text-brand-800 sm:text-2xl">
           {t('site.name')}
         </h1>
-        <p className="mt-3 max-w-3xl leading-relaxed text-stone-700">{t('home.intro')}</p>
-        <Link
-          to="/products"
-          className="mt-4 inline-block rounded bg-brand-600 px-4 py-2 text-white hover:bg-brand-700 focus:outline-2 focus:outline-offset-2 focus:outline-brand-700"
-        >
-          {t('home.browseAll')}
-        </Link>
+        <p className="mt-1 line-clamp-2 max-w-3xl text-sm leading-relaxed text-stone-700 sm:line-clamp-none sm:text-base">
+          {t('home.intro')}
+        </p>
       </section>
 
-      <section aria-labelledby="targets-heading">
-        <h2 id="targets-heading" className="text-xl font-semibold">
-          {t('home.targets')}
-        </h2>
-        {targets.length === 0 ? <p className="mt-3 text-stone-600">{t('home.noTargets')}</p> : null}
-        {demo.length > 0 ? (
-          <>
-            <h3 className="mt-4 text-lg font-medium">{t('home.demoTargets')}</h3>
-            <ul className="mt-3 grid gap-4 md:grid-cols-2">
-              {demo.map((target) => (
-                <TargetCard key={target.id} target={target} />
-              ))}
-            </ul>
-          </>
-        ) : null}
-        {reference.length > 0 ? (
-          <>
-            <h3 className="mt-6 text-lg font-medium">{t('home.referenceTargets')}</h3>
-            <ul className="mt-3 grid gap-4 md:grid-cols-2">
-              {reference.map((target) => (
-                <TargetCard key={target.id} target={target} />
-              ))}
-            </ul>
-          </>
-        ) : null}
-      </section>
+      {headline ? (
+        <TargetStrip target={headline} paceBp={paceBp} targetCount={targetCount} />
+      ) : (
+        <p className="text-sm text-stone-600">{t('home.noTargets')}</p>
+      )}
 
-      <section aria-labelledby="categories-heading">
-        <h2 id="categories-heading" className="text-xl font-semibold">
+      <nav aria-labelledby="categories-heading">
+        <h2 id="categories-heading" className="sr-only">
           {t('home.categories')}
         </h2>
-        <ul className="mt-3 flex flex-wrap gap-2">
+        <ul className="-mx-4 flex gap-2 overflow-x-auto px-4 pb-1 sm:mx-0 sm:flex-wrap sm:overflow-visible sm:px-0">
           {categories.map((c) => (
-            <li key={c.category}>
+            <li key={c.category} className="shrink-0">
               <Link
                 to={`/products?category=${encodeURIComponent(c.category)}`}
-                className="inline-block rounded-full border border-brand-100 bg-white px-3 py-1 text-sm hover:bg-brand-50"
+                className="inline-block whitespace-nowrap rounded-full border border-brand-100 bg-white px-3 py-1 text-sm hover:bg-brand-50"
               >
                 {categoryLabel(locale, c.category)} <span className="text-stone-500">({c.count})</span>
               </Link>
             </li>
           ))}
         </ul>
-      </section>
+      </nav>
 
       <section aria-labelledby="products-heading">
         <div className="flex items-baseline justify-between">
-          <h2 id="products-heading" className="text-xl font-semibold">
+          <h2 id="products-heading" className="text-lg font-semibold sm:text-xl">
             {t('home.products')}
           </h2>
           <Link to="/products" className="text-sm text-brand-700 underline">
-            {t('common.viewAll')}
+            {t('home.browseAll')}
           </Link>
         </div>
-        <div className="mt-4">
+        <div className="mt-3">
           {products.length === 0 ? (
             <p className="text-stone-600">{t('home.noProducts')}</p>
           ) : (

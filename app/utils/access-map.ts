@@ -41,6 +41,7 @@ export const accessMap = {
   'routes/_storefront': {},
   'routes/_storefront._index': { loader: 'public' },
   'routes/_storefront.about': {},
+  'routes/_storefront.targets._index': { loader: 'public' },
   'routes/_storefront.products._index': { loader: 'public' },
   'routes/_storefront.products.$slug': { loader: 'public' },
   'routes/_storefront.regions.$code': { loader: 'public' },

@@ -111,6 +111,16 @@ export function percentFloor(part: bigint | number, whole: bigint | number, deci
   return `${negative ? '-' : ''}${body}%`
 }
 
+/**
+ * A progress figure as people read it: floored like percentFloor, but a positive amount too small to reach the first
+ * decimal reads "<0.1%" rather than a bare "0.0%" that says nothing happened.
+ */
+export function progressPercent(part: bigint | number, whole: bigint | number): string {
+  const shown = percentFloor(part, whole)
+  const p = toBigIntAmount(part, 'part')
+  return shown === '0.0%' && p > 0n ? '<0.1%' : shown
+}
+
 // Ties must not depend on the order rows happen to come back from the
 // database, otherwise re-running a split could move a fen between
 // households. Keys give a stable, data-derived order instead.

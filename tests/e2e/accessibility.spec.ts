@@ -41,6 +41,7 @@ const pages: PageCheck[] = [
   { what: 'search results', open: visit('/search?q=马铃薯') },
   { what: 'search without results', open: visit('/search?q=zzzzzz') },
   { what: 'about', open: visit('/about') },
+  { what: 'targets', open: visit('/targets') },
   { what: 'cart', open: celeryInCart },
   { what: 'login', open: visit('/login?redirectTo=%2Fcheckout') },
   { what: 'sign-up', open: visit('/signup') },

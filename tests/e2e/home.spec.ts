@@ -7,7 +7,11 @@ test('a visitor opens the home page and sees the Dingxi targets and products', a
   await expect(page.getByRole('heading', { name: '定西马铃薯' })).toBeVisible()
   // Progress is counted from the ledger: a floored percentage on every demo target's bar.
   const bar = page.getByRole('progressbar', { name: /福州→定西 \d{4}年消费帮扶（演示）/ })
-  await expect(bar).toHaveAttribute('aria-valuetext', /^\d+(\.\d)?%$/)
+  await expect(bar).toHaveAttribute('aria-valuetext', /^(<0\.1|\d+(\.\d)?)%$/)
+  // Every target, demo and documented, is one click away.
+  await page.getByRole('link', { name: /^全部 \d+ 个目标$/ }).click()
+  await expect(page.getByRole('heading', { level: 2, name: '参考目标（有出处的历史目标）' })).toBeVisible()
+  await page.goBack()
   const path = testInfo.outputPath('home.png')
   await page.screenshot({ path, fullPage: true })
   await testInfo.attach('home', { path, contentType: 'image/png' })
@@ -32,4 +36,21 @@ test('every product card shows a picture: its photo, or its category illustratio
     const src = await picture.getAttribute('src')
     if (src?.startsWith('/illustrations/')) await expect(picture).toHaveAttribute('alt', /（示意图）$/)
   }
+})
+
+test('on a 390 × 844 phone the first product card is within the first screen of home', async ({
+  page,
+}, testInfo) => {
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.goto('/')
+  const firstCard = page.getByRole('region', { name: '部分产品' }).getByRole('listitem').first()
+  await expect(firstCard).toBeVisible()
+  const box = await firstCard.boundingBox()
+  expect(box, 'the first product card has a box').not.toBeNull()
+  expect(box!.y).toBeLessThan(844)
+  // Nothing is wider than the phone: no sideways scrolling of the page itself.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+  const path = testInfo.outputPath('home-phone.png')
+  await page.screenshot({ path })
+  await testInfo.attach('home on a phone', { path, contentType: 'image/png' })
 })

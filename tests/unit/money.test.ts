@@ -1,6 +1,12 @@
 import { describe, it, expect } from 'vitest'
 import fc from 'fast-check'
-import { formatAmountShort, formatFen, percentFloor, splitLargestRemainder } from '../../app/utils/money'
+import {
+  formatAmountShort,
+  formatFen,
+  percentFloor,
+  progressPercent,
+  splitLargestRemainder,
+} from '../../app/utils/money'
 import type { Locale } from '../../app/utils/i18n'
 import { fcParams } from '../support/fast-check'
 
@@ -436,6 +442,30 @@ describe('splitLargestRemainder', () => {
         },
       ),
       fcParams(),
+    )
+  })
+})
+
+describe('progressPercent', () => {
+  it('never shows a bare 0.0% for a positive amount, and otherwise floors like percentFloor', () => {
+    expect(progressPercent(1n, 20_000_000_000n)).toBe('<0.1%')
+    expect(progressPercent(0n, 20_000_000_000n)).toBe('0.0%')
+    expect(progressPercent(19_999_999_999n, 20_000_000_000n)).toBe('99.9%')
+    expect(progressPercent(2_000_000n, 20_000_000_000n)).toBe('<0.1%')
+    expect(progressPercent(20_000_000n, 20_000_000_000n)).toBe('0.1%')
+  })
+
+  it('agrees with percentFloor wherever that shows something above zero', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 0n, max: 10n ** 15n }),
+        fc.bigInt({ min: 1n, max: 10n ** 15n }),
+        (part, whole) => {
+          const shown = progressPercent(part, whole)
+          if (part > 0n && (part * 1000n) / whole === 0n) expect(shown).toBe('<0.1%')
+          else expect(shown).toBe(percentFloor(part, whole))
+        },
+      ),
     )
   })
 })

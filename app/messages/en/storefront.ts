@@ -9,6 +9,9 @@ export const storefront: Record<keyof typeof zh, string> = {
   'home.intro':
     'Products of cooperatives, aid bases and aid workshops in paired regions (East–West cooperation, Zhejiang mountain–sea cooperation and others). Every confirmed sale counts toward public consumption-aid targets, and a stated share is credited to the beneficiary households linked to the product.',
   'home.targets': 'Consumption-aid targets',
+  'home.allTargets': 'All {n} targets',
+  'home.targetLine': '{achieved} of {goal} so far ({percent})',
+  'home.targetPace': 'The line marks where even progress would be today ({pace})',
   'home.demoTargets': "This year's targets",
   'home.referenceTargets': 'Reference targets (documented, with sources)',
   'home.products': 'Some products',

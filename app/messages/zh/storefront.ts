@@ -7,6 +7,9 @@ export const storefront = {
   'home.intro':
     '这里汇集东西部协作、浙江山海协作等结对地区的合作社、帮扶基地和帮扶车间的产品。每一笔确认付款的销售都计入公开的消费帮扶目标，并按产品说明的比例计入关联的受益农户。',
   'home.targets': '消费帮扶目标',
+  'home.allTargets': '全部 {n} 个目标',
+  'home.targetLine': '已完成 {achieved} / 目标 {goal}（{percent}）',
+  'home.targetPace': '竖线为按时间进度今天应达到的位置（{pace}）',
   'home.demoTargets': '本年度目标',
   'home.referenceTargets': '参考目标（有出处的历史目标）',
   'home.products': '部分产品',
