@@ -21,6 +21,8 @@ const httpOnly = [
   'tests/integration/cross-site.test.ts',
   'tests/integration/hostile-input.test.ts',
   'tests/integration/route-coverage.test.ts',
+  // Listing review and supplier admission pages.
+  'tests/integration/review-pages.test.ts',
 ]
 
 export default defineConfig({
