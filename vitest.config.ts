@@ -23,6 +23,8 @@ const httpOnly = [
   'tests/integration/route-coverage.test.ts',
   // Starts the compiled server as a process: what it checks (the process tree, the time to healthy) is no driver's.
   'tests/integration/production-start.test.ts',
+  // Listing review and supplier admission pages.
+  'tests/integration/review-pages.test.ts',
 ]
 
 export default defineConfig({

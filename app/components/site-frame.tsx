@@ -5,6 +5,16 @@ import { SearchBox } from '~/components/search-box'
 import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
 
+/**
+ * Listing review and supplier admission: where "审核" leads for the acting membership (an office's pages, or the
+ * platform's), or null when the user reviews nothing as who they act for now.
+ */
+function reviewLinkFor(role: string | undefined): string | null {
+  if (role === 'office_admin' || role === 'office_analyst') return '/office'
+  if (role === 'platform_admin') return '/admin/listings'
+  return null
+}
+
 type RootUser = {
   displayName: string
   active: { orgName: string; role: string } | null
@@ -16,6 +26,7 @@ export function SiteFrame({ children }: { children: ReactNode }) {
   const root = useRouteLoaderData<{ user?: RootUser; cartCount?: number }>('root')
   const user = root?.user ?? null
   const cartCount = root?.cartCount ?? 0
+  const reviewLink = reviewLinkFor(user?.active?.role)
   const navClass = ({ isActive }: { isActive: boolean }) =>
     `rounded px-2 py-1 hover:bg-brand-50 ${isActive ? 'font-semibold text-brand-700' : 'text-stone-700'}`
   return (
@@ -42,6 +53,11 @@ export function SiteFrame({ children }: { children: ReactNode }) {
             <NavLink to="/cart" className={navClass} data-testid="cart-link">
               {cartCount > 0 ? t('cart.linkCount', { count: cartCount }) : t('cart.link')}
             </NavLink>
+            {reviewLink ? (
+              <NavLink to={reviewLink} className={navClass}>
+                {t('nav.review')}
+              </NavLink>
+            ) : null}
             {user ? (
               <>
                 <NavLink to="/account" className={navClass}>

@@ -9,6 +9,8 @@ import { orders } from './en/orders'
 import { organizations } from './en/organizations'
 import { search } from './en/search'
 import { storefront } from './en/storefront'
+// Listing review and supplier admission (the admin and office pages).
+import { review } from './en/review'
 
 /** Every English message, one module per area in en/; each area has exactly the keys of its Chinese twin. */
 export const messages: Messages = {
@@ -22,4 +24,6 @@ export const messages: Messages = {
   ...forms,
   ...errors,
   ...coop,
+  // Listing review and supplier admission.
+  ...review,
 }

@@ -8,6 +8,8 @@ import { orders } from './zh/orders'
 import { organizations } from './zh/organizations'
 import { search } from './zh/search'
 import { storefront } from './zh/storefront'
+// Listing review and supplier admission (the admin and office pages).
+import { review } from './zh/review'
 
 /**
  * Every Chinese message, one module per area in zh/. Its keys are the app's message keys (MessageKey). The browser
@@ -24,4 +26,6 @@ export const messages = {
   ...forms,
   ...errors,
   ...coop,
+  // Listing review and supplier admission.
+  ...review,
 }

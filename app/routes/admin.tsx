@@ -21,6 +21,9 @@ function AdminSection({ title, children }: { title?: string; children: ReactNode
       navLabel={t('admin.nav')}
       links={[
         { to: '/admin/organizations', label: t('admin.organizations') },
+        // Listing review and supplier admission.
+        { to: '/admin/listings', label: t('admin.listings') },
+        { to: '/admin/suppliers', label: t('admin.suppliers') },
         { to: '/admin/offices/new', label: t('admin.newOffice') },
         { to: '/admin/payments', label: t('payments.title') },
         { to: '/admin/audit', label: t('audit.title') },

@@ -101,6 +101,28 @@ export const accessMap = {
     action: { intents: { confirm: 'confirm:payment:any', refund: 'refund:payment:any' } },
   },
 
+  // Listing review and supplier admission (issue 15): the platform's pages under /admin, an office's under /office.
+  // The routes also require the active membership to be the platform admin's or an office's (403 otherwise), and
+  // the domain narrows an office to its jurisdiction.
+  'routes/admin.listings': {
+    loader: 'review:listing:jurisdiction',
+    action: { intents: { approve: 'review:listing:jurisdiction', reject: 'review:listing:jurisdiction' } },
+  },
+  'routes/admin.suppliers': {
+    loader: 'verify:supplier:any',
+    action: { intents: { verify: 'verify:supplier:any' } },
+  },
+  'routes/office': { loader: 'review:listing:jurisdiction' },
+  'routes/office._index': { loader: 'review:listing:jurisdiction' },
+  'routes/office.listings': {
+    loader: 'review:listing:jurisdiction',
+    action: { intents: { approve: 'review:listing:jurisdiction', reject: 'review:listing:jurisdiction' } },
+  },
+  'routes/office.suppliers': {
+    loader: 'recommend:supplier:jurisdiction',
+    action: { intents: { recommend: 'recommend:supplier:jurisdiction' } },
+  },
+
   // Public read-only API and probes (their actions only answer 405).
   'routes/api.v1.products._index': { loader: 'public', action: 'public' },
   'routes/api.v1.products.$slug': { loader: 'public', action: 'public' },

@@ -9,6 +9,11 @@ import { routePath, startTestApp } from '../support/app-server'
 import { testContext } from '../support/context'
 import { openTestDatabase, testDbKind } from '../support/db'
 import { buy, makeBuyable, seededProductId } from '../support/shopping'
+// Listing review and supplier admission.
+import { eq } from 'drizzle-orm'
+import { createListing, submitListing } from '../../app/domains/catalog/index.server'
+import { systemClock } from '../../app/utils/clock'
+import { demo as reviewDemo, listingForm, makeOrganization } from '../support/coop'
 
 type Outcome = 'allowed' | 'login' | 'denied'
 
@@ -327,5 +332,60 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
         admins.includes(person) ? 'allowed' : 'denied',
       )
     }
+  })
+
+  // --- Listing review and supplier admission (issue 15): the platform's and an office's pages. ----------------------
+
+  /** A pending listing of the Minxian cooperative (inside the demo office's jurisdiction): one per decision. */
+  async function pendingListing(): Promise<string> {
+    const actor = { orgId: reviewDemo.minxian, actorUserId: reviewDemo.coopAdmin }
+    const created = await createListing(db, { ...actor, form: listingForm() }, systemClock)
+    if (!created.ok) throw new Error(`createListing: ${JSON.stringify(created)}`)
+    expect(await submitListing(db, { ...actor, productId: created.productId }, systemClock)).toEqual({
+      ok: true,
+    })
+    return created.productId
+  }
+
+  it('keeps listing review to the acting platform admin and the acting office’s members', async () => {
+    await expectMatrix('platform review queue', ['admin'], (p) => callLoader('routes/admin.listings', p))
+    await expectMatrix('supplier verification', ['admin'], (p) => callLoader('routes/admin.suppliers', p))
+    for (const id of ['routes/office', 'routes/office._index', 'routes/office.listings']) {
+      await expectMatrix(id, ['analyst', 'officeAdmin'], (p) => callLoader(id, p))
+    }
+    await expectMatrix('office suppliers', ['officeAdmin'], (p) => callLoader('routes/office.suppliers', p))
+
+    for (const intent of ['approve', 'reject']) {
+      const form = async () => ({
+        intent,
+        productId: await pendingListing(),
+        ...(intent === 'reject' ? { reason: '图片不清楚，请补拍' } : {}),
+      })
+      await expectMatrix(`platform ${intent}`, ['admin'], async (p) =>
+        callAction('routes/admin.listings', p, await form()),
+      )
+      await expectMatrix(`office ${intent}`, ['analyst', 'officeAdmin'], async (p) =>
+        callAction('routes/office.listings', p, await form()),
+      )
+    }
+  })
+
+  it('lets only the office admin recommend suppliers and only the platform admin verify them', async () => {
+    await expectMatrix('recommend a supplier', ['officeAdmin'], async (p) => {
+      const candidate = await makeOrganization(db, { regionCode: '621126' })
+      return callAction('routes/office.suppliers', p, {
+        intent: 'recommend',
+        supplierOrgId: candidate.orgId,
+        note: '',
+      })
+    })
+    await expectMatrix('verify a supplier', ['admin'], async (p) => {
+      const candidate = await makeOrganization(db, { regionCode: '621126' })
+      await db
+        .update(organizations)
+        .set({ sellerRecommendedAt: new Date(), sellerRecommendingOrg: reviewDemo.office })
+        .where(eq(organizations.id, candidate.orgId))
+      return callAction('routes/admin.suppliers', p, { intent: 'verify', supplierOrgId: candidate.orgId })
+    })
   })
 })

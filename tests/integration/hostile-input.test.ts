@@ -15,6 +15,10 @@ import { routePath, startTestApp } from '../support/app-server'
 import { openTestDatabase, testDbKind } from '../support/db'
 import { sessionCookieFor } from '../support/session-cookie'
 import { buy, demoConsumer, makeBuyable, seededProductId } from '../support/shopping'
+// Listing review and supplier admission.
+import { eq } from 'drizzle-orm'
+import { createListing, submitListing } from '../../app/domains/catalog/index.server'
+import { demo as reviewDemo, listingForm, makeOrganization } from '../support/coop'
 
 /**
  * Every action and every resource route of the build, called by a signed-in user who may call it, with what an
@@ -68,6 +72,21 @@ describe(`hostile input (${testDbKind()})`, async () => {
     .values({ id: pendingOrg, kind: 'gov_unit', name: '待审核测试单位', regionCode: '350102' })
     .onConflictDoNothing()
   const uscc = makeUscc({ authority: '1', kind: '1', regionCode: '350102', orgBody8: 'MA3Y4K8D' })
+
+  // Listing review and supplier admission: a pending listing inside the demo office's jurisdiction, a verified
+  // cooperative awaiting a recommendation, and a recommended one awaiting verification.
+  const reviewActor = { orgId: reviewDemo.minxian, actorUserId: reviewDemo.coopAdmin }
+  const reviewDraft = await createListing(db, { ...reviewActor, form: listingForm() }, systemClock)
+  if (!reviewDraft.ok) throw new Error('createListing failed')
+  expect(await submitListing(db, { ...reviewActor, productId: reviewDraft.productId }, systemClock)).toEqual({
+    ok: true,
+  })
+  const toRecommend = await makeOrganization(db, { regionCode: '621126' })
+  const toVerify = await makeOrganization(db, { regionCode: '621126' })
+  await db
+    .update(organizations)
+    .set({ sellerRecommendedAt: new Date(), sellerRecommendingOrg: reviewDemo.office })
+    .where(eq(organizations.id, toVerify.orgId))
 
   /** A valid submission per action route (one per intent), with the route parameters it is posted to. */
   const actionForms: Record<string, Sample> = {
@@ -180,6 +199,23 @@ describe(`hostile input (${testDbKind()})`, async () => {
         { intent: 'refund', paymentId: pending.paymentId, reference: 'BT0001' },
       ],
     },
+    // Listing review and supplier admission.
+    'routes/admin.listings': {
+      forms: [
+        { intent: 'approve', productId: reviewDraft.productId },
+        { intent: 'reject', productId: reviewDraft.productId, reason: '图片不清楚，请补拍包装正面' },
+      ],
+    },
+    'routes/office.listings': {
+      forms: [
+        { intent: 'approve', productId: reviewDraft.productId },
+        { intent: 'reject', productId: reviewDraft.productId, reason: '图片不清楚，请补拍包装正面' },
+      ],
+    },
+    'routes/office.suppliers': {
+      forms: [{ intent: 'recommend', supplierOrgId: toRecommend.orgId, note: '县里核实过种植基地' }],
+    },
+    'routes/admin.suppliers': { forms: [{ intent: 'verify', supplierOrgId: toVerify.orgId }] },
     'routes/language': { forms: [{ lang: 'en', redirectTo: '/products' }] },
     'routes/logout': { forms: [{}] },
     // Read-only routes: any form is refused; they are here so that a write added to one is tested at once.

@@ -28,6 +28,7 @@ export {
   rejectionReasonSchema,
   type ReviewDecision,
   reviewDecisions,
+  reviewListingForm,
   tierIssues,
   yuanInput,
 } from './listing-forms'

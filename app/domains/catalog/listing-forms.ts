@@ -198,6 +198,16 @@ export const rejectionReasonSchema = z.object({
   }),
 })
 
+/** The review page's form: approve a pending listing, or reject it with a reason. */
+export const reviewListingForm = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('approve'), productId: z.string().uuid() }),
+  z.object({
+    intent: z.literal('reject'),
+    productId: z.string().uuid(),
+    reason: rejectionReasonSchema.shape.reason,
+  }),
+])
+
 /**
  * A price moved more than 30% (up or down) from the last approved price needs a reviewer again: exactly 30% does
  * not. Integer arithmetic, |new − approved| · 10 > approved · 3, so ¥100 → ¥130 stays and ¥100 → ¥130.01 does not.

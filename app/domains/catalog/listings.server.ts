@@ -4,8 +4,9 @@ import { countAll, type Db, pgErrorCode } from '../../../db/client.server'
 import { bases, priceTiers, type ProductStatus, products } from '../../../db/schema/catalog'
 import { organizations } from '../../../db/schema/organizations'
 import { regions } from '../../../db/schema/regions'
-import { type Clock, shanghaiDate } from '../../utils/clock'
+import { type Clock, shanghaiDate, systemClock } from '../../utils/clock'
 import type { MessageKey } from '../../utils/i18n'
+import { fileUrl } from '../../services/files/keys.server'
 import { recordAuditEvent } from '../audit/index.server'
 import { type ReferenceData, referenceData } from '../regions/index.server'
 import { certifiedOn } from './catalog.server'
@@ -470,6 +471,18 @@ export type ReviewQueueItem = {
   /** ISO-8601 instant. */
   submittedAt: string | null
   tiers: Array<{ minQty: number; unitPriceFen: number }>
+  /** The cover photo at card size, or null when the listing has no photo yet. */
+  coverUrl: string | null
+  /** Its certificates (扶贫/帮扶产品认定), the latest first; `validToday` on the reviewer's (Asia/Shanghai) today. */
+  certifications: Array<{
+    body: string
+    number: string
+    /** YYYY-MM-DD. */
+    validFrom: string
+    validUntil: string
+    reliefMode: string
+    validToday: boolean
+  }>
 }
 
 /**
@@ -480,7 +493,9 @@ export async function listReviewQueue(
   db: Db,
   viewer: Reviewer,
   paging: { page: number; pageSize: number } = { page: 1, pageSize: 50 },
+  clock: Clock = systemClock,
 ): Promise<{ items: ReviewQueueItem[]; total: number; page: number; pageSize: number }> {
+  const today = shanghaiDate(clock.now())
   const page = Math.max(1, Math.floor(paging.page))
   const pageSize = Math.min(100, Math.max(1, Math.floor(paging.pageSize)))
   if (!allIds(viewer.userId, viewer.orgId)) return { items: [], total: 0, page, pageSize }
@@ -503,6 +518,8 @@ export async function listReviewQueue(
         cooperative: organizations.name,
         submittedAt: products.submittedAt,
         tiers: tiersOf,
+        coverFile: coverOf,
+        certifications: certificationsOf(today),
       })
       .from(products)
       .innerJoin(organizations, eq(organizations.id, products.orgId))
@@ -531,6 +548,8 @@ export async function listReviewQueue(
       cooperative: row.cooperative,
       submittedAt: row.submittedAt?.toISOString() ?? null,
       tiers: parseTiers(row.tiers).map((t) => ({ minQty: t.minQty, unitPriceFen: Number(t.unitPriceFen) })),
+      coverUrl: row.coverFile ? fileUrl(row.coverFile) : null,
+      certifications: parseCertifications(row.certifications),
     })),
     total: total?.n ?? 0,
     page,
@@ -544,6 +563,31 @@ export async function listReviewQueue(
  */
 const tiersOf = sql<Array<[number, string]>>`coalesce((select json_agg(json_build_array(t.min_qty,
   t.unit_price_fen::text) order by t.min_qty) from price_tiers t where t.product_id = products.id), '[]'::json)`
+
+/** The cover's card-size file (the photo in the first position), by the (product_id, position) index. */
+const coverOf = sql<string | null>`(select p.card_file from product_photos p where p.product_id = products.id
+  order by p.position limit 1)`
+
+/** A listing's certificates as [body, number, from, until, relief mode, valid today] rows, the latest first. */
+function certificationsOf(today: string) {
+  return sql<unknown>`coalesce((select json_agg(json_build_array(c.body, c.number, c.valid_from::text,
+    c.valid_until::text, c.relief_mode, ${today}::date between c.valid_from and c.valid_until)
+    order by c.valid_from desc, c.created_at desc) from certifications c where c.product_id = products.id), '[]'::json)`
+}
+
+function parseCertifications(value: unknown): ReviewQueueItem['certifications'] {
+  const rows = (typeof value === 'string' ? JSON.parse(value) : value) as Array<
+    [string, string, string, string, string, boolean]
+  >
+  return rows.map(([body, number, validFrom, validUntil, reliefMode, validToday]) => ({
+    body,
+    number,
+    validFrom,
+    validUntil,
+    reliefMode,
+    validToday: validToday === true,
+  }))
+}
 
 function parseTiers(value: unknown): Array<{ minQty: number; unitPriceFen: bigint }> {
   const pairs = (typeof value === 'string' ? JSON.parse(value) : value) as Array<[number, string]>

@@ -105,6 +105,23 @@ export const reviewForm = z.discriminatedUnion('intent', [
 ])
 
 /**
+ * Supplier admission (decision 015): an office recommends a cooperative or enterprise of its jurisdiction (县级推荐),
+ * with an optional note kept in the audit log; a platform admin then verifies it.
+ */
+export const supplierAdmissionForm = z.discriminatedUnion('intent', [
+  z.object({
+    intent: z.literal('recommend'),
+    supplierOrgId: z.string().uuid(),
+    note: optionalText({
+      max: 200,
+      multiline: true,
+      messages: { tooLong: m('supplier.error.note.tooLong') },
+    }),
+  }),
+  z.object({ intent: z.literal('verify'), supplierOrgId: z.string().uuid() }),
+])
+
+/**
  * Region codes typed into a textarea: one per line, or separated by commas (also 、，；) or spaces.
  * "350100, 621100" → ['350100', '621100'].
  */

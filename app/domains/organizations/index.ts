@@ -11,4 +11,5 @@ export {
   reviewForm,
   reviewStatuses,
   type ReviewStatusFilter,
+  supplierAdmissionForm,
 } from './forms'

@@ -53,7 +53,12 @@ export type RecommendSupplierResult =
 /** 县级推荐: an office admin recommends a cooperative or enterprise of its jurisdiction as a supplier. */
 export async function recommendSupplier(
   db: Db,
-  input: { supplierOrgId: string; office: AdmissionActor },
+  input: {
+    supplierOrgId: string
+    office: AdmissionActor
+    /** What the office says about it (already checked by the form): kept in the audit event. */
+    note?: string | null
+  },
   clock: Clock,
 ): Promise<RecommendSupplierResult> {
   if (![input.supplierOrgId, input.office.userId, input.office.orgId].every(isUuid))
@@ -91,7 +96,12 @@ export async function recommendSupplier(
       action: 'supplier.recommended',
       subjectType: 'organization',
       subjectId: recommended.id,
-      details: { name: recommended.name, regionCode: recommended.regionCode, office: input.office.orgId },
+      details: {
+        name: recommended.name,
+        regionCode: recommended.regionCode,
+        office: input.office.orgId,
+        ...(input.note ? { note: input.note } : {}),
+      },
       occurredAt: now,
     })
     return { ok: true, name: recommended.name }
