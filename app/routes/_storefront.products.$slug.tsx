@@ -254,7 +254,9 @@ export default function ProductPage() {
       <footer className="space-y-1 text-xs text-stone-500">
         {product.sourceIds.length > 0 ? (
           <p>
-            {t('product.sources')}：{product.sourceIds.join('、')}
+            <Link to="/about" className="underline">
+              {t('product.sources')}
+            </Link>
           </p>
         ) : null}
         {product.isDemo ? <p>{t('product.demoNotice')}</p> : null}

@@ -1,34 +1,44 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { Outlet, useRouteError } from '@remix-run/react'
+import { Outlet, useRouteError, useRouteLoaderData } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { errorStatus, GeneralErrorBoundary } from '~/components/error-boundary'
 import { SectionLayout } from '~/components/section-layout'
 import { SiteFrame } from '~/components/site-frame'
 import { useT } from '~/utils/locale'
-import { requireAccess } from '~/utils/permissions.server'
+import type { RouteId } from '~/utils/access-map'
+import type { MessageKey } from '~/utils/i18n'
+import { mayOpen, requireAccess } from '~/utils/permissions.server'
 
-/** Platform administration: platform admins (and finance) only. Each child route checks its own role too. */
+/** The section's pages, in the order of its navigation. */
+const sections: Array<{ routeId: RouteId; to: string; label: MessageKey }> = [
+  { routeId: 'routes/admin.organizations', to: '/admin/organizations', label: 'admin.organizations' },
+  // Listing review and supplier admission.
+  { routeId: 'routes/admin.listings', to: '/admin/listings', label: 'admin.listings' },
+  { routeId: 'routes/admin.suppliers', to: '/admin/suppliers', label: 'admin.suppliers' },
+  { routeId: 'routes/admin.offices.new', to: '/admin/offices/new', label: 'admin.newOffice' },
+  { routeId: 'routes/admin.payments', to: '/admin/payments', label: 'payments.title' },
+  { routeId: 'routes/admin.audit', to: '/admin/audit', label: 'audit.title' },
+  { routeId: 'routes/admin.outbox', to: '/admin/outbox', label: 'admin.outbox' },
+]
+
+/**
+ * Platform administration: platform admins (and finance) only. Each child route checks its own role too; the
+ * navigation lists only the pages this user may open (finance sees payments and the audit log, not reviews).
+ */
 export async function loader(args: LoaderFunctionArgs) {
-  requireAccess(args, 'routes/admin', 'loader')
-  return null
+  const auth = requireAccess(args, 'routes/admin', 'loader')
+  return { links: sections.filter((s) => mayOpen(auth, s.routeId)).map(({ to, label }) => ({ to, label })) }
 }
 
 function AdminSection({ title, children }: { title?: string; children: ReactNode }) {
   const t = useT()
+  // Also rendered by the error boundary, where the loader's answer may be missing: then no links.
+  const data = useRouteLoaderData<typeof loader>('routes/admin')
   return (
     <SectionLayout
       title={title}
       navLabel={t('admin.nav')}
-      links={[
-        { to: '/admin/organizations', label: t('admin.organizations') },
-        // Listing review and supplier admission.
-        { to: '/admin/listings', label: t('admin.listings') },
-        { to: '/admin/suppliers', label: t('admin.suppliers') },
-        { to: '/admin/offices/new', label: t('admin.newOffice') },
-        { to: '/admin/payments', label: t('payments.title') },
-        { to: '/admin/audit', label: t('audit.title') },
-        { to: '/admin/outbox', label: t('admin.outbox') },
-      ]}
+      links={(data?.links ?? []).map(({ to, label }) => ({ to, label: t(label) }))}
     >
       {children}
     </SectionLayout>

@@ -110,3 +110,15 @@ function checkAccess(
   if (access === 'signed-in' || hasPermission(auth, access, scope)) return auth
   throw new Response('无权访问 / Forbidden', { status: 403 })
 }
+
+/**
+ * Whether `auth` may open a page (its loader's rule), without throwing: navigation shows only the links that lead
+ * somewhere for this user, from the same rules the pages enforce.
+ */
+export function mayOpen(auth: RequestAuth | null, routeId: RouteId, scope: { orgId?: string } = {}): boolean {
+  const access = ruleFor(routeId, 'loader', undefined)
+  if (access === undefined) return false
+  if (access === 'public') return true
+  if (!auth) return false
+  return access === 'signed-in' || hasPermission(auth, access, scope)
+}

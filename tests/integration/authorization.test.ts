@@ -241,6 +241,23 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
     )
   })
 
+  it('lists in the administration navigation only the pages each platform role may open', async () => {
+    const linksFor = async (person: 'finance' | 'admin') => {
+      const loader = route('routes/admin').loader!
+      const answer = (await loader({
+        request: new Request('http://localhost/admin'),
+        params: {},
+        context: contextFor(person),
+      })) as { links: Array<{ to: string }> }
+      return answer.links.map((l) => l.to)
+    }
+    expect(await linksFor('finance')).toEqual(['/admin/payments', '/admin/audit'])
+    const adminLinks = await linksFor('admin')
+    expect(adminLinks).toContain('/admin/organizations')
+    expect(adminLinks).toContain('/admin/outbox')
+    expect(adminLinks).not.toContain('/admin/payments')
+  })
+
   it('lets only platform admins review organisations and create offices', async () => {
     const pending = seedUuid('test:pending-org')
     await db

@@ -90,7 +90,7 @@ export const orders: Record<keyof typeof zh, string> = {
   'orders.col.items': 'Items',
   'orders.col.total': 'Amount',
   'orders.col.status': 'Status',
-  'orders.itemsMore': '{first} and {count} items in all',
+  'orders.itemsMore': '{first} and {count} products in all',
   'orders.status.pending_payment': 'Awaiting payment',
   'orders.status.paid': 'Paid',
   'orders.status.cancelled': 'Cancelled',

@@ -100,7 +100,7 @@ export const storefront: Record<keyof typeof zh, string> = {
     'Computed with this product’s published proceeds rule; credited to the household ledger once payment is confirmed.',
   'product.noImpact': 'This product has not published a proceeds rule yet.',
   'product.helpedBy': 'Pairings',
-  'product.sources': 'Source ids',
+  'product.sources': "This product's facts have public sources: see About",
   'product.description': 'About this product',
   'product.alias': 'Also known as',
   'product.demoNotice': 'Cooperatives, bases, certifications and beneficiary households are demo data.',

@@ -86,7 +86,7 @@ export const orders = {
   'orders.col.items': '商品',
   'orders.col.total': '金额',
   'orders.col.status': '状态',
-  'orders.itemsMore': '{first} 等 {count} 件商品',
+  'orders.itemsMore': '{first} 等 {count} 种商品',
   'orders.status.pending_payment': '待付款',
   'orders.status.paid': '已付款',
   'orders.status.cancelled': '已取消',

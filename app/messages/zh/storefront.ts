@@ -97,7 +97,7 @@ export const storefront = {
   'product.impactHint': '按本产品公布的收益分配规则计算，付款确认后计入受益农户台账。',
   'product.noImpact': '本产品尚未公布受益农户分配规则。',
   'product.helpedBy': '结对帮扶',
-  'product.sources': '资料出处编号',
+  'product.sources': '产品资料有公开出处，见「关于」',
   'product.description': '产品介绍',
   'product.alias': '别名',
   'product.demoNotice': '合作社、基地、认定和受益农户均为演示数据。',
