@@ -17,7 +17,7 @@ import { cartAnswerMessage, cartChangeForm, cartIssueMessage } from '~/domains/o
 import { getDb } from '~/utils/db.server'
 import { parseForm } from '~/utils/form.server'
 import { useLocale, useT } from '~/utils/locale'
-import { formatFen } from '~/utils/money'
+import { formatFen, unitCounter } from '~/utils/money'
 import { requireAccess } from '~/utils/permissions.server'
 import { safeRedirectPath } from '~/utils/redirect'
 
@@ -174,6 +174,7 @@ function CartItemRow({ item, error }: { item: CartItemView; error: string | null
             ? ` · ${t('cart.nextTier', {
                 qty: item.nextTier.minQty,
                 unit: item.unit,
+                counter: unitCounter(item.unit),
                 price: formatFen(item.nextTier.unitPriceFen, locale),
               })}`
             : ''}

@@ -10,7 +10,7 @@ import { getDb } from '~/utils/db.server'
 import { invariantResponse } from '~/utils/guards.server'
 import { categoryLabel, programmeLabel, reliefModeLabel } from '~/utils/i18n'
 import { useLocale, useT } from '~/utils/locale'
-import { formatFen } from '~/utils/money'
+import { formatFen, unitCounter } from '~/utils/money'
 import { requireAccess } from '~/utils/permissions.server'
 import { routeParam } from '~/utils/validation'
 
@@ -137,7 +137,7 @@ export default function ProductPage() {
                 {product.tiers.map((tier) => (
                   <tr key={tier.minQty} className="border-t border-stone-100">
                     <th scope="row" className="py-1 text-left font-normal">
-                      {t('product.tierRow', { n: tier.minQty })}
+                      {t('product.tierRow', { n: tier.minQty, counter: unitCounter(product.unit) })}
                     </th>
                     <td className="py-1 text-right">
                       {formatFen(tier.unitPriceFen, locale)} / {product.unit}

@@ -227,3 +227,14 @@ export function parseYuan(text: string): bigint | null {
   if (yuan.length > 13) return null
   return BigInt(yuan) * FEN_PER_YUAN + BigInt((match[2] ?? '').padEnd(2, '0'))
 }
+
+/**
+ * The counting word of a sales unit, for phrases like 「满 10 箱，每箱 ¥23.75」: the pack after a slash (5kg/箱 → 箱),
+ * a unit that is itself a counting word (箱, 只(约1.5kg) → 只), and 份 for a bare weight or volume (500g → 份), which
+ * cannot be counted as such.
+ */
+export function unitCounter(unit: string): string {
+  const bare = unit.replace(/[(（][^)）]*[)）]/g, '').trim()
+  const pack = bare.includes('/') ? bare.slice(bare.lastIndexOf('/') + 1).trim() : bare
+  return /^[\u4e00-\u9fff]{1,2}$/.test(pack) ? pack : '份'
+}

@@ -6,6 +6,7 @@ import {
   percentFloor,
   progressPercent,
   splitLargestRemainder,
+  unitCounter,
 } from '../../app/utils/money'
 import type { Locale } from '../../app/utils/i18n'
 import { fcParams } from '../support/fast-check'
@@ -467,5 +468,19 @@ describe('progressPercent', () => {
         },
       ),
     )
+  })
+})
+
+describe('unitCounter', () => {
+  it('counts in the pack, the counting word itself, or 份 for a bare weight', () => {
+    expect(unitCounter('5kg/箱')).toBe('箱')
+    expect(unitCounter('2.5kg/袋')).toBe('袋')
+    expect(unitCounter('箱(约12瓶)')).toBe('箱')
+    expect(unitCounter('只(约1.5kg)')).toBe('只')
+    expect(unitCounter('件')).toBe('件')
+    expect(unitCounter('500g')).toBe('份')
+    expect(unitCounter('500g(鲜)')).toBe('份')
+    expect(unitCounter('5L/桶')).toBe('桶')
+    expect(unitCounter('')).toBe('份')
   })
 })

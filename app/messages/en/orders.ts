@@ -16,7 +16,7 @@ export const orders: Record<keyof typeof zh, string> = {
   'cart.add': 'Add to cart',
   'cart.unitPrice': '{price}/{unit}',
   'cart.tierApplied': 'Tier price applied (list price {price})',
-  'cart.nextTier': 'From {qty} {unit}: {price} per {unit}',
+  'cart.nextTier': 'From {qty} × {unit}: {price} each',
   'cart.stock': '{stock} in stock',
   'cart.minQty': 'Minimum {qty}',
   'cart.total': 'Total',

@@ -79,7 +79,7 @@ export const storefront: Record<keyof typeof zh, string> = {
   'product.price': 'Price',
   'product.unit': 'Unit',
   'product.tiers': 'Volume prices',
-  'product.tierRow': 'from {n} units',
+  'product.tierRow': 'from {n}',
   'product.minOrder': 'Minimum order',
   'product.stock': 'In stock',
   'product.base': 'Production base',

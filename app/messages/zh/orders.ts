@@ -14,7 +14,7 @@ export const orders = {
   'cart.add': '加入购物车',
   'cart.unitPrice': '{price}/{unit}',
   'cart.tierApplied': '已按阶梯价计算（原价 {price}）',
-  'cart.nextTier': '满 {qty} {unit} 每{unit} {price}',
+  'cart.nextTier': '满 {qty} {counter}，每{counter} {price}',
   'cart.stock': '库存 {stock}',
   'cart.minQty': '起订 {qty}',
   'cart.total': '合计',

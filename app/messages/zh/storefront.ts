@@ -77,7 +77,7 @@ export const storefront = {
   'product.price': '价格',
   'product.unit': '单位',
   'product.tiers': '批量价',
-  'product.tierRow': '{n} 件起',
+  'product.tierRow': '满 {n} {counter}',
   'product.minOrder': '起订量',
   'product.stock': '库存',
   'product.base': '生产基地',
