@@ -5,7 +5,8 @@ import {
   type MetaFunction,
   redirect,
 } from '@remix-run/node'
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData, useSearchParams, useSubmit } from '@remix-run/react'
+import { useEffect, useRef, useState } from 'react'
 import {
   type CartItemView,
   cartCookieHeader,
@@ -155,6 +156,28 @@ function CartItemRow({ item, error }: { item: CartItemView; error: string | null
   const locale = useLocale()
   const qtyId = `qty-${item.productId}`
   const errorId = `${qtyId}-error`
+  // With JavaScript a quantity is saved as it changes (half a second after the last keystroke); without, the
+  // 更新 button posts the same form.
+  const submit = useSubmit()
+  const form = useRef<HTMLFormElement>(null)
+  const timer = useRef<ReturnType<typeof setTimeout>>()
+  const editing = useRef(false)
+  const [value, setValue] = useState(String(item.qty))
+  const [enhanced, setEnhanced] = useState(false)
+  useEffect(() => setEnhanced(true), [])
+  useEffect(() => () => clearTimeout(timer.current), [])
+  // The saved quantity comes back from the server; it replaces the field's text unless the buyer is typing.
+  useEffect(() => {
+    if (!editing.current) setValue(String(item.qty))
+  }, [item.qty])
+  const onQtyChange = (next: string) => {
+    setValue(next)
+    clearTimeout(timer.current)
+    if (!/^[1-9]\d{0,5}$/.test(next) || next === String(item.qty)) return
+    timer.current = setTimeout(() => {
+      if (form.current) submit(form.current, { method: 'post', preventScrollReset: true, replace: true })
+    }, 500)
+  }
   return (
     <li className="grid gap-3 px-4 py-3 sm:grid-cols-[1fr_auto_auto] sm:items-start">
       <div>
@@ -186,7 +209,7 @@ function CartItemRow({ item, error }: { item: CartItemView; error: string | null
         ) : null}
       </div>
       <div>
-        <Form method="post" className="flex items-start gap-2">
+        <Form ref={form} method="post" className="flex items-start gap-2">
           <input type="hidden" name="intent" value="set" />
           <input type="hidden" name="productId" value={item.productId} />
           <label htmlFor={qtyId} className="sr-only">
@@ -199,8 +222,13 @@ function CartItemRow({ item, error }: { item: CartItemView; error: string | null
               type="number"
               inputMode="numeric"
               min={1}
-              defaultValue={item.qty}
-              key={item.qty}
+              value={value}
+              onChange={(event) => onQtyChange(event.target.value)}
+              onFocus={() => (editing.current = true)}
+              onBlur={() => {
+                editing.current = false
+                if (value !== String(item.qty) && !/^[1-9]\d{0,5}$/.test(value)) setValue(String(item.qty))
+              }}
               aria-invalid={error ? true : undefined}
               aria-describedby={error ? errorId : undefined}
               className={`w-20 rounded border bg-white px-2 py-1 ${error ? 'border-red-600' : 'border-stone-300'}`}
@@ -213,7 +241,9 @@ function CartItemRow({ item, error }: { item: CartItemView; error: string | null
           </div>
           <button
             type="submit"
-            className="rounded border border-stone-300 px-2 py-1 text-sm hover:bg-stone-100"
+            className={
+              enhanced ? 'sr-only' : 'rounded border border-stone-300 px-2 py-1 text-sm hover:bg-stone-100'
+            }
           >
             {t('cart.update')}
           </button>
