@@ -105,6 +105,14 @@ export default function OrderPage() {
         </ol>
       </section>
 
+      {order.payment?.status === 'flagged' && order.payment.receivedFen !== null ? (
+        <FlaggedTransfer
+          amountFen={order.payment.amountFen}
+          receivedFen={order.payment.receivedFen}
+          reference={order.payment.reference}
+        />
+      ) : null}
+
       {order.instructions ? (
         <section
           aria-labelledby="pay-heading"
@@ -225,5 +233,50 @@ export default function OrderPage() {
         </Form>
       ) : null}
     </article>
+  )
+}
+
+/**
+ * A transfer finance recorded with the wrong amount: what arrived, what is still owed (or paid too much), and what
+ * to do — the buyer should never have to guess from a step that only says "does not match".
+ */
+function FlaggedTransfer({
+  amountFen,
+  receivedFen,
+  reference,
+}: {
+  amountFen: number
+  receivedFen: number
+  reference: string
+}) {
+  const t = useT()
+  const locale = useLocale()
+  const short = receivedFen < amountFen
+  return (
+    <section
+      aria-labelledby="flagged-heading"
+      className="rounded-lg border-2 border-red-300 bg-red-50 p-4 text-sm"
+    >
+      <h3 id="flagged-heading" className="font-semibold text-red-900">
+        {t('order.flagged.title')}
+      </h3>
+      <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
+        <dt className="text-stone-600">{t('order.flagged.due')}</dt>
+        <dd>{formatFen(amountFen, locale)}</dd>
+        <dt className="text-stone-600">{t('order.flagged.received')}</dt>
+        <dd data-testid="flagged-received">{formatFen(receivedFen, locale)}</dd>
+        <dt className="font-medium text-stone-800">
+          {t(short ? 'order.flagged.owed' : 'order.flagged.over')}
+        </dt>
+        <dd className="font-semibold text-red-900" data-testid="flagged-difference">
+          {formatFen(Math.abs(amountFen - receivedFen), locale)}
+        </dd>
+      </dl>
+      <p className="mt-2">
+        {short
+          ? t('order.flagged.payRest', { reference, amount: formatFen(amountFen - receivedFen, locale) })
+          : t('order.flagged.refundOver')}
+      </p>
+    </section>
   )
 }

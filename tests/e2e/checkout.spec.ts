@@ -47,6 +47,7 @@ test('a consumer buys from two cooperatives by bank transfer, finance confirms, 
   await expect(page.getByTestId('payment-amount')).toHaveText(total)
   const reference = (await page.getByTestId('payment-reference').textContent())!.trim()
   expect(reference).toMatch(/^BT\d{14}$/)
+  const orderUrl = new URL(page.url()).pathname
   await expect(page.getByText('个人：演示消费者')).toBeVisible()
   await expect(page.getByText('福建省 福州市 鼓楼区 演示路 1 号 2 单元')).toBeVisible()
   await expect(page.getByTestId('cart-link')).toHaveText('购物车')
@@ -59,6 +60,19 @@ test('a consumer buys from two cooperatives by bank transfer, finance confirms, 
   await row.getByRole('button', { name: '确认到账' }).click()
   await expect(row.getByRole('alert')).toContainText('已标记待核对，未确认')
   await expect(row.getByText('金额不符', { exact: true })).toBeVisible()
+
+  // The buyer is told what arrived, what is still owed and what to do.
+  await login('consumer@demo.example')
+  await page.goto(orderUrl)
+  await expect(page.getByRole('heading', { name: '到账金额与应付金额不符' })).toBeVisible()
+  await expect(page.getByTestId('flagged-received')).toHaveText('¥1.00')
+  const owed = Math.round(Number(total.replace(/[¥,]/g, '')) * 100) - 100
+  const owedText = `¥${Math.floor(owed / 100).toLocaleString('en-US')}.${String(owed % 100).padStart(2, '0')}`
+  await expect(page.getByTestId('flagged-difference')).toHaveText(owedText)
+  await expect(page.getByText(`请用同一付款附言 ${reference} 补转 ${owedText}`)).toBeVisible()
+
+  await login('finance@demo.example')
+  await page.goto('/admin/payments')
   await row.getByLabel(/实际到账金额/).fill(total)
   await row.getByRole('button', { name: '确认到账' }).click()
   await expect(page.getByRole('status')).toHaveText(`已确认 ${reference} 到账，订单已付款。`)

@@ -102,6 +102,15 @@ export const orders: Record<keyof typeof zh, string> = {
   'order.step.placed': 'Order placed',
   'order.step.awaiting_payment': 'Awaiting payment (due {at})',
   'order.step.payment_flagged': 'The amount received does not match; platform finance will contact you',
+  'order.flagged.title': 'The amount received does not match',
+  'order.flagged.due': 'Due',
+  'order.flagged.received': 'Received',
+  'order.flagged.owed': 'Still owed',
+  'order.flagged.over': 'Paid over',
+  'order.flagged.payRest':
+    'Transfer the remaining {amount} with the same reference {reference}; once finance sees it, the order is paid. Already sent, or a question? Contact platform finance.',
+  'order.flagged.refundOver':
+    'Platform finance will check and return what was paid over to the paying account; the order is confirmed for the amount due. Questions: contact platform finance.',
   'order.step.paid': 'Paid',
   'order.step.refunded': '{amount} refunded (back the way it was paid)',
   'order.step.cancelled': 'Cancelled',

@@ -97,6 +97,15 @@ export const orders = {
   'order.step.placed': '提交订单',
   'order.step.awaiting_payment': '等待付款（截止 {at}）',
   'order.step.payment_flagged': '到账金额与应付金额不符，平台财务将与您联系核对',
+  'order.flagged.title': '到账金额与应付金额不符',
+  'order.flagged.due': '应付',
+  'order.flagged.received': '已到账',
+  'order.flagged.owed': '还差',
+  'order.flagged.over': '多付',
+  'order.flagged.payRest':
+    '请用同一付款附言 {reference} 补转 {amount}；财务核对到账后订单即为已付款。如已补转或有疑问，请联系平台财务。',
+  'order.flagged.refundOver':
+    '平台财务会核对并将多付部分原路退回；订单会按应付金额确认。如有疑问，请联系平台财务。',
   'order.step.paid': '已付款',
   'order.step.refunded': '已退款 {amount}（按原路径退回）',
   'order.step.cancelled': '已取消',
