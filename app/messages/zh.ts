@@ -1,6 +1,8 @@
 import { accounts } from './zh/accounts'
 import { audit } from './zh/audit'
 import { coop } from './zh/coop'
+// Cooperative console pages (H1).
+import { coopConsole } from './zh/coop-console'
 import { errors } from './zh/errors'
 import { forms } from './zh/forms'
 import { memberships } from './zh/memberships'
@@ -24,4 +26,6 @@ export const messages = {
   ...forms,
   ...errors,
   ...coop,
+  // Cooperative console pages (H1).
+  ...coopConsole,
 }

@@ -4,6 +4,7 @@ import { countAll, type Db, pgErrorCode } from '../../../db/client.server'
 import { bases, priceTiers, type ProductStatus, products } from '../../../db/schema/catalog'
 import { organizations } from '../../../db/schema/organizations'
 import { regions } from '../../../db/schema/regions'
+import { fileUrl } from '../../services/files/keys.server'
 import { type Clock, shanghaiDate } from '../../utils/clock'
 import type { MessageKey } from '../../utils/i18n'
 import { recordAuditEvent } from '../audit/index.server'
@@ -575,7 +576,15 @@ export type OwnListing = {
   pendingBecause: PendingBecause | null
   /** ISO-8601 instant. */
   updatedAt: string
+  /** The cover photo's card image (/files/…), or null when the listing has no photo. */
+  coverUrl: string | null
 }
+
+/** The cover's card file: one subselect per row on the (product_id, position) index, as cards read it. */
+const coverOf = sql<
+  string | null
+>`(select pp.card_file from product_photos pp where pp.product_id = products.id
+  order by pp.position limit 1)`
 
 function ownListingRow(row: {
   productId: string
@@ -595,10 +604,20 @@ function ownListingRow(row: {
   certified: unknown
   rejectionReason: string | null
   updatedAt: Date
+  coverFile: string | null
 }): OwnListing {
-  const { approvedPriceFen: _approved, certified, rejectionReason, updatedAt, priceFen, ...rest } = row
+  const {
+    approvedPriceFen: _approved,
+    certified,
+    rejectionReason,
+    updatedAt,
+    priceFen,
+    coverFile,
+    ...rest
+  } = row
   return {
     ...rest,
+    coverUrl: coverFile ? fileUrl(coverFile) : null,
     priceFen: Number(priceFen),
     certified: certified === true || certified === 't',
     rejectionReason: row.status === 'rejected' ? rejectionReason : null,
@@ -626,6 +645,7 @@ function ownListingColumns(today: string) {
     certified: certifiedOn(today),
     rejectionReason: products.rejectionReason,
     updatedAt: products.updatedAt,
+    coverFile: coverOf,
   }
 }
 
