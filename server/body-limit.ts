@@ -32,12 +32,22 @@ export const FORM_BODY_LIMIT = 64 * 1024
  */
 export const PHOTO_UPLOAD_BODY_LIMIT = uploadLimits.files * uploadLimits.fileBytes + (1 << 20)
 
+/** A certificate's evidence (PDF, JPEG or PNG): one file of at most 10 MB, and the certificate's few fields. */
+export const EVIDENCE_UPLOAD_BODY_LIMIT = uploadLimits.fileBytes + (1 << 20)
+
 export const bodyLimits: readonly BodyLimitClass[] = [
   // Upload routes declare their class here, above `forms`.
   {
     name: 'product-photos',
     matches: (p) => /^\/coop\/products\/[^/]+\/photos(\.data)?\/?$/.test(p),
     maxBytes: PHOTO_UPLOAD_BODY_LIMIT,
+    streamed: true,
+  },
+  // Cooperative console (H1): certificate evidence.
+  {
+    name: 'certification-evidence',
+    matches: (p) => /^\/coop\/products\/[^/]+\/certifications(\.data)?\/?$/.test(p),
+    maxBytes: EVIDENCE_UPLOAD_BODY_LIMIT,
     streamed: true,
   },
   { name: 'forms', matches: () => true, maxBytes: FORM_BODY_LIMIT, streamed: false },

@@ -20,6 +20,8 @@ type RootUser = {
   active: { orgName: string; role: string } | null
 } | null
 
+const coopRoles = new Set(['coop_admin', 'coop_staff'])
+
 /** The page frame every audience shares: header (navigation, account, language), main landmark, footer. */
 export function SiteFrame({ children }: { children: ReactNode }) {
   const t = useT()
@@ -53,9 +55,16 @@ export function SiteFrame({ children }: { children: ReactNode }) {
             <NavLink to="/cart" className={navClass} data-testid="cart-link">
               {cartCount > 0 ? t('cart.linkCount', { count: cartCount }) : t('cart.link')}
             </NavLink>
+            {/* Listing review and supplier admission: for someone acting for an office or as the platform admin. */}
             {reviewLink ? (
               <NavLink to={reviewLink} className={navClass}>
                 {t('nav.review')}
+              </NavLink>
+            ) : null}
+            {/* Cooperative console (H1): for someone acting for a cooperative as its admin or staff. */}
+            {user?.active && coopRoles.has(user.active.role) ? (
+              <NavLink to="/coop" className={navClass} data-testid="coop-console-link">
+                {t('console.link')}
               </NavLink>
             ) : null}
             {user ? (

@@ -2,6 +2,8 @@ import type { Messages } from '../utils/i18n'
 import { accounts } from './en/accounts'
 import { audit } from './en/audit'
 import { coop } from './en/coop'
+// Cooperative console pages (H1).
+import { coopConsole } from './en/coop-console'
 import { errors } from './en/errors'
 import { forms } from './en/forms'
 import { memberships } from './en/memberships'
@@ -26,4 +28,6 @@ export const messages: Messages = {
   ...coop,
   // Listing review and supplier admission.
   ...review,
+  // Cooperative console pages (H1).
+  ...coopConsole,
 }

@@ -1,6 +1,8 @@
 import { accounts } from './zh/accounts'
 import { audit } from './zh/audit'
 import { coop } from './zh/coop'
+// Cooperative console pages (H1).
+import { coopConsole } from './zh/coop-console'
 import { errors } from './zh/errors'
 import { forms } from './zh/forms'
 import { memberships } from './zh/memberships'
@@ -28,4 +30,6 @@ export const messages = {
   ...coop,
   // Listing review and supplier admission.
   ...review,
+  // Cooperative console pages (H1).
+  ...coopConsole,
 }

@@ -134,6 +134,50 @@ export const accessMap = {
   // Stored files: only product photos are served here (public, like the pages that show them). Certificate evidence
   // will need a variant that checks who is asking.
   'routes/files.$key': { loader: 'public' },
+  // Cooperative console (H1): every page acts for the active cooperative (auth.active.orgId, its admins and staff);
+  // the domain keeps to that cooperative's rows, so another's product is simply not found (404).
+  'routes/coop': { loader: 'manage:listing:own-org' },
+  'routes/coop._index': { loader: 'manage:listing:own-org' },
+  'routes/coop.products._index': { loader: 'manage:listing:own-org' },
+  'routes/coop.products.new': { loader: 'manage:listing:own-org', action: 'manage:listing:own-org' },
+  'routes/coop.products.$productId': {
+    loader: 'manage:listing:own-org',
+    action: {
+      intents: {
+        save: 'manage:listing:own-org',
+        submit: 'manage:listing:own-org',
+        archive: 'manage:listing:own-org',
+      },
+    },
+  },
+  'routes/coop.products.$productId_.stock': {
+    loader: 'manage:listing:own-org',
+    action: 'manage:listing:own-org',
+  },
+  // One rule for every intent (upload, reorder, cover, remove): it is checked before the upload is read.
+  'routes/coop.products.$productId_.photos': {
+    loader: 'manage:listing:own-org',
+    action: 'manage:listing:own-org',
+  },
+  'routes/coop.products.$productId_.certifications': {
+    loader: 'manage:listing:own-org',
+    action: 'manage:listing:own-org',
+  },
+  // Any member reads the bases (the listing form offers them); only admins change them.
+  'routes/coop.bases': {
+    loader: 'manage:listing:own-org',
+    action: {
+      intents: {
+        create: 'manage:base:own-org',
+        update: 'manage:base:own-org',
+        archive: 'manage:base:own-org',
+      },
+    },
+  },
+  'routes/coop.orders': { loader: 'manage:listing:own-org' },
+  // Certificate evidence: the owning cooperative, platform admins and offices covering the origin (the domain
+  // decides; to anyone else the file does not exist).
+  'routes/coop.evidence.$key': { loader: 'signed-in' },
 } as const satisfies Record<string, RouteRule>
 
 export type RouteId = keyof typeof accessMap

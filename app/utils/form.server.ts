@@ -13,9 +13,11 @@ const FORM_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form
 /**
  * Field names our forms use. Conform reads dots and brackets in a name as a path into nested values
  * (`a[4294967294]` would make an array of four billion slots when the answer echoes the values back) and reserves
- * `__intent__` and `__state__` for its own JSON; no form here sends any of those.
+ * `__intent__` and `__state__` for its own JSON; no form here sends those. The one nesting allowed is a row of a
+ * short repeating group with a single-digit index (`tiers[3].minQty`, the listing form's volume tiers): at most ten
+ * slots, whatever the index.
  */
-const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}(\[\d\]\.[A-Za-z][A-Za-z0-9_-]{0,63})?$/
 
 function refuse(status: 400 | 415, message: string): Response {
   return new Response(message, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } })

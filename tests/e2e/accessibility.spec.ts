@@ -102,6 +102,17 @@ const pages: PageCheck[] = [
   { what: 'create an office', as: 'admin@demo.example', open: visit('/admin/offices/new') },
   { what: 'audit log', as: 'admin@demo.example', open: visit('/admin/audit') },
   { what: 'outbox', as: 'admin@demo.example', open: visit('/admin/outbox') },
+
+  // Listing review and supplier admission: the platform's pages and an office's.
+  { what: 'platform listing review', as: 'admin@demo.example', open: visit('/admin/listings') },
+  { what: 'supplier admission', as: 'admin@demo.example', open: visit('/admin/suppliers') },
+  { what: 'office home', as: 'office@fuzhou.demo.example', open: visit('/office') },
+  { what: 'office listing review', as: 'office@fuzhou.demo.example', open: visit('/office/listings') },
+  {
+    what: 'office supplier recommendation',
+    as: 'office-admin@fuzhou.demo.example',
+    open: visit('/office/suppliers'),
+  },
 ]
 
 // axe takes 1–3 s a page on a quiet machine and several times that on a loaded one; some pages need a sign-in,

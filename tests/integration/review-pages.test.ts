@@ -41,7 +41,10 @@ describe(`listing review and supplier admission pages (${testDbKind()})`, async 
   const consumer = await cookieFor(demo.consumer, null)
 
   async function page(path: string, cookie: string) {
-    const response = await fetch(`${origin}${path}`, { headers: { Cookie: cookie }, redirect: 'manual' })
+    const response = await fetch(`${origin}${path}`, {
+      headers: { Cookie: cookie },
+      redirect: 'manual',
+    })
     return { status: response.status, html: await response.text() }
   }
 
@@ -347,6 +350,17 @@ describe(`listing review and supplier admission pages (${testDbKind()})`, async 
     expect((await page('/', analyst)).html).toMatch(/<a[^>]*href="\/office"[^>]*>审核<\/a>/)
     expect((await page('/', platformAdmin)).html).toMatch(/<a[^>]*href="\/admin\/listings"[^>]*>审核<\/a>/)
     expect((await page('/', consumer)).html).not.toMatch(/>审核<\/a>/)
+  })
+
+  it('speaks English with the language cookie', async () => {
+    const inside = await pendingListing()
+    const queue = await page('/office/listings', `${analyst}; lang=en`)
+    expect(queue.status).toBe(200)
+    expect(queue.html).toContain('Listing review')
+    expect(queue.html).toContain(`Approve “${inside.name}”`)
+    expect(queue.html).not.toContain('审核通过')
+    const suppliers = await page('/admin/suppliers', `${platformAdmin}; lang=en`)
+    expect(suppliers.html).toContain('Supplier admission')
   })
 
   it('writes the price change as a signed percentage, toward zero', () => {

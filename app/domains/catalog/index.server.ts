@@ -79,3 +79,12 @@ export {
   reorderProductPhotos,
   setProductCover,
 } from './photos.server'
+// The cooperative console's pages (H1): the cooperative acted for, and certificate evidence.
+export { type ConsolePlace, type CoopConsole, getCoopConsole } from './console.server'
+export {
+  type EvidenceUpload,
+  type OpenedEvidence,
+  openEvidenceFile,
+  storeEvidenceFile,
+  type StoreEvidenceResult,
+} from './evidence.server'

@@ -564,10 +564,6 @@ export async function listReviewQueue(
 const tiersOf = sql<Array<[number, string]>>`coalesce((select json_agg(json_build_array(t.min_qty,
   t.unit_price_fen::text) order by t.min_qty) from price_tiers t where t.product_id = products.id), '[]'::json)`
 
-/** The cover's card-size file (the photo in the first position), by the (product_id, position) index. */
-const coverOf = sql<string | null>`(select p.card_file from product_photos p where p.product_id = products.id
-  order by p.position limit 1)`
-
 /** A listing's certificates as [body, number, from, until, relief mode, valid today] rows, the latest first. */
 function certificationsOf(today: string) {
   return sql<unknown>`coalesce((select json_agg(json_build_array(c.body, c.number, c.valid_from::text,
@@ -619,7 +615,15 @@ export type OwnListing = {
   pendingBecause: PendingBecause | null
   /** ISO-8601 instant. */
   updatedAt: string
+  /** The cover photo's card image (/files/…), or null when the listing has no photo. */
+  coverUrl: string | null
 }
+
+/** The cover's card file: one subselect per row on the (product_id, position) index, as cards read it. */
+const coverOf = sql<
+  string | null
+>`(select pp.card_file from product_photos pp where pp.product_id = products.id
+  order by pp.position limit 1)`
 
 function ownListingRow(row: {
   productId: string
@@ -639,10 +643,20 @@ function ownListingRow(row: {
   certified: unknown
   rejectionReason: string | null
   updatedAt: Date
+  coverFile: string | null
 }): OwnListing {
-  const { approvedPriceFen: _approved, certified, rejectionReason, updatedAt, priceFen, ...rest } = row
+  const {
+    approvedPriceFen: _approved,
+    certified,
+    rejectionReason,
+    updatedAt,
+    priceFen,
+    coverFile,
+    ...rest
+  } = row
   return {
     ...rest,
+    coverUrl: coverFile ? fileUrl(coverFile) : null,
     priceFen: Number(priceFen),
     certified: certified === true || certified === 't',
     rejectionReason: row.status === 'rejected' ? rejectionReason : null,
@@ -670,6 +684,7 @@ function ownListingColumns(today: string) {
     certified: certifiedOn(today),
     rejectionReason: products.rejectionReason,
     updatedAt: products.updatedAt,
+    coverFile: coverOf,
   }
 }
 
