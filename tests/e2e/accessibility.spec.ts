@@ -50,6 +50,22 @@ const pages: PageCheck[] = [
   { what: 'forgotten password', open: visit('/forgot-password') },
   { what: 'reset with a code', open: visit('/reset-password?mobile=13900000001&sent=1') },
   { what: 'expired reset link', open: visit(`/reset-password/${'A'.repeat(43)}`) },
+  // Error pages, inside the site's frame.
+  {
+    what: 'not-found page',
+    open: async (page) => {
+      const answer = await page.goto('/products/no-such-product')
+      expect(answer?.status()).toBe(404)
+    },
+  },
+  {
+    what: 'forbidden page',
+    as: 'consumer@demo.example',
+    open: async (page) => {
+      const answer = await page.goto('/admin/organizations')
+      expect(answer?.status()).toBe(403)
+    },
+  },
 
   // Buying, as the demo consumer.
   {
