@@ -1,5 +1,5 @@
 import { decodeText, parseCsv, readXlsx } from '../../services/spreadsheets/index.server'
-import { type BulkReadResult, MAX_BULK_LINES, readTableRows } from './bulk-lines'
+import { type BulkReadResult, MAX_BULK_LINES, readPastedLines, readTableRows } from './bulk-lines'
 
 /** Why an uploaded order file could not be read at all (nothing of it is used). */
 export type BulkFileError =
@@ -37,4 +37,37 @@ export async function readBulkFile(bytes: Buffer): Promise<BulkFileResult> {
   const table = parseCsv(text.text, { maxRows: MAX_BULK_LINES + 1 })
   if (!table.ok) return { ok: false, error: table.error }
   return readTableRows(table.rows)
+}
+
+export type BulkSource =
+  | (Extract<BulkReadResult, { ok: true }> & {
+      /** The lines as pasteable text: what the form's box shows after a file was read. */
+      text: string
+    })
+  | { ok: false; error: BulkFileError; fromFile: boolean }
+
+/**
+ * The lines of a new requisition from where they came: an uploaded file if there is one (it wins), else the pasted
+ * text. A file that cannot be read at all is refused whole; rows it holds are checked one by one later.
+ */
+export async function readBulkSource(input: { text?: string; file?: Buffer | null }): Promise<BulkSource> {
+  if (input.file && input.file.length > 0) {
+    const read = await readBulkFile(input.file)
+    if (!read.ok) return { ...read, fromFile: true }
+    const lines = [
+      ...read.rows.map((r) => ({ line: r.line, text: `${r.sku} ${r.qty}` })),
+      ...read.problems.map((p) => ({ line: p.line, text: p.text })),
+    ].sort((a, b) => a.line - b.line)
+    // Lines renumbered as the box shows them, so that a flagged line is found where the preview says.
+    const renumber = new Map(lines.map((l, i) => [l.line, i + 1]))
+    return {
+      ok: true,
+      rows: read.rows.map((r) => ({ ...r, line: renumber.get(r.line)! })),
+      problems: read.problems.map((p) => ({ ...p, line: renumber.get(p.line)! })),
+      text: lines.map((l) => l.text).join('\n'),
+    }
+  }
+  const read = readPastedLines(input.text ?? '')
+  if (!read.ok) return { ...read, fromFile: false }
+  return { ...read, text: input.text ?? '' }
 }

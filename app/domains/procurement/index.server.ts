@@ -1,6 +1,12 @@
 // The procurement domain's public face (server-only): the unit's requisitions and approvals, spending limits, the
 // reserved-share plan and its burn-down, purchases recorded from elsewhere, and notifications.
-export { BULK_FILE_BYTES, type BulkFileError, readBulkFile } from './bulk-files.server'
+export {
+  BULK_FILE_BYTES,
+  type BulkFileError,
+  type BulkSource,
+  readBulkFile,
+  readBulkSource,
+} from './bulk-files.server'
 export { listUnitMembers, setSpendingLimit, type UnitMember } from './members.server'
 export {
   listNotifications,
@@ -10,6 +16,7 @@ export {
 } from './notifications.server'
 export {
   getPlanView,
+  openPurchaseEvidence,
   platformPurchasesByMonth,
   type PlanView,
   recordExternalPurchase,

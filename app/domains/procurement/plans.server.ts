@@ -1,7 +1,11 @@
+import type { Readable } from 'node:stream'
 import { and, desc, eq, sql } from 'drizzle-orm'
 import { type Db, queryRows, toBigInt } from '../../../db/client.server'
 import { users } from '../../../db/schema/accounts'
+import { files } from '../../../db/schema/files'
 import { organizations } from '../../../db/schema/organizations'
+import { isFileKey } from '../../services/files/keys.server'
+import { defaultFileStore, type FileStore } from '../../services/files/store.server'
 import { externalPurchases, procurementPlans } from '../../../db/schema/procurement'
 import type { Clock } from '../../utils/clock'
 import { recordAuditEvent } from '../audit/index.server'
@@ -247,4 +251,26 @@ export async function recordExternalPurchase(
     })
     return { ok: true as const, id: row!.id }
   })
+}
+
+/**
+ * The evidence file of a purchase recorded from elsewhere, for a member of the unit that recorded it (acting for
+ * it); null for anyone else (not distinguished from a file that does not exist).
+ */
+export async function openPurchaseEvidence(
+  db: Db,
+  input: { actor: UnitActor; key: string; store?: FileStore },
+): Promise<{ contentType: string; size: number; stream: Readable; filename: string } | null> {
+  if (!isFileKey(input.key) || input.key.endsWith('.webp')) return null
+  const [row] = await db
+    .select({ contentType: files.contentType, purchasedOn: externalPurchases.purchasedOn })
+    .from(externalPurchases)
+    .innerJoin(files, eq(files.key, externalPurchases.evidenceFile))
+    .where(and(eq(externalPurchases.evidenceFile, input.key), eq(externalPurchases.orgId, input.actor.orgId)))
+    .limit(1)
+  if (!row) return null
+  const opened = await (input.store ?? defaultFileStore()).open(input.key)
+  if (!opened) return null
+  const extension = input.key.slice(input.key.lastIndexOf('.') + 1)
+  return { contentType: row.contentType, ...opened, filename: `purchase-${row.purchasedOn}.${extension}` }
 }

@@ -251,7 +251,13 @@ export function unitInvoice(org: { orgName: string; uscc: string | null }): Reco
  */
 export async function submitRequisition(
   db: Db,
-  input: { actor: UnitActor; rows: readonly BulkRow[]; form: RequisitionForm },
+  input: {
+    actor: UnitActor
+    rows: readonly BulkRow[]
+    /** Lines the reader already refused: any makes the whole requisition wait until they are fixed. */
+    problems?: ReadonlyArray<{ line: number; problem: RowProblem; text: string }>
+    form: RequisitionForm
+  },
   clock: Clock,
   method: PaymentMethod,
 ): Promise<SubmitResult> {
@@ -267,7 +273,7 @@ export async function submitRequisition(
       const member = locked ? await unitMember(tx, input.actor) : null
       if (!member || !mayRequisitionRole(member.role))
         return { ok: false as const, reason: 'forbidden' as const }
-      const preview = await previewRequisition(tx, { rows: input.rows })
+      const preview = await previewRequisition(tx, { rows: input.rows, problems: input.problems ?? [] })
       if (preview.problemCount > 0 || preview.okCount === 0)
         return { ok: false as const, reason: 'lines' as const, preview }
 
