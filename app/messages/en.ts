@@ -13,6 +13,8 @@ import { search } from './en/search'
 import { storefront } from './en/storefront'
 // Listing review and supplier admission (the admin and office pages).
 import { review } from './en/review'
+// Government procurement (issue 16): the unit pages, requisitions, approvals, the plan, notifications.
+import { procurement } from './en/procurement'
 
 /** Every English message, one module per area in en/; each area has exactly the keys of its Chinese twin. */
 export const messages: Messages = {
@@ -30,4 +32,6 @@ export const messages: Messages = {
   ...review,
   // Cooperative console pages (H1).
   ...coopConsole,
+  // Government procurement (issue 16).
+  ...procurement,
 }

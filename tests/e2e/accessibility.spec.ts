@@ -154,6 +154,24 @@ const pages: PageCheck[] = [
     as: 'office-admin@fuzhou.demo.example',
     open: visit('/office/suppliers'),
   },
+
+  // Government procurement (issue 16): the unit pages and the account's notifications.
+  { what: 'unit requisitions', as: 'buyer@gulou.demo.example', open: visit('/unit') },
+  {
+    what: 'new requisition with a preview',
+    as: 'buyer@gulou.demo.example',
+    open: async (page) => {
+      await page.goto('/unit/requisitions/new')
+      await page.getByLabel('采购明细（每行：商品编码 数量）').fill('PRD001 5\nNOPE 1')
+      await page.getByRole('button', { name: '预览' }).click()
+      await expect(page.getByTestId('preview')).toBeVisible()
+    },
+  },
+  { what: 'unit orders', as: 'buyer@gulou.demo.example', open: visit('/unit/orders') },
+  { what: 'reserved-share plan', as: 'unit-admin@gulou.demo.example', open: visit('/unit/plan') },
+  { what: 'spending limits', as: 'unit-admin@gulou.demo.example', open: visit('/unit/members') },
+  { what: 'notifications', as: 'approver@gulou.demo.example', open: visit('/account/notifications') },
+  { what: 'checkout while acting for a unit', as: 'buyer@gulou.demo.example', open: visit('/checkout') },
 ]
 
 // axe takes 1–3 s a page on a quiet machine and several times that on a loaded one; some pages need a sign-in,

@@ -46,6 +46,12 @@ export const auditActions = [
   'listing.resubmitted_for_price',
   'supplier.recommended',
   'supplier.verified',
+  // Government procurement (issue 16).
+  'requisition.approved',
+  'requisition.rejected',
+  'membership.spending_limit_set',
+  'procurement_plan.saved',
+  'external_purchase.recorded',
 ] as const
 export type AuditAction = (typeof auditActions)[number]
 
@@ -57,6 +63,8 @@ export const auditSubjectTypes = [
   'payment',
   'product',
   'user',
+  // Government procurement (issue 16).
+  'requisition',
 ] as const
 export type AuditSubjectType = (typeof auditSubjectTypes)[number]
 
