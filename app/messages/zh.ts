@@ -12,6 +12,8 @@ import { search } from './zh/search'
 import { storefront } from './zh/storefront'
 // Listing review and supplier admission (the admin and office pages).
 import { review } from './zh/review'
+// Cooperative console II: beneficiary households, proceeds rules, fulfilment, reports.
+import { households } from './zh/households'
 
 /**
  * Every Chinese message, one module per area in zh/. Its keys are the app's message keys (MessageKey). The browser
@@ -32,4 +34,6 @@ export const messages = {
   ...review,
   // Cooperative console pages (H1).
   ...coopConsole,
+  // Cooperative console II: beneficiary households, proceeds rules, fulfilment, reports.
+  ...households,
 }

@@ -66,6 +66,12 @@ function ConsoleFrame({ children }: { children: ReactNode }) {
                   {t('console.tab.orders')}
                 </NavLink>
               </li>
+              {/* Cooperative console II: the household roster. */}
+              <li>
+                <NavLink to="/coop/households" className={tabClass}>
+                  {t('console.tab.households')}
+                </NavLink>
+              </li>
             </ul>
           </nav>
         </div>

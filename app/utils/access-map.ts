@@ -24,6 +24,10 @@ export type Permission =
   | 'review:listing:jurisdiction'
   | 'recommend:supplier:jurisdiction'
   | 'verify:supplier:any'
+  // Cooperative console II: the beneficiary-household roster (any member keeps it), revealing a stored ID number
+  // (admins only, with a reason, audited).
+  | 'manage:household:own-org'
+  | 'reveal:household-id:own-org'
 
 /** `public`: anyone; `signed-in`: any user with a session; otherwise a permission some role grants. */
 export type Access = 'public' | 'signed-in' | Permission
@@ -178,6 +182,19 @@ export const accessMap = {
   // Certificate evidence: the owning cooperative, platform admins and offices covering the origin (the domain
   // decides; to anyone else the file does not exist).
   'routes/coop.evidence.$key': { loader: 'signed-in' },
+  // Cooperative console II (issue #17): the household roster and its import, proceeds rules, fulfilment, reports.
+  // The domain keeps to the active cooperative's rows: another cooperative's household is not found.
+  'routes/coop.households._index': {
+    loader: 'manage:household:own-org',
+    action: {
+      intents: {
+        create: 'manage:household:own-org',
+        update: 'manage:household:own-org',
+        deactivate: 'manage:household:own-org',
+        reveal: 'reveal:household-id:own-org',
+      },
+    },
+  },
 } as const satisfies Record<string, RouteRule>
 
 export type RouteId = keyof typeof accessMap

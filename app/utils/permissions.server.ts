@@ -9,8 +9,15 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
   unit_buyer: [],
   unit_approver: [],
   unit_admin: ['manage:membership:own-org'],
-  coop_admin: ['manage:membership:own-org', 'manage:listing:own-org', 'manage:base:own-org'],
-  coop_staff: ['manage:listing:own-org'],
+  coop_admin: [
+    'manage:membership:own-org',
+    'manage:listing:own-org',
+    'manage:base:own-org',
+    // Cooperative console II.
+    'manage:household:own-org',
+    'reveal:household-id:own-org',
+  ],
+  coop_staff: ['manage:listing:own-org', 'manage:household:own-org'],
   office_analyst: ['review:listing:jurisdiction'],
   office_admin: [
     'manage:membership:own-org',

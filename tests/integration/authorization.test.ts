@@ -14,6 +14,9 @@ import { eq } from 'drizzle-orm'
 import { createListing, submitListing } from '../../app/domains/catalog/index.server'
 import { systemClock } from '../../app/utils/clock'
 import { demo as reviewDemo, listingForm, makeOrganization } from '../support/coop'
+// Cooperative console II (households, proceeds rules, fulfilment, reports).
+import { createHousehold } from '../../app/domains/households/index.server'
+import { householdForm, syntheticIdNumber } from '../support/households'
 
 type Outcome = 'allowed' | 'login' | 'denied'
 
@@ -403,6 +406,90 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
         .set({ sellerRecommendedAt: new Date(), sellerRecommendingOrg: reviewDemo.office })
         .where(eq(organizations.id, candidate.orgId))
       return callAction('routes/admin.suppliers', p, { intent: 'verify', supplierOrgId: candidate.orgId })
+    })
+  })
+  // Cooperative console II: the household roster.
+  describe('cooperative console II', () => {
+    const minxian = { orgId: reviewDemo.minxian, actorUserId: reviewDemo.coopAdmin }
+    let serial = 600
+    const household = async (actor = minxian) => {
+      const created = await createHousehold(
+        db,
+        { ...actor, form: householdForm({ idNumber: syntheticIdNumber(serial++) }) },
+        systemClock,
+      )
+      if (!created.ok) throw new Error('createHousehold failed')
+      return created.householdId
+    }
+
+    it('lets a cooperative’s admins and staff keep its roster, and only its admins reveal an ID number', async () => {
+      await expectMatrix('households', ['coopAdmin', 'coopStaff'], (p) =>
+        callLoader('routes/coop.households._index', p),
+      )
+      await expectMatrix('add a household', ['coopAdmin', 'coopStaff'], (p) =>
+        callAction('routes/coop.households._index', p, { intent: 'create', ...householdForm() }),
+      )
+      const edited = await household()
+      await expectMatrix('edit a household', ['coopAdmin', 'coopStaff'], (p) =>
+        callAction('routes/coop.households._index', p, {
+          intent: 'update',
+          householdId: edited,
+          ...householdForm(),
+        }),
+      )
+      await expectMatrix('deactivate a household', ['coopAdmin', 'coopStaff'], async (p) =>
+        callAction('routes/coop.households._index', p, {
+          intent: 'deactivate',
+          householdId: await household(),
+        }),
+      )
+      const revealed = await household()
+      await expectMatrix('reveal an ID number', ['coopAdmin'], (p) =>
+        callAction('routes/coop.households._index', p, {
+          intent: 'reveal',
+          householdId: revealed,
+          reason: '核对帮扶台账',
+        }),
+      )
+    })
+
+    it('never lets a cooperative see or change another cooperative’s households', async () => {
+      const other = await makeOrganization(db, { regionCode: '621102' })
+      const created = await createHousehold(
+        db,
+        {
+          orgId: other.orgId,
+          actorUserId: other.userId,
+          form: householdForm({
+            regionCode: '621102',
+            idNumber: syntheticIdNumber(650, '19800101', '621102'),
+          }),
+        },
+        systemClock,
+      )
+      if (!created.ok) throw new Error('createHousehold failed')
+      const theirs = created.householdId
+      for (const [intent, extra] of [
+        ['update', householdForm()],
+        ['deactivate', {}],
+        ['reveal', { reason: '核对帮扶台账' }],
+      ] as const) {
+        await expectMatrix(`${intent} another cooperative’s household`, [], (p) =>
+          callAction('routes/coop.households._index', p, { intent, householdId: theirs, ...extra }),
+        )
+      }
+      const loader = route('routes/coop.households._index').loader!
+      for (const person of ['coopAdmin', 'coopStaff'] as const) {
+        for (let page = 1; page <= 20; page++) {
+          const roster = (await loader({
+            request: new Request(`http://localhost/coop/households?page=${page}`),
+            params: {},
+            context: contextFor(person),
+          })) as { items: Array<{ id: string }> }
+          expect(roster.items.map((h) => h.id)).not.toContain(theirs)
+          if (roster.items.length === 0) break
+        }
+      }
     })
   })
 })

@@ -19,6 +19,9 @@ import { buy, demoConsumer, makeBuyable, seededProductId } from '../support/shop
 import { eq } from 'drizzle-orm'
 import { createListing, submitListing } from '../../app/domains/catalog/index.server'
 import { demo as reviewDemo, listingForm, makeOrganization } from '../support/coop'
+// Cooperative console II (households, proceeds rules, fulfilment, reports).
+import { createHousehold } from '../../app/domains/households/index.server'
+import { householdForm, syntheticIdNumber } from '../support/households'
 
 /**
  * Every action and every resource route of the build, called by a signed-in user who may call it, with what an
@@ -87,6 +90,14 @@ describe(`hostile input (${testDbKind()})`, async () => {
     .update(organizations)
     .set({ sellerRecommendedAt: new Date(), sellerRecommendingOrg: reviewDemo.office })
     .where(eq(organizations.id, toVerify.orgId))
+
+  // Cooperative console II: a household of the Minxian cooperative, with an ID number to reveal.
+  const hostileHousehold = await createHousehold(
+    db,
+    { ...reviewActor, form: householdForm({ idNumber: syntheticIdNumber(901) }) },
+    systemClock,
+  )
+  if (!hostileHousehold.ok) throw new Error('createHousehold failed')
 
   /** A valid submission per action route (one per intent), with the route parameters it is posted to. */
   const actionForms: Record<string, Sample> = {
@@ -216,6 +227,15 @@ describe(`hostile input (${testDbKind()})`, async () => {
       forms: [{ intent: 'recommend', supplierOrgId: toRecommend.orgId, note: '县里核实过种植基地' }],
     },
     'routes/admin.suppliers': { forms: [{ intent: 'verify', supplierOrgId: toVerify.orgId }] },
+    // Cooperative console II: the household roster.
+    'routes/coop.households._index': {
+      forms: [
+        { intent: 'create', ...householdForm({ idNumber: syntheticIdNumber(902) }) },
+        { intent: 'update', householdId: hostileHousehold.householdId, ...householdForm() },
+        { intent: 'deactivate', householdId: hostileHousehold.householdId },
+        { intent: 'reveal', householdId: hostileHousehold.householdId, reason: '核对帮扶台账' },
+      ],
+    },
     'routes/language': { forms: [{ lang: 'en', redirectTo: '/products' }] },
     'routes/logout': { forms: [{}] },
     // Read-only routes: any form is refused; they are here so that a write added to one is tested at once.

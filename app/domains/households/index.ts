@@ -1,2 +1,14 @@
 // The households domain's public face: other domains, routes and scripts import from here, never from the files beside it.
+export {
+  type HouseholdLinkage,
+  householdLinkageOptions,
+  householdSchema,
+  type HouseholdStatus,
+  householdStatusOptions,
+  type HouseholdValues,
+  maskHeadName,
+  MAX_MEMBERS,
+  MIN_MEMBERS,
+  revealSchema,
+} from './forms'
 export { lineProceedsFen, proceedsRuleFromRow } from './proceeds'
