@@ -129,8 +129,12 @@ function countingStream(req: IncomingMessage, res: Response, limit: BodyLimitCla
       out.destroy(new Error(`Request body over ${limit.maxBytes} bytes`))
       return
     }
-    // The route stopped reading (it refused the upload): nothing is held for it.
-    if (out.destroyed) return
+    // The route stopped reading (it refused the upload): nothing is held for it, and nothing more is read until
+    // the answer is out — reading on would let the client send the whole file while the refusal page renders.
+    if (out.destroyed) {
+      req.pause()
+      return
+    }
     if (!out.write(chunk)) {
       req.pause()
       out.once('drain', () => req.resume())
@@ -138,6 +142,9 @@ function countingStream(req: IncomingMessage, res: Response, limit: BodyLimitCla
   })
   req.on('end', () => out.end())
   req.on('error', (error) => out.destroy(error))
+  out.once('close', () => {
+    if (!discarding && !req.complete) req.pause()
+  })
   // Answered before the body was read to its end (a route refused a file over its own limit, or never read the
   // body): the rest is read and thrown away for a moment, so that the client reads the answer, and then the
   // connection is closed. Closing at once with unread bytes in the socket resets the connection, and a client

@@ -116,7 +116,7 @@ export default function CoopProducts() {
                         className="h-16 w-16 rounded object-cover"
                       />
                     ) : (
-                      <span className="flex h-16 w-16 items-center justify-center rounded bg-stone-100 text-xs text-stone-500">
+                      <span className="flex h-16 w-16 items-center justify-center rounded bg-stone-100 text-xs text-stone-700">
                         {t('console.products.noPhoto')}
                       </span>
                     )}

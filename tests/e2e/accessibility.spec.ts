@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test'
 import { expectAccessible } from './axe'
 import { expect, test } from './fixtures'
+import { seedUuid } from '../../db/seed/synthetic'
 import { createInvitationLink } from './invitation-link'
 
 /**
@@ -16,6 +17,7 @@ const visit = (path: string) => async (page: Page) => {
 }
 
 const celery = '/products/gaoyuanxiacai-qincai'
+const prd030 = seedUuid('product:PRD030')
 
 async function celeryInCart(page: Page) {
   await page.goto(celery)
@@ -102,6 +104,29 @@ const pages: PageCheck[] = [
   { what: 'create an office', as: 'admin@demo.example', open: visit('/admin/offices/new') },
   { what: 'audit log', as: 'admin@demo.example', open: visit('/admin/audit') },
   { what: 'outbox', as: 'admin@demo.example', open: visit('/admin/outbox') },
+
+  // The cooperative console, as the Minxian cooperative's admin (PRD030 is one of its products).
+  { what: 'console home', as: 'coop@minxian.demo.example', open: visit('/coop') },
+  { what: 'console products', as: 'coop@minxian.demo.example', open: visit('/coop/products') },
+  {
+    what: 'new listing with field errors',
+    as: 'coop@minxian.demo.example',
+    open: async (page) => {
+      await visit('/coop/products/new')(page)
+      await page.getByRole('button', { name: '保存为草稿' }).click()
+      await expect(page.getByLabel('商品名称')).toHaveAttribute('aria-invalid', 'true')
+    },
+  },
+  { what: 'edit listing', as: 'coop@minxian.demo.example', open: visit(`/coop/products/${prd030}`) },
+  { what: 'stock', as: 'coop@minxian.demo.example', open: visit(`/coop/products/${prd030}/stock`) },
+  { what: 'photos', as: 'coop@minxian.demo.example', open: visit(`/coop/products/${prd030}/photos`) },
+  {
+    what: 'certifications',
+    as: 'coop@minxian.demo.example',
+    open: visit(`/coop/products/${prd030}/certifications`),
+  },
+  { what: 'bases', as: 'coop@minxian.demo.example', open: visit('/coop/bases') },
+  { what: 'console orders', as: 'coop@minxian.demo.example', open: visit('/coop/orders') },
 
   // Listing review and supplier admission: the platform's pages and an office's.
   { what: 'platform listing review', as: 'admin@demo.example', open: visit('/admin/listings') },

@@ -13,12 +13,26 @@ import { buy, makeBuyable, seededProductId } from '../support/shopping'
 import { eq } from 'drizzle-orm'
 import { createListing, submitListing } from '../../app/domains/catalog/index.server'
 import { systemClock } from '../../app/utils/clock'
-import { demo as reviewDemo, listingForm, makeOrganization } from '../support/coop'
+import {
+  demo as reviewDemo,
+  listingForm,
+  makeOrganization,
+  productId as coopProductId,
+} from '../support/coop'
 // Cooperative console II (households, proceeds rules, fulfilment, reports).
 import { createHousehold } from '../../app/domains/households/index.server'
 import { householdForm, syntheticIdNumber } from '../support/households'
 
 type Outcome = 'allowed' | 'login' | 'denied'
+
+/** A form as a browser posts it: every value text. */
+function flat(form: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(form)
+      .filter(([, v]) => !Array.isArray(v))
+      .map(([k, v]) => [k, String(v)]),
+  )
+}
 
 /** Who may do what, written out by hand: the access map must produce exactly this. */
 const people = {
@@ -408,6 +422,115 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
       return callAction('routes/admin.suppliers', p, { intent: 'verify', supplierOrgId: candidate.orgId })
     })
   })
+
+  // --- Cooperative console (issue 15): the acting cooperative's members, and never another cooperative's rows. ----
+
+  const consoleMembers: Person[] = ['coopAdmin', 'coopStaff']
+
+  /** A draft of the Minxian cooperative's own: what its members may edit, submit and archive. */
+  async function minxianDraft(): Promise<string> {
+    const actor = { orgId: reviewDemo.minxian, actorUserId: reviewDemo.coopAdmin }
+    const created = await createListing(db, { ...actor, form: listingForm() }, systemClock)
+    if (!created.ok) throw new Error(`createListing: ${JSON.stringify(created)}`)
+    return created.productId
+  }
+
+  it('opens the console to the acting cooperative’s members only', async () => {
+    for (const id of [
+      'routes/coop',
+      'routes/coop._index',
+      'routes/coop.products._index',
+      'routes/coop.products.new',
+      'routes/coop.bases',
+      'routes/coop.orders',
+    ]) {
+      await expectMatrix(id, consoleMembers, (p) => callLoader(id, p))
+    }
+    const own = { productId: coopProductId('PRD030') }
+    for (const id of [
+      'routes/coop.products.$productId',
+      'routes/coop.products.$productId_.stock',
+      'routes/coop.products.$productId_.photos',
+      'routes/coop.products.$productId_.certifications',
+    ]) {
+      await expectMatrix(`${id} (own product)`, consoleMembers, (p) => callLoader(id, p, own))
+      // Anding's product: to Minxian's members (and everyone else) it does not exist.
+      await expectMatrix(`${id} (another cooperative’s product)`, [], (p) =>
+        callLoader(id, p, { productId: coopProductId('PRD001') }),
+      )
+    }
+  })
+
+  it('lets the cooperative’s members change their own listings and stock, never another’s', async () => {
+    // A created listing answers with a redirect to its own page: that, and only that, is its success.
+    await expectMatrix('create a listing', consoleMembers, async (p) => {
+      const observed = await callAction('routes/coop.products.new', p, flat(listingForm()))
+      return /→ \/coop\/products\/[0-9a-f-]{36}\?done=created$/.test(observed.detail)
+        ? { ...observed, outcome: 'allowed' }
+        : observed
+    })
+    for (const intent of ['save', 'submit', 'archive']) {
+      await expectMatrix(`${intent} a listing`, consoleMembers, async (p) => {
+        const productId = await minxianDraft()
+        const { stock: _stock, ...edit } = flat(listingForm())
+        return callAction(
+          'routes/coop.products.$productId',
+          p,
+          intent === 'save' ? { intent, ...edit } : { intent },
+          { productId },
+        )
+      })
+    }
+    await expectMatrix('adjust stock', consoleMembers, (p) =>
+      callAction(
+        'routes/coop.products.$productId_.stock',
+        p,
+        { kind: 'restock', quantity: '5', note: '' },
+        { productId: coopProductId('PRD030') },
+      ),
+    )
+    await expectMatrix('adjust another cooperative’s stock', [], (p) =>
+      callAction(
+        'routes/coop.products.$productId_.stock',
+        p,
+        { kind: 'restock', quantity: '5', note: '' },
+        { productId: coopProductId('PRD001') },
+      ),
+    )
+  })
+
+  it('lets only the cooperative’s admins change its bases', async () => {
+    await expectMatrix('create a base', ['coopAdmin'], (p) =>
+      callAction('routes/coop.bases', p, {
+        intent: 'create',
+        name: `矩阵测试基地 ${p}`,
+        kind: '帮扶基地',
+        regionCode: '621126',
+        description: '',
+      }),
+    )
+    await expectMatrix('update the base', ['coopAdmin'], (p) =>
+      callAction('routes/coop.bases', p, {
+        intent: 'update',
+        baseId: seedUuid('base:coop:621126:1'),
+        name: '岷县中药材帮扶基地（演示）',
+        kind: '帮扶基地',
+        regionCode: '621126',
+        description: '',
+      }),
+    )
+    await expectMatrix('update another cooperative’s base', [], (p) =>
+      callAction('routes/coop.bases', p, {
+        intent: 'update',
+        baseId: seedUuid('base:coop:621102:1'),
+        name: '别人的基地',
+        kind: '帮扶基地',
+        regionCode: '621102',
+        description: '',
+      }),
+    )
+  })
+
   // Cooperative console II: the household roster.
   describe('cooperative console II', () => {
     const minxian = { orgId: reviewDemo.minxian, actorUserId: reviewDemo.coopAdmin }

@@ -31,6 +31,7 @@ describe(`cross-site requests (${testDbKind()})`, async () => {
     id: 'EW-FZ-DX',
     code: '621126',
     orderId: seedUuid('test:no-such-order'),
+    productId: seedUuid('test:no-such-product'),
   }
   const actionRoutes = Object.entries(build.routes)
     .filter(([, route]) => typeof route.module.action === 'function')

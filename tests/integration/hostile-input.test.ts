@@ -50,6 +50,16 @@ const demoAccounts = [
 const evil = 'https://evil.example'
 
 type Form = Record<string, string>
+
+/** The console's listing form as a browser posts it: every value text, no tiers. */
+function flatListing(): Form {
+  const { tiers: _tiers, ...form } = listingForm({ sku: 'HOSTILE-001' })
+  return Object.fromEntries(Object.entries(form).map(([k, v]) => [k, String(v)]))
+}
+
+function withoutStock({ stock: _stock, ...form }: Form): Form {
+  return form
+}
 type Sample = { params?: Record<string, string>; forms: Form[] }
 
 describe(`hostile input (${testDbKind()})`, async () => {
@@ -90,6 +100,13 @@ describe(`hostile input (${testDbKind()})`, async () => {
     .update(organizations)
     .set({ sellerRecommendedAt: new Date(), sellerRecommendingOrg: reviewDemo.office })
     .where(eq(organizations.id, toVerify.orgId))
+
+  // Cooperative console: a draft of the Minxian cooperative's own (so that save, submit and archive would succeed)
+  // and its seeded base.
+  const consoleDraft = await createListing(db, { ...reviewActor, form: listingForm() }, systemClock)
+  if (!consoleDraft.ok) throw new Error('createListing failed')
+  const consoleProduct = consoleDraft.productId
+  const minxianBase = seedUuid('base:coop:621126:1')
 
   // Cooperative console II: a household of the Minxian cooperative, with an ID number to reveal.
   const hostileHousehold = await createHousehold(
@@ -227,6 +244,58 @@ describe(`hostile input (${testDbKind()})`, async () => {
       forms: [{ intent: 'recommend', supplierOrgId: toRecommend.orgId, note: '县里核实过种植基地' }],
     },
     'routes/admin.suppliers': { forms: [{ intent: 'verify', supplierOrgId: toVerify.orgId }] },
+    // Cooperative console: listings, stock, photos and certificates (multipart: any form here is refused with 415
+    // before it is read), bases.
+    'routes/coop.products.new': { forms: [flatListing()] },
+    'routes/coop.products.$productId': {
+      params: { productId: consoleProduct },
+      forms: [
+        // Editing reads every field but the stock, which changes only through an adjustment.
+        { intent: 'save', ...withoutStock(flatListing()) },
+        { intent: 'submit' },
+        { intent: 'archive' },
+      ],
+    },
+    'routes/coop.products.$productId_.stock': {
+      params: { productId: consoleProduct },
+      forms: [{ kind: 'restock', quantity: '20', note: '新收一批' }],
+    },
+    'routes/coop.products.$productId_.photos': {
+      params: { productId: consoleProduct },
+      forms: [{ intent: 'cover', photoId: seedUuid('test:no-such-photo') }],
+    },
+    'routes/coop.products.$productId_.certifications': {
+      params: { productId: consoleProduct },
+      forms: [
+        {
+          body: '岷县农业农村局',
+          number: 'MX-2026-001',
+          validFrom: '2026-01-01',
+          validUntil: '2027-12-31',
+          reliefMode: '经营性',
+        },
+      ],
+    },
+    'routes/coop.bases': {
+      forms: [
+        {
+          intent: 'create',
+          name: '恶意输入测试基地',
+          kind: '帮扶基地',
+          regionCode: '621126',
+          description: '',
+        },
+        {
+          intent: 'update',
+          baseId: minxianBase,
+          name: '恶意输入测试基地',
+          kind: '帮扶车间',
+          regionCode: '621126',
+          description: '',
+        },
+        { intent: 'archive', baseId: minxianBase },
+      ],
+    },
     // Cooperative console II: the household roster.
     'routes/coop.households._index': {
       forms: [
@@ -275,6 +344,8 @@ describe(`hostile input (${testDbKind()})`, async () => {
       'routes/language': { query: {} },
       'routes/logout': { query: {} },
       'routes/account.switch': { query: {} },
+      // Certificate evidence by its content key: the owning cooperative, admins and offices covering the origin.
+      'routes/coop.evidence.$key': { params: { key: `${'0'.repeat(64)}.pdf` }, query: {} },
     }
 
   /** Route parameters for the pages (not resource routes) whose dynamic segments are spoiled in GETs. */
@@ -285,6 +356,7 @@ describe(`hostile input (${testDbKind()})`, async () => {
     orderId: pending.orderId,
     orgId: seedUuid('org:gulou-unit'),
     token: 'A1b2C3d4'.repeat(5) + 'xyz',
+    productId: consoleProduct,
   }
 
   const actionRoutes = Object.entries(build.routes)
@@ -348,9 +420,17 @@ describe(`hostile input (${testDbKind()})`, async () => {
     'routes/_storefront.reset-password.$token',
   ])
 
-  function caller(access: Access, params: Record<string, string> = {}): string {
+  /**
+   * The first demo account the rule lets through. An own-org rule is checked for the organisation the route names
+   * (`:orgId`), or else for the one the account acts for (the cooperative console's routes).
+   */
+  function caller(access: Access, params: Record<string, string> = {}, routeId = ''): string {
     if (access === 'public' || access === 'signed-in') return cookies.get(demoAccounts[0])!
-    const email = demoAccounts.find((e) => hasPermission(auths.get(e)!, access, { orgId: params.orgId }))
+    const namesOrg = (build.routes[routeId]?.path ?? '').includes(':orgId')
+    const email = demoAccounts.find((e) => {
+      const auth = auths.get(e)!
+      return hasPermission(auth, access, { orgId: namesOrg ? params.orgId : auth.active?.orgId })
+    })
     if (!email) throw new Error(`no demo account holds ${access}`)
     return cookies.get(email)!
   }
@@ -388,7 +468,9 @@ describe(`hostile input (${testDbKind()})`, async () => {
     const params = sample.params ?? {}
     const url = (p: Record<string, string>) =>
       `${routePath(build, routeId, p)}${build.routes[routeId]!.index ? '?index' : ''}`
-    const cookie = signedOutPages.has(routeId) ? '' : caller(ruleOf(routeId, 'action', form.intent), params)
+    const cookie = signedOutPages.has(routeId)
+      ? ''
+      : caller(ruleOf(routeId, 'action', form.intent), params, routeId)
     const own = { Origin: origin, 'Sec-Fetch-Site': 'same-origin', Cookie: cookie }
     const formType = { 'Content-Type': 'application/x-www-form-urlencoded' }
     const attempts: Attempt[] = []
@@ -561,7 +643,7 @@ describe(`hostile input (${testDbKind()})`, async () => {
     }
     expect(gets.length).toBeGreaterThan(40)
     for (const { routeId, url } of gets) {
-      const cookie = caller(ruleOf(routeId, 'loader', undefined), pageParams)
+      const cookie = caller(ruleOf(routeId, 'loader', undefined), pageParams, routeId)
       await expectRefused(routeId, { label: 'GET', url, headers: { Cookie: cookie }, method: 'GET' })
     }
     expect(await tableCounts()).toEqual(before)

@@ -30,7 +30,7 @@ export const storefront: Record<keyof typeof zh, string> = {
   'product.origin': 'Origin',
   'product.cooperative': 'Cooperative',
   'product.gi': 'Geographical indication',
-  'product.illustration': 'illustration',
+  'product.illustration': 'Illustration',
   'badge.demo': 'Demo',
   'nav.main': 'Main',
   'nav.products': 'All products',
