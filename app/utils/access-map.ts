@@ -195,6 +195,12 @@ export const accessMap = {
       },
     },
   },
+  // One rule for both intents (preview, import): it is checked before the upload is read.
+  'routes/coop.households.import': {
+    loader: 'manage:household:own-org',
+    action: 'manage:household:own-org',
+  },
+  'routes/coop.households.template': { loader: 'manage:household:own-org' },
 } as const satisfies Record<string, RouteRule>
 
 export type RouteId = keyof typeof accessMap

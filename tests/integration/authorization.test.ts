@@ -576,6 +576,25 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
       )
     })
 
+    it('lets a cooperative’s admins and staff import households and download the template', async () => {
+      await expectMatrix('household import page', ['coopAdmin', 'coopStaff'], (p) =>
+        callLoader('routes/coop.households.import', p),
+      )
+      await expectMatrix('household import template', ['coopAdmin', 'coopStaff'], (p) =>
+        callLoader('routes/coop.households.template', p),
+      )
+      const file =
+        '户主姓名,所在区县,乡镇村,家庭人口,农户类别,利益联结方式,身份证号\r\n马*花,岷县,梅川镇演示村,4,脱贫户,订单收购,\r\n'
+      await expectMatrix('check a household file', ['coopAdmin', 'coopStaff'], (p) => {
+        const body = new FormData()
+        body.set('intent', 'preview')
+        body.set('file', new File([file], 'households.csv', { type: 'text/csv' }))
+        const request = new Request('http://localhost/coop/households/import', { method: 'POST', body })
+        const action = route('routes/coop.households.import').action!
+        return outcomeOf(() => Promise.resolve(action({ request, params: {}, context: contextFor(p) })))
+      })
+    })
+
     it('never lets a cooperative see or change another cooperative’s households', async () => {
       const other = await makeOrganization(db, { regionCode: '621102' })
       const created = await createHousehold(

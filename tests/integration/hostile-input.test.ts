@@ -305,6 +305,8 @@ describe(`hostile input (${testDbKind()})`, async () => {
         { intent: 'reveal', householdId: hostileHousehold.householdId, reason: '核对帮扶台账' },
       ],
     },
+    // Multipart only: any urlencoded form is refused (415) before it is read.
+    'routes/coop.households.import': { forms: [{ intent: 'preview' }] },
     'routes/language': { forms: [{ lang: 'en', redirectTo: '/products' }] },
     'routes/logout': { forms: [{}] },
     // Read-only routes: any form is refused; they are here so that a write added to one is tested at once.
@@ -346,6 +348,8 @@ describe(`hostile input (${testDbKind()})`, async () => {
       'routes/account.switch': { query: {} },
       // Certificate evidence by its content key: the owning cooperative, admins and offices covering the origin.
       'routes/coop.evidence.$key': { params: { key: `${'0'.repeat(64)}.pdf` }, query: {} },
+      // Cooperative console II: the household import's template.
+      'routes/coop.households.template': { query: {} },
     }
 
   /** Route parameters for the pages (not resource routes) whose dynamic segments are spoiled in GETs. */

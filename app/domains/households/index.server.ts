@@ -15,3 +15,13 @@ export {
   type RosterPlace,
   updateHousehold,
 } from './roster.server'
+export {
+  checkHouseholdFile,
+  getImportJob,
+  householdTemplate,
+  type ImportJobView,
+  type ImportPreview,
+  previewHouseholdImport,
+  startHouseholdImport,
+  type StartImportResult,
+} from './import.server'

@@ -11,4 +11,11 @@ export {
   MIN_MEMBERS,
   revealSchema,
 } from './forms'
+export {
+  IMPORT_COLUMNS,
+  type ImportColumn,
+  type ImportJobState,
+  type ImportProblem,
+  MAX_IMPORT_ROWS,
+} from './import'
 export { lineProceedsFen, proceedsRuleFromRow } from './proceeds'

@@ -72,7 +72,8 @@ export async function rosterCoop(db: Db, actor: RosterActor): Promise<RosterCoop
   return row ? { id: row.id, regionCode: row.region_code, role: row.role } : null
 }
 
-export type RosterPlace = { code: string; name: string }
+/** name: with its city (定西市岷县); shortName: the county's own (岷县). */
+export type RosterPlace = { code: string; name: string; shortName: string }
 
 /** The counties of the cooperative's area (its region's subtree, at the lowest level), where its households live. */
 export async function rosterPlaces(db: Db, areaCode: string): Promise<RosterPlace[]> {
@@ -87,6 +88,7 @@ export async function rosterPlaces(db: Db, areaCode: string): Promise<RosterPlac
     places.push({
       code: region.code,
       name: city && region.level !== 'city' ? `${city}${region.name}` : region.name,
+      shortName: region.name,
     })
   }
   return places.sort((a, b) => a.code.localeCompare(b.code))
