@@ -28,6 +28,7 @@ export type Permission =
   // (admins only, with a reason, audited).
   | 'manage:household:own-org'
   | 'reveal:household-id:own-org'
+  | 'manage:proceeds:own-org'
 
 /** `public`: anyone; `signed-in`: any user with a session; otherwise a permission some role grants. */
 export type Access = 'public' | 'signed-in' | Permission
@@ -201,6 +202,18 @@ export const accessMap = {
     action: 'manage:household:own-org',
   },
   'routes/coop.households.template': { loader: 'manage:household:own-org' },
+  // A product's beneficiaries and proceeds rule: any member reads them; a change of what is promised is the admins'.
+  'routes/coop.products.$productId_.beneficiaries': {
+    loader: 'manage:household:own-org',
+    action: {
+      intents: {
+        rule: 'manage:proceeds:own-org',
+        link: 'manage:proceeds:own-org',
+        weight: 'manage:proceeds:own-org',
+        unlink: 'manage:proceeds:own-org',
+      },
+    },
+  },
 } as const satisfies Record<string, RouteRule>
 
 export type RouteId = keyof typeof accessMap

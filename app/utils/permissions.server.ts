@@ -16,6 +16,7 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
     // Cooperative console II.
     'manage:household:own-org',
     'reveal:household-id:own-org',
+    'manage:proceeds:own-org',
   ],
   coop_staff: ['manage:listing:own-org', 'manage:household:own-org'],
   office_analyst: ['review:listing:jurisdiction'],

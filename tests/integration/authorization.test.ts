@@ -20,7 +20,7 @@ import {
   productId as coopProductId,
 } from '../support/coop'
 // Cooperative console II (households, proceeds rules, fulfilment, reports).
-import { createHousehold } from '../../app/domains/households/index.server'
+import { createHousehold, getProductBeneficiaries } from '../../app/domains/households/index.server'
 import { householdForm, syntheticIdNumber } from '../support/households'
 
 type Outcome = 'allowed' | 'login' | 'denied'
@@ -593,6 +593,41 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
         const action = route('routes/coop.households.import').action!
         return outcomeOf(() => Promise.resolve(action({ request, params: {}, context: contextFor(p) })))
       })
+    })
+
+    it('lets members read a product’s beneficiaries and only admins change its rule and households', async () => {
+      const product = coopProductId('PRD033')
+      const params = { productId: product }
+      const id = 'routes/coop.products.$productId_.beneficiaries'
+      await expectMatrix('product beneficiaries', ['coopAdmin', 'coopStaff'], (p) =>
+        callLoader(id, p, params),
+      )
+      let percent = 3
+      await expectMatrix('set a proceeds rule', ['coopAdmin'], (p) =>
+        callAction(id, p, { intent: 'rule', kind: 'basis_points', percent: String(percent++) }, params),
+      )
+      const fresh = await createHousehold(db, { ...minxian, form: householdForm() }, systemClock)
+      if (!fresh.ok) throw new Error('createHousehold failed')
+      await expectMatrix('link a household', ['coopAdmin'], (p) =>
+        callAction(id, p, { intent: 'link', householdCode: fresh.code, weight: '2' }, params),
+      )
+      let weight = 10
+      await expectMatrix('re-weigh a household', ['coopAdmin'], (p) =>
+        callAction(
+          id,
+          p,
+          { intent: 'weight', householdId: fresh.householdId, weight: String(weight++) },
+          params,
+        ),
+      )
+      const linked = (await getProductBeneficiaries(db, { ...minxian, productId: product }))!.links[0]!
+      await expectMatrix('unlink a household', ['coopAdmin'], (p) =>
+        callAction(id, p, { intent: 'unlink', householdId: linked.householdId }, params),
+      )
+      // Another cooperative's product: not found for everyone.
+      await expectMatrix('another cooperative’s product beneficiaries', [], (p) =>
+        callLoader(id, p, { productId: coopProductId('PRD001') }),
+      )
     })
 
     it('never lets a cooperative see or change another cooperative’s households', async () => {

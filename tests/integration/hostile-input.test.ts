@@ -20,7 +20,7 @@ import { eq } from 'drizzle-orm'
 import { createListing, submitListing } from '../../app/domains/catalog/index.server'
 import { demo as reviewDemo, listingForm, makeOrganization } from '../support/coop'
 // Cooperative console II (households, proceeds rules, fulfilment, reports).
-import { createHousehold } from '../../app/domains/households/index.server'
+import { createHousehold, getProductBeneficiaries } from '../../app/domains/households/index.server'
 import { householdForm, syntheticIdNumber } from '../support/households'
 
 /**
@@ -115,6 +115,9 @@ describe(`hostile input (${testDbKind()})`, async () => {
     systemClock,
   )
   if (!hostileHousehold.ok) throw new Error('createHousehold failed')
+  const hostileProduct = seedUuid('product:PRD033')
+  const hostileLinked = (await getProductBeneficiaries(db, { ...reviewActor, productId: hostileProduct }))!
+    .links[0]!
 
   /** A valid submission per action route (one per intent), with the route parameters it is posted to. */
   const actionForms: Record<string, Sample> = {
@@ -303,6 +306,19 @@ describe(`hostile input (${testDbKind()})`, async () => {
         { intent: 'update', householdId: hostileHousehold.householdId, ...householdForm() },
         { intent: 'deactivate', householdId: hostileHousehold.householdId },
         { intent: 'reveal', householdId: hostileHousehold.householdId, reason: '核对帮扶台账' },
+      ],
+    },
+    'routes/coop.products.$productId_.beneficiaries': {
+      params: { productId: hostileProduct },
+      forms: [
+        { intent: 'rule', kind: 'basis_points', percent: '7.5', yuanPerUnit: '' },
+        { intent: 'link', householdCode: hostileHousehold.code, weight: '2' },
+        {
+          intent: 'weight',
+          householdId: hostileLinked.householdId,
+          weight: String(hostileLinked.weight + 1),
+        },
+        { intent: 'unlink', householdId: hostileLinked.householdId },
       ],
     },
     // Multipart only: any urlencoded form is refused (415) before it is read.

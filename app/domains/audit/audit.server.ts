@@ -44,6 +44,9 @@ export const auditActions = [
   'listing.resubmitted_for_price',
   'supplier.recommended',
   'supplier.verified',
+  // Cooperative console II: a product's proceeds rule and its beneficiary households.
+  'proceeds_rule.changed',
+  'beneficiaries.changed',
 ] as const
 export type AuditAction = (typeof auditActions)[number]
 

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { MessageKey } from '../../utils/i18n'
 import { idCardNumberIssue, normalizeIdCardNumber } from '../../utils/id-card'
-import { text } from '../../utils/validation'
+import { controlCharactersMessage, hasControlCharacters, text } from '../../utils/validation'
 
 /**
  * The beneficiary-household roster's forms (browser-safe). The lists repeat the table's enums (db/schema cannot be
@@ -111,3 +111,90 @@ export const revealSchema = z.object({
     },
   }),
 })
+
+/** The share a product promises: none, a percentage of the line (basis points, floored), or fen per unit. */
+export const proceedsRuleChoices = ['none', 'basis_points', 'fen_per_unit'] as const
+export type ProceedsRuleChoice = (typeof proceedsRuleChoices)[number]
+/** At most ¥10,000 a unit: a promise beyond any price here (it is capped at the line amount anyway). */
+export const MAX_FEN_PER_UNIT = 1_000_000n
+
+/** "5", "5.5", "12.25" (percent, at most two decimals) → basis points 0–10000; null when it is not one. */
+export function percentToBasisPoints(raw: string): number | null {
+  const match = /^(\d{1,3})(?:\.(\d{1,2}))?$/.exec(raw.trim().replace(/[%％]$/, ''))
+  if (!match) return null
+  const bp = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'))
+  return bp <= 10_000 ? bp : null
+}
+
+/** A yuan amount with at most two decimals → fen; null when it is not one. */
+export function yuanToFen(raw: string): bigint | null {
+  const match = /^(\d{1,7})(?:\.(\d{1,2}))?$/.exec(raw.trim().replace(/^[¥￥]\s*/, ''))
+  if (!match) return null
+  return BigInt(match[1]!) * 100n + BigInt((match[2] ?? '').padEnd(2, '0'))
+}
+
+const typedNumber = z
+  .string()
+  .max(20)
+  .refine((value) => !hasControlCharacters(value), controlCharactersMessage)
+  .optional()
+
+export type ProceedsRuleValue =
+  | { kind: 'none' }
+  | { kind: 'basis_points'; basisPoints: number }
+  | { kind: 'fen_per_unit'; fenPerUnit: bigint }
+
+export const proceedsRuleSchema = z
+  .object({
+    kind: choice(proceedsRuleChoices, 'proceeds.error.kind'),
+    // Both fields are read whatever the kind, and refused with control characters in either.
+    percent: typedNumber,
+    yuanPerUnit: typedNumber,
+  })
+  .transform((form, ctx): ProceedsRuleValue => {
+    if (form.kind === 'none') return { kind: 'none' }
+    if (form.kind === 'basis_points') {
+      const bp = percentToBasisPoints(form.percent ?? '')
+      if (bp === null) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['percent'], message: 'proceeds.error.percent' })
+        return z.NEVER
+      }
+      return { kind: 'basis_points', basisPoints: bp }
+    }
+    const fen = yuanToFen(form.yuanPerUnit ?? '')
+    if (fen === null || fen > MAX_FEN_PER_UNIT) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['yuanPerUnit'],
+        message: 'proceeds.error.yuanPerUnit',
+      })
+      return z.NEVER
+    }
+    return { kind: 'fen_per_unit', fenPerUnit: fen }
+  })
+
+/** A weight typed into a field: a whole number 1–1000. */
+export const MAX_LINK_WEIGHT = 1000
+const weightField = z.unknown().transform((value, ctx): number => {
+  const raw = typeof value === 'string' ? value.trim() : ''
+  if (!/^\d{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > MAX_LINK_WEIGHT)
+    return fail(ctx, 'proceeds.error.weight')
+  return Number(raw)
+})
+
+/** Linking a household (by its code) to a product with a weight. */
+export const linkHouseholdSchema = z.object({
+  householdCode: text({
+    min: 3,
+    max: 40,
+    messages: {
+      required: 'proceeds.error.householdCode',
+      tooShort: 'proceeds.error.householdCode',
+      tooLong: 'proceeds.error.householdCode',
+    },
+  }),
+  weight: weightField,
+})
+
+/** A linked household's new weight. */
+export const reweighSchema = z.object({ householdId: z.string().max(64), weight: weightField })

@@ -25,3 +25,13 @@ export {
   startHouseholdImport,
   type StartImportResult,
 } from './import.server'
+export {
+  getProductBeneficiaries,
+  linkHousehold,
+  type ProceedsChangeResult,
+  type ProductBeneficiariesView,
+  reweighHousehold,
+  type RuleView,
+  setProceedsRule,
+  unlinkHousehold,
+} from './proceeds-rules.server'
