@@ -72,6 +72,11 @@ function ConsoleFrame({ children }: { children: ReactNode }) {
                   {t('console.tab.households')}
                 </NavLink>
               </li>
+              <li>
+                <NavLink to="/coop/fulfilment" className={tabClass}>
+                  {t('console.tab.fulfilment')}
+                </NavLink>
+              </li>
             </ul>
           </nav>
         </div>

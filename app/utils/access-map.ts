@@ -93,7 +93,13 @@ export const accessMap = {
   'routes/invitations.$token': { loader: 'signed-in', action: 'signed-in' },
   // A buyer's own orders: the model only ever finds the signed-in user's (another's is 404).
   'routes/account.orders._index': { loader: 'signed-in' },
-  'routes/account.orders.$orderId': { loader: 'signed-in', action: { intents: { cancel: 'signed-in' } } },
+  // The buyer's own order (the domain keeps to it); confirm-receipt and request-refund: cooperative console II.
+  'routes/account.orders.$orderId': {
+    loader: 'signed-in',
+    action: {
+      intents: { cancel: 'signed-in', 'confirm-receipt': 'signed-in', 'request-refund': 'signed-in' },
+    },
+  },
 
   // Platform administration.
   'routes/admin': { loader: 'access:admin:any' },
@@ -202,6 +208,11 @@ export const accessMap = {
     action: 'manage:household:own-org',
   },
   'routes/coop.households.template': { loader: 'manage:household:own-org' },
+  // Fulfilment: any member ships (as any member sees the orders).
+  'routes/coop.fulfilment': {
+    loader: 'manage:listing:own-org',
+    action: { intents: { ship: 'manage:listing:own-org', deliver: 'manage:listing:own-org' } },
+  },
   // A product's beneficiaries and proceeds rule: any member reads them; a change of what is promised is the admins'.
   'routes/coop.products.$productId_.beneficiaries': {
     loader: 'manage:household:own-org',

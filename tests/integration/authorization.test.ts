@@ -22,6 +22,8 @@ import {
 // Cooperative console II (households, proceeds rules, fulfilment, reports).
 import { createHousehold, getProductBeneficiaries } from '../../app/domains/households/index.server'
 import { householdForm, syntheticIdNumber } from '../support/households'
+import { markShipped } from '../../app/domains/coop/index.server'
+import { sellerOrders } from '../../db/schema/orders'
 
 type Outcome = 'allowed' | 'login' | 'denied'
 
@@ -628,6 +630,62 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
       await expectMatrix('another cooperative’s product beneficiaries', [], (p) =>
         callLoader(id, p, { productId: coopProductId('PRD001') }),
       )
+    })
+
+    it('lets a cooperative’s members ship its paid orders, and only the buyer confirm receipt or ask for a refund', async () => {
+      await makeBuyable(db, ['PRD030'])
+      const paidPart = async () => {
+        const bought = await buy(db, { lines: [['PRD030', 1]] })
+        const [row] = await db
+          .select({ id: sellerOrders.id })
+          .from(sellerOrders)
+          .where(eq(sellerOrders.orderId, bought.orderId))
+        return { orderId: bought.orderId, sellerOrderId: row!.id }
+      }
+      const ship = (sellerOrderId: string) =>
+        markShipped(
+          db,
+          { ...minxian, sellerOrderId, form: { carrier: '中国邮政', trackingNumber: 'EMS1234567' } },
+          systemClock,
+        )
+      await expectMatrix('fulfilment', ['coopAdmin', 'coopStaff'], (p) =>
+        callLoader('routes/coop.fulfilment', p),
+      )
+      await expectMatrix('ship an order', ['coopAdmin', 'coopStaff'], async (p) =>
+        callAction('routes/coop.fulfilment', p, {
+          intent: 'ship',
+          sellerOrderId: (await paidPart()).sellerOrderId,
+          carrier: '顺丰速运',
+          trackingNumber: 'SF1234567890',
+        }),
+      )
+      await expectMatrix('mark an order delivered', ['coopAdmin', 'coopStaff'], async (p) => {
+        const part = await paidPart()
+        await ship(part.sellerOrderId)
+        return callAction('routes/coop.fulfilment', p, {
+          intent: 'deliver',
+          sellerOrderId: part.sellerOrderId,
+        })
+      })
+      await expectMatrix('confirm receipt', ['consumer'], async (p) => {
+        const part = await paidPart()
+        await ship(part.sellerOrderId)
+        return callAction(
+          'routes/account.orders.$orderId',
+          p,
+          { intent: 'confirm-receipt', sellerOrderId: part.sellerOrderId },
+          { orderId: part.orderId },
+        )
+      })
+      await expectMatrix('ask for a refund', ['consumer'], async (p) => {
+        const part = await paidPart()
+        return callAction(
+          'routes/account.orders.$orderId',
+          p,
+          { intent: 'request-refund', sellerOrderId: part.sellerOrderId, reason: '买错了规格' },
+          { orderId: part.orderId },
+        )
+      })
     })
 
     it('never lets a cooperative see or change another cooperative’s households', async () => {

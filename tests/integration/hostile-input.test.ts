@@ -22,6 +22,7 @@ import { demo as reviewDemo, listingForm, makeOrganization } from '../support/co
 // Cooperative console II (households, proceeds rules, fulfilment, reports).
 import { createHousehold, getProductBeneficiaries } from '../../app/domains/households/index.server'
 import { householdForm, syntheticIdNumber } from '../support/households'
+import { sellerOrders } from '../../db/schema/orders'
 
 /**
  * Every action and every resource route of the build, called by a signed-in user who may call it, with what an
@@ -115,6 +116,15 @@ describe(`hostile input (${testDbKind()})`, async () => {
     systemClock,
   )
   if (!hostileHousehold.ok) throw new Error('createHousehold failed')
+  // A paid order of the Minxian cooperative's product: shipped by the console, received or refunded by its buyer.
+  await makeBuyable(db, ['PRD030'])
+  const hostilePaid = await buy(db, { lines: [['PRD030', 1]] })
+  const [hostileSellerOrder] = await db
+    .select({ id: sellerOrders.id })
+    .from(sellerOrders)
+    .where(eq(sellerOrders.orderId, hostilePaid.orderId))
+  // Buying emptied the consumer's cart, which the checkout sample needs.
+  await changeCart(db, { userId: demoConsumer }, { kind: 'add', productId: seededProductId('PRD006'), qty: 1 })
   const hostileProduct = seedUuid('product:PRD033')
   const hostileLinked = (await getProductBeneficiaries(db, { ...reviewActor, productId: hostileProduct }))!
     .links[0]!
@@ -205,7 +215,15 @@ describe(`hostile input (${testDbKind()})`, async () => {
         { intent: 'revoke', invitationId: seedUuid('test:hostile-invitation') },
       ],
     },
-    'routes/account.orders.$orderId': { params: { orderId: pending.orderId }, forms: [{ intent: 'cancel' }] },
+    'routes/account.orders.$orderId': {
+      params: { orderId: pending.orderId },
+      forms: [
+        { intent: 'cancel' },
+        // Cooperative console II: one seller's part of the buyer's paid order.
+        { intent: 'confirm-receipt', sellerOrderId: hostileSellerOrder!.id },
+        { intent: 'request-refund', sellerOrderId: hostileSellerOrder!.id, reason: '买错了规格' },
+      ],
+    },
     'routes/invitations.$token': {
       params: { token: 'A1b2C3d4'.repeat(5) + 'xyz' },
       forms: [{ intent: 'accept' }],
@@ -319,6 +337,17 @@ describe(`hostile input (${testDbKind()})`, async () => {
           weight: String(hostileLinked.weight + 1),
         },
         { intent: 'unlink', householdId: hostileLinked.householdId },
+      ],
+    },
+    'routes/coop.fulfilment': {
+      forms: [
+        {
+          intent: 'ship',
+          sellerOrderId: hostileSellerOrder!.id,
+          carrier: '中国邮政',
+          trackingNumber: 'EMS1234567',
+        },
+        { intent: 'deliver', sellerOrderId: hostileSellerOrder!.id },
       ],
     },
     // Multipart only: any urlencoded form is refused (415) before it is read.

@@ -6,3 +6,11 @@ export {
   type SellerOrderPage,
   type SellerOrderView,
 } from './seller-orders.server'
+export {
+  type FulfilmentItem,
+  type FulfilmentPage,
+  type FulfilmentResult,
+  listFulfilment,
+  markDelivered,
+  markShipped,
+} from './fulfilment.server'
