@@ -124,7 +124,11 @@ describe(`hostile input (${testDbKind()})`, async () => {
     .from(sellerOrders)
     .where(eq(sellerOrders.orderId, hostilePaid.orderId))
   // Buying emptied the consumer's cart, which the checkout sample needs.
-  await changeCart(db, { userId: demoConsumer }, { kind: 'add', productId: seededProductId('PRD006'), qty: 1 })
+  await changeCart(
+    db,
+    { userId: demoConsumer },
+    { kind: 'add', productId: seededProductId('PRD006'), qty: 1 },
+  )
   const hostileProduct = seedUuid('product:PRD033')
   const hostileLinked = (await getProductBeneficiaries(db, { ...reviewActor, productId: hostileProduct }))!
     .links[0]!
