@@ -77,6 +77,11 @@ function ConsoleFrame({ children }: { children: ReactNode }) {
                   {t('console.tab.fulfilment')}
                 </NavLink>
               </li>
+              <li>
+                <NavLink to="/coop/reports" className={tabClass}>
+                  {t('console.tab.reports')}
+                </NavLink>
+              </li>
             </ul>
           </nav>
         </div>

@@ -208,6 +208,9 @@ export const accessMap = {
     action: 'manage:household:own-org',
   },
   'routes/coop.households.template': { loader: 'manage:household:own-org' },
+  // Reports: sales by product and month, proceeds per household (masked), and their exports.
+  'routes/coop.reports': { loader: 'manage:household:own-org' },
+  'routes/coop.reports_.export': { loader: 'manage:household:own-org' },
   // Fulfilment: any member ships (as any member sees the orders).
   'routes/coop.fulfilment': {
     loader: 'manage:listing:own-org',

@@ -688,6 +688,19 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
       })
     })
 
+    it('shows a cooperative’s reports and their exports to its admins and staff only', async () => {
+      await expectMatrix('reports', ['coopAdmin', 'coopStaff'], (p) => callLoader('routes/coop.reports', p))
+      for (const format of ['csv', 'xlsx']) {
+        await expectMatrix(`report export (${format})`, ['coopAdmin', 'coopStaff'], (p) => {
+          const loader = route('routes/coop.reports_.export').loader!
+          const url = `http://localhost/coop/reports/export?kind=households&format=${format}`
+          return outcomeOf(() =>
+            Promise.resolve(loader({ request: new Request(url), params: {}, context: contextFor(p) })),
+          )
+        })
+      }
+    })
+
     it('never lets a cooperative see or change another cooperative’s households', async () => {
       const other = await makeOrganization(db, { regionCode: '621102' })
       const created = await createHousehold(

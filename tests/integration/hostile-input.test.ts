@@ -399,6 +399,9 @@ describe(`hostile input (${testDbKind()})`, async () => {
       'routes/coop.evidence.$key': { params: { key: `${'0'.repeat(64)}.pdf` }, query: {} },
       // Cooperative console II: the household import's template.
       'routes/coop.households.template': { query: {} },
+      'routes/coop.reports_.export': {
+        query: { kind: 'households', format: 'csv', from: '2026-01-01', to: '2026-12-31' },
+      },
     }
 
   /** Route parameters for the pages (not resource routes) whose dynamic segments are spoiled in GETs. */

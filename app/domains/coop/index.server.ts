@@ -14,3 +14,16 @@ export {
   markDelivered,
   markShipped,
 } from './fulfilment.server'
+export {
+  type CoopReport,
+  exportCoopReport,
+  getCoopReport,
+  type HouseholdCreditRow,
+  type ReportFormat,
+  reportFormats,
+  type ReportKind,
+  reportKinds,
+  type ReportPeriod,
+  reportPeriod,
+  type SalesRow,
+} from './reports.server'
