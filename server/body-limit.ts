@@ -71,6 +71,13 @@ export const bodyLimits: readonly BodyLimitClass[] = [
     maxBytes: EVIDENCE_UPLOAD_BODY_LIMIT,
     streamed: true,
   },
+  // Cooperative console II: a household roster file (CSV, one file of at most 10 MB).
+  {
+    name: 'household-import',
+    matches: (p) => /^\/coop\/households\/import(\.data)?\/?$/.test(p),
+    maxBytes: EVIDENCE_UPLOAD_BODY_LIMIT,
+    streamed: true,
+  },
   { name: 'forms', matches: () => true, maxBytes: FORM_BODY_LIMIT, streamed: false },
 ]
 

@@ -100,6 +100,12 @@ export function ProductHeader({
               {t('console.products.certifications')}
             </NavLink>
           </li>
+          {/* Cooperative console II: the product's beneficiary households and proceeds rule. */}
+          <li>
+            <NavLink to={`${base}/beneficiaries`} className={linkClass}>
+              {t('console.products.beneficiaries')}
+            </NavLink>
+          </li>
         </ul>
       </nav>
     </div>

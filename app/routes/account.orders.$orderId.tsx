@@ -1,8 +1,14 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from '@remix-run/react'
 import { OrderStatusBadge } from '~/components/order-status'
-import { cancelOrderForm } from '~/domains/orders'
-import { getBuyerOrder, type TimelineStep, cancelOrder } from '~/domains/orders/index.server'
+import { orderPageForm } from '~/domains/orders'
+import {
+  cancelOrder,
+  confirmReceipt,
+  getBuyerOrder,
+  requestSellerOrderRefund,
+  type TimelineStep,
+} from '~/domains/orders/index.server'
 import { configuredBankTransfer } from '~/domains/payments/index.server'
 import { shanghaiDateTime, systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
@@ -28,21 +34,38 @@ export async function loader(args: LoaderFunctionArgs) {
 }
 
 export async function action(args: ActionFunctionArgs) {
-  const submission = await parseForm(args.request, cancelOrderForm)
+  const submission = await parseForm(args.request, orderPageForm)
   const { intent } = submission.payload
   const auth = requireAccess(args, 'routes/account.orders.$orderId', 'action', {
     intent: typeof intent === 'string' ? intent : '',
   })
-  const result = await cancelOrder(
-    getDb(),
-    { orderId: args.params.orderId ?? '', buyerUserId: auth.userId },
-    systemClock,
-  )
-  invariantResponse(result.ok || result.reason !== 'not_found', '订单不存在 / Order not found', {
-    status: 404,
-  })
-  if (result.ok) return data({ done: 'cancelled' as const, error: null })
-  return data({ done: null, error: 'not_pending' as const }, { status: 409 })
+  const orderId = args.params.orderId ?? ''
+  const notFound = () => invariantResponse(false, '订单不存在 / Order not found', { status: 404 })
+  if (submission.status !== 'success') {
+    return data({ done: null, error: null, result: submission.reply() }, { status: 400 })
+  }
+  const form = submission.value
+  const db = getDb()
+  if (form.intent === 'cancel') {
+    const result = await cancelOrder(db, { orderId, buyerUserId: auth.userId }, systemClock)
+    if (!result.ok && result.reason === 'not_found') notFound()
+    if (result.ok) return data({ done: 'cancelled' as const, error: null, result: null })
+    return data({ done: null, error: 'not_pending' as const, result: null }, { status: 409 })
+  }
+  // Cooperative console II: one seller's part — receipt, or a refund before it ships.
+  const input = { userId: auth.userId, orderId, sellerOrderId: form.sellerOrderId }
+  const result =
+    form.intent === 'confirm-receipt'
+      ? await confirmReceipt(db, input, systemClock)
+      : await requestSellerOrderRefund(db, { ...input, reason: form.reason }, systemClock)
+  if (!result.ok && result.error === 'not_found') notFound()
+  if (result.ok)
+    return data({
+      done: form.intent === 'confirm-receipt' ? ('received' as const) : ('refund_requested' as const),
+      error: null,
+      result: null,
+    })
+  return data({ done: null, error: result.error, result: null }, { status: 409 })
 }
 
 function stepLabel(t: ReturnType<typeof useT>, step: TimelineStep, refunded: string): string {
@@ -74,12 +97,16 @@ export default function OrderPage() {
       ) : null}
       {actionData?.done ? (
         <p role="status" className="rounded border border-stone-200 bg-stone-50 p-3 text-sm">
-          {t('order.cancelled')}
+          {actionData.done === 'cancelled'
+            ? t('order.cancelled')
+            : t(`order.fulfilment.done.${actionData.done}`)}
         </p>
       ) : null}
       {actionData?.error ? (
         <p role="alert" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
-          {t('order.notPending')}
+          {actionData.error === 'not_pending'
+            ? t('order.notPending')
+            : t(`order.fulfilment.error.${actionData.error}`)}
         </p>
       ) : null}
 
@@ -174,6 +201,7 @@ export default function OrderPage() {
             <p className="border-t border-stone-100 px-4 py-2 text-right text-sm">
               {t('cart.sellerSubtotal', { amount: formatFen(seller.subtotalFen, locale) })}
             </p>
+            {seller.status === 'paid' ? <SellerFulfilment seller={seller} /> : null}
           </div>
         ))}
         <p className="text-right text-lg">
@@ -278,5 +306,99 @@ function FlaggedTransfer({
           : t('order.flagged.refundOver')}
       </p>
     </section>
+  )
+}
+
+/** Cooperative console II: one seller's part of a paid order, from shipping to receipt, and what the buyer can do. */
+function SellerFulfilment({
+  seller,
+}: {
+  seller: {
+    sellerOrderId: string
+    fulfilment: 'none' | 'shipped' | 'delivered' | 'received'
+    carrier: string | null
+    trackingNumber: string | null
+    shippedAt: string | null
+    deliveredAt: string | null
+    receivedAt: string | null
+    receivedAutomatically: boolean
+    refundRequest: string | null
+  }
+}) {
+  const t = useT()
+  const steps: Array<{ key: string; label: string; at: string | null }> = [
+    {
+      key: 'shipped',
+      label: seller.carrier
+        ? t('order.fulfilment.shipped', { carrier: seller.carrier, tracking: seller.trackingNumber ?? '' })
+        : t('order.fulfilment.shippedPlain'),
+      at: seller.shippedAt,
+    },
+    { key: 'delivered', label: t('order.fulfilment.delivered'), at: seller.deliveredAt },
+    {
+      key: 'received',
+      label: seller.receivedAutomatically
+        ? t('order.fulfilment.receivedAuto')
+        : t('order.fulfilment.received'),
+      at: seller.receivedAt,
+    },
+  ].filter((s) => s.at !== null)
+  return (
+    <div className="space-y-2 border-t border-stone-100 px-4 py-3 text-sm" data-testid="fulfilment">
+      {steps.length === 0 ? (
+        <p>
+          {seller.refundRequest === 'requested'
+            ? t('order.fulfilment.refundPending')
+            : t('order.fulfilment.awaiting')}
+        </p>
+      ) : (
+        <ol className="space-y-1">
+          {steps.map((step) => (
+            <li key={step.key}>
+              {step.label}
+              <time dateTime={step.at!} className="ml-2 text-xs text-stone-500">
+                {shanghaiDateTime(step.at!)}
+              </time>
+            </li>
+          ))}
+        </ol>
+      )}
+      {seller.fulfilment === 'shipped' || seller.fulfilment === 'delivered' ? (
+        <Form method="post">
+          <input type="hidden" name="intent" value="confirm-receipt" />
+          <input type="hidden" name="sellerOrderId" value={seller.sellerOrderId} />
+          <button type="submit" className="rounded bg-brand-700 px-3 py-1.5 text-white hover:bg-brand-800">
+            {t('order.fulfilment.confirm')}
+          </button>
+          <p className="mt-1 text-xs text-stone-600">{t('order.fulfilment.autoHint')}</p>
+        </Form>
+      ) : null}
+      {seller.fulfilment === 'none' && seller.refundRequest !== 'requested' ? (
+        <details>
+          <summary className="cursor-pointer text-stone-700">{t('order.refund.open')}</summary>
+          <Form method="post" className="mt-2 space-y-2">
+            <input type="hidden" name="intent" value="request-refund" />
+            <input type="hidden" name="sellerOrderId" value={seller.sellerOrderId} />
+            <label htmlFor={`reason-${seller.sellerOrderId}`} className="block font-medium">
+              {t('order.refund.reason')}
+            </label>
+            <input
+              id={`reason-${seller.sellerOrderId}`}
+              name="reason"
+              required
+              minLength={2}
+              maxLength={200}
+              className="w-full rounded border border-stone-300 px-3 py-2"
+            />
+            <button
+              type="submit"
+              className="rounded border border-red-300 px-3 py-1.5 text-red-700 hover:bg-red-50"
+            >
+              {t('order.refund.submit')}
+            </button>
+          </Form>
+        </details>
+      ) : null}
+    </div>
   )
 }

@@ -66,6 +66,22 @@ function ConsoleFrame({ children }: { children: ReactNode }) {
                   {t('console.tab.orders')}
                 </NavLink>
               </li>
+              {/* Cooperative console II: the household roster. */}
+              <li>
+                <NavLink to="/coop/households" className={tabClass}>
+                  {t('console.tab.households')}
+                </NavLink>
+              </li>
+              <li>
+                <NavLink to="/coop/fulfilment" className={tabClass}>
+                  {t('console.tab.fulfilment')}
+                </NavLink>
+              </li>
+              <li>
+                <NavLink to="/coop/reports" className={tabClass}>
+                  {t('console.tab.reports')}
+                </NavLink>
+              </li>
             </ul>
           </nav>
         </div>

@@ -31,6 +31,11 @@ export type Permission =
   | 'approve:requisition:active-org'
   | 'manage:plan:active-org'
   | 'manage:spending-limit:active-org'
+  // Cooperative console II: the beneficiary-household roster (any member keeps it), revealing a stored ID number
+  // (admins only, with a reason, audited).
+  | 'manage:household:own-org'
+  | 'reveal:household-id:own-org'
+  | 'manage:proceeds:own-org'
 
 /** `public`: anyone; `signed-in`: any user with a session; otherwise a permission some role grants. */
 export type Access = 'public' | 'signed-in' | Permission
@@ -95,7 +100,13 @@ export const accessMap = {
   'routes/invitations.$token': { loader: 'signed-in', action: 'signed-in' },
   // A buyer's own orders: the model only ever finds the signed-in user's (another's is 404).
   'routes/account.orders._index': { loader: 'signed-in' },
-  'routes/account.orders.$orderId': { loader: 'signed-in', action: { intents: { cancel: 'signed-in' } } },
+  // The buyer's own order (the domain keeps to it); confirm-receipt and request-refund: cooperative console II.
+  'routes/account.orders.$orderId': {
+    loader: 'signed-in',
+    action: {
+      intents: { cancel: 'signed-in', 'confirm-receipt': 'signed-in', 'request-refund': 'signed-in' },
+    },
+  },
 
   // Platform administration.
   'routes/admin': { loader: 'access:admin:any' },
@@ -208,6 +219,45 @@ export const accessMap = {
     action: 'manage:spending-limit:active-org',
   },
   'routes/account.notifications': { loader: 'signed-in', action: { intents: { 'read-all': 'signed-in' } } },
+  // Cooperative console II (issue #17): the household roster and its import, proceeds rules, fulfilment, reports.
+  // The domain keeps to the active cooperative's rows: another cooperative's household is not found.
+  'routes/coop.households._index': {
+    loader: 'manage:household:own-org',
+    action: {
+      intents: {
+        create: 'manage:household:own-org',
+        update: 'manage:household:own-org',
+        deactivate: 'manage:household:own-org',
+        reveal: 'reveal:household-id:own-org',
+      },
+    },
+  },
+  // One rule for both intents (preview, import): it is checked before the upload is read.
+  'routes/coop.households.import': {
+    loader: 'manage:household:own-org',
+    action: 'manage:household:own-org',
+  },
+  'routes/coop.households.template': { loader: 'manage:household:own-org' },
+  // Reports: sales by product and month, proceeds per household (masked), and their exports.
+  'routes/coop.reports': { loader: 'manage:household:own-org' },
+  'routes/coop.reports_.export': { loader: 'manage:household:own-org' },
+  // Fulfilment: any member ships (as any member sees the orders).
+  'routes/coop.fulfilment': {
+    loader: 'manage:listing:own-org',
+    action: { intents: { ship: 'manage:listing:own-org', deliver: 'manage:listing:own-org' } },
+  },
+  // A product's beneficiaries and proceeds rule: any member reads them; a change of what is promised is the admins'.
+  'routes/coop.products.$productId_.beneficiaries': {
+    loader: 'manage:household:own-org',
+    action: {
+      intents: {
+        rule: 'manage:proceeds:own-org',
+        link: 'manage:proceeds:own-org',
+        weight: 'manage:proceeds:own-org',
+        unlink: 'manage:proceeds:own-org',
+      },
+    },
+  },
 } as const satisfies Record<string, RouteRule>
 
 export type RouteId = keyof typeof accessMap

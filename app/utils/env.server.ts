@@ -60,6 +60,15 @@ const envSchema = z
       .regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://')
       .optional(),
     MAIL_FROM: z.string().min(3).max(200).default('消费帮扶集市 <no-reply@localhost>'),
+    /** The data key for fields stored encrypted (household ID numbers): 32 bytes as 64 hex digits or base64.
+     *  Required in production; demo mode generates one into DATA_DIR/secrets.json when unset. */
+    DATA_KEY: z
+      .string()
+      .regex(
+        /^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/,
+        'DATA_KEY must be 32 bytes written as 64 hex digits or base64',
+      )
+      .optional(),
     /** Log every SQL statement (development aid). */
     LOG_SQL: z
       .enum(['0', '1', 'true', 'false'])
@@ -72,6 +81,14 @@ const envSchema = z
         code: z.ZodIssueCode.custom,
         path: ['DATABASE_URL'],
         message: 'APP_MODE=production needs a PostgreSQL server: set DATABASE_URL',
+      })
+    }
+    if (env.APP_MODE === 'production' && !env.DATA_KEY) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['DATA_KEY'],
+        message:
+          'APP_MODE=production stores household ID numbers encrypted: set DATA_KEY (32 bytes, base64 or hex) and back it up',
       })
     }
     if (env.APP_MODE === 'production' && env.SMTP_URL && !env.PUBLIC_ORIGIN) {

@@ -72,3 +72,21 @@ export function maskIdCardNumber(s: string): string {
   const visible = Math.min(4, s.length)
   return '*'.repeat(s.length - visible) + s.slice(s.length - visible)
 }
+
+/**
+ * What is wrong with a typed ID number, for a message next to the field: its shape, its birth date (a real date
+ * from 1900-01-01 up to `today` in Beijing), or its check character; null when it is valid.
+ */
+export function idCardNumberIssue(s: string, today: Date): 'format' | 'date' | 'check_digit' | null {
+  if (!/^\d{17}[\dX]$/.test(s)) return 'format'
+  if (idCardCheckChar(s.slice(0, 17)) !== s[17]) return 'check_digit'
+  return isValidIdCardNumber(s, today) ? null : 'date'
+}
+
+/** What people type (spaces, a lowercase x, full-width digits) → the card's own spelling. */
+export function normalizeIdCardNumber(raw: string): string {
+  return raw
+    .replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/[\s\u3000-]/g, '')
+    .replace(/[xX\uFF38\uFF58]$/, 'X')
+}

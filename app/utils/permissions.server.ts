@@ -16,8 +16,16 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
     'manage:plan:active-org',
     'manage:spending-limit:active-org',
   ],
-  coop_admin: ['manage:membership:own-org', 'manage:listing:own-org', 'manage:base:own-org'],
-  coop_staff: ['manage:listing:own-org'],
+  coop_admin: [
+    'manage:membership:own-org',
+    'manage:listing:own-org',
+    'manage:base:own-org',
+    // Cooperative console II.
+    'manage:household:own-org',
+    'reveal:household-id:own-org',
+    'manage:proceeds:own-org',
+  ],
+  coop_staff: ['manage:listing:own-org', 'manage:household:own-org'],
   office_analyst: ['review:listing:jurisdiction'],
   office_admin: [
     'manage:membership:own-org',

@@ -25,6 +25,11 @@ import { memberships } from '../../db/schema/memberships'
 import { readPastedLines, requisitionForm } from '../../app/domains/procurement'
 import { submitRequisition } from '../../app/domains/procurement/index.server'
 import { testBankTransfer } from '../support/shopping'
+// Cooperative console II (households, proceeds rules, fulfilment, reports).
+import { createHousehold, getProductBeneficiaries } from '../../app/domains/households/index.server'
+import { householdForm, syntheticIdNumber } from '../support/households'
+import { markShipped } from '../../app/domains/coop/index.server'
+import { sellerOrders } from '../../db/schema/orders'
 
 type Outcome = 'allowed' | 'login' | 'denied'
 
@@ -625,5 +630,213 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
         description: '',
       }),
     )
+  })
+
+  // Cooperative console II: the household roster.
+  describe('cooperative console II', () => {
+    const minxian = { orgId: reviewDemo.minxian, actorUserId: reviewDemo.coopAdmin }
+    let serial = 600
+    const household = async (actor = minxian) => {
+      const created = await createHousehold(
+        db,
+        { ...actor, form: householdForm({ idNumber: syntheticIdNumber(serial++) }) },
+        systemClock,
+      )
+      if (!created.ok) throw new Error('createHousehold failed')
+      return created.householdId
+    }
+
+    it('lets a cooperative’s admins and staff keep its roster, and only its admins reveal an ID number', async () => {
+      await expectMatrix('households', ['coopAdmin', 'coopStaff'], (p) =>
+        callLoader('routes/coop.households._index', p),
+      )
+      await expectMatrix('add a household', ['coopAdmin', 'coopStaff'], (p) =>
+        callAction('routes/coop.households._index', p, { intent: 'create', ...householdForm() }),
+      )
+      const edited = await household()
+      await expectMatrix('edit a household', ['coopAdmin', 'coopStaff'], (p) =>
+        callAction('routes/coop.households._index', p, {
+          intent: 'update',
+          householdId: edited,
+          ...householdForm(),
+        }),
+      )
+      await expectMatrix('deactivate a household', ['coopAdmin', 'coopStaff'], async (p) =>
+        callAction('routes/coop.households._index', p, {
+          intent: 'deactivate',
+          householdId: await household(),
+        }),
+      )
+      const revealed = await household()
+      await expectMatrix('reveal an ID number', ['coopAdmin'], (p) =>
+        callAction('routes/coop.households._index', p, {
+          intent: 'reveal',
+          householdId: revealed,
+          reason: '核对帮扶台账',
+        }),
+      )
+    })
+
+    it('lets a cooperative’s admins and staff import households and download the template', async () => {
+      await expectMatrix('household import page', ['coopAdmin', 'coopStaff'], (p) =>
+        callLoader('routes/coop.households.import', p),
+      )
+      await expectMatrix('household import template', ['coopAdmin', 'coopStaff'], (p) =>
+        callLoader('routes/coop.households.template', p),
+      )
+      const file =
+        '户主姓名,所在区县,乡镇村,家庭人口,农户类别,利益联结方式,身份证号\r\n马*花,岷县,梅川镇演示村,4,脱贫户,订单收购,\r\n'
+      await expectMatrix('check a household file', ['coopAdmin', 'coopStaff'], (p) => {
+        const body = new FormData()
+        body.set('intent', 'preview')
+        body.set('file', new File([file], 'households.csv', { type: 'text/csv' }))
+        const request = new Request('http://localhost/coop/households/import', { method: 'POST', body })
+        const action = route('routes/coop.households.import').action!
+        return outcomeOf(() => Promise.resolve(action({ request, params: {}, context: contextFor(p) })))
+      })
+    })
+
+    it('lets members read a product’s beneficiaries and only admins change its rule and households', async () => {
+      const product = coopProductId('PRD033')
+      const params = { productId: product }
+      const id = 'routes/coop.products.$productId_.beneficiaries'
+      await expectMatrix('product beneficiaries', ['coopAdmin', 'coopStaff'], (p) =>
+        callLoader(id, p, params),
+      )
+      let percent = 3
+      await expectMatrix('set a proceeds rule', ['coopAdmin'], (p) =>
+        callAction(id, p, { intent: 'rule', kind: 'basis_points', percent: String(percent++) }, params),
+      )
+      const fresh = await createHousehold(db, { ...minxian, form: householdForm() }, systemClock)
+      if (!fresh.ok) throw new Error('createHousehold failed')
+      await expectMatrix('link a household', ['coopAdmin'], (p) =>
+        callAction(id, p, { intent: 'link', householdCode: fresh.code, weight: '2' }, params),
+      )
+      let weight = 10
+      await expectMatrix('re-weigh a household', ['coopAdmin'], (p) =>
+        callAction(
+          id,
+          p,
+          { intent: 'weight', householdId: fresh.householdId, weight: String(weight++) },
+          params,
+        ),
+      )
+      const linked = (await getProductBeneficiaries(db, { ...minxian, productId: product }))!.links[0]!
+      await expectMatrix('unlink a household', ['coopAdmin'], (p) =>
+        callAction(id, p, { intent: 'unlink', householdId: linked.householdId }, params),
+      )
+      // Another cooperative's product: not found for everyone.
+      await expectMatrix('another cooperative’s product beneficiaries', [], (p) =>
+        callLoader(id, p, { productId: coopProductId('PRD001') }),
+      )
+    })
+
+    it('lets a cooperative’s members ship its paid orders, and only the buyer confirm receipt or ask for a refund', async () => {
+      await makeBuyable(db, ['PRD030'])
+      const paidPart = async () => {
+        const bought = await buy(db, { lines: [['PRD030', 1]] })
+        const [row] = await db
+          .select({ id: sellerOrders.id })
+          .from(sellerOrders)
+          .where(eq(sellerOrders.orderId, bought.orderId))
+        return { orderId: bought.orderId, sellerOrderId: row!.id }
+      }
+      const ship = (sellerOrderId: string) =>
+        markShipped(
+          db,
+          { ...minxian, sellerOrderId, form: { carrier: '中国邮政', trackingNumber: 'EMS1234567' } },
+          systemClock,
+        )
+      await expectMatrix('fulfilment', ['coopAdmin', 'coopStaff'], (p) =>
+        callLoader('routes/coop.fulfilment', p),
+      )
+      await expectMatrix('ship an order', ['coopAdmin', 'coopStaff'], async (p) =>
+        callAction('routes/coop.fulfilment', p, {
+          intent: 'ship',
+          sellerOrderId: (await paidPart()).sellerOrderId,
+          carrier: '顺丰速运',
+          trackingNumber: 'SF1234567890',
+        }),
+      )
+      await expectMatrix('mark an order delivered', ['coopAdmin', 'coopStaff'], async (p) => {
+        const part = await paidPart()
+        await ship(part.sellerOrderId)
+        return callAction('routes/coop.fulfilment', p, {
+          intent: 'deliver',
+          sellerOrderId: part.sellerOrderId,
+        })
+      })
+      await expectMatrix('confirm receipt', ['consumer'], async (p) => {
+        const part = await paidPart()
+        await ship(part.sellerOrderId)
+        return callAction(
+          'routes/account.orders.$orderId',
+          p,
+          { intent: 'confirm-receipt', sellerOrderId: part.sellerOrderId },
+          { orderId: part.orderId },
+        )
+      })
+      await expectMatrix('ask for a refund', ['consumer'], async (p) => {
+        const part = await paidPart()
+        return callAction(
+          'routes/account.orders.$orderId',
+          p,
+          { intent: 'request-refund', sellerOrderId: part.sellerOrderId, reason: '买错了规格' },
+          { orderId: part.orderId },
+        )
+      })
+    })
+
+    it('shows a cooperative’s reports and their exports to its admins and staff only', async () => {
+      await expectMatrix('reports', ['coopAdmin', 'coopStaff'], (p) => callLoader('routes/coop.reports', p))
+      for (const format of ['csv', 'xlsx']) {
+        await expectMatrix(`report export (${format})`, ['coopAdmin', 'coopStaff'], (p) => {
+          const loader = route('routes/coop.reports_.export').loader!
+          const url = `http://localhost/coop/reports/export?kind=households&format=${format}`
+          return outcomeOf(() =>
+            Promise.resolve(loader({ request: new Request(url), params: {}, context: contextFor(p) })),
+          )
+        })
+      }
+    })
+
+    it('never lets a cooperative see or change another cooperative’s households', async () => {
+      const other = await makeOrganization(db, { regionCode: '621102' })
+      const created = await createHousehold(
+        db,
+        {
+          orgId: other.orgId,
+          actorUserId: other.userId,
+          form: householdForm({
+            regionCode: '621102',
+            idNumber: syntheticIdNumber(650, '19800101', '621102'),
+          }),
+        },
+        systemClock,
+      )
+      if (!created.ok) throw new Error('createHousehold failed')
+      const theirs = created.householdId
+      for (const [intent, extra] of [
+        ['update', householdForm()],
+        ['deactivate', {}],
+        ['reveal', { reason: '核对帮扶台账' }],
+      ] as const) {
+        await expectMatrix(`${intent} another cooperative’s household`, [], (p) =>
+          callAction('routes/coop.households._index', p, { intent, householdId: theirs, ...extra }),
+        )
+      }
+      const loader = route('routes/coop.households._index').loader!
+      for (const person of ['coopAdmin', 'coopStaff'] as const) {
+        for (let page = 1; page <= 20; page++) {
+          const roster = (await loader({
+            request: new Request(`http://localhost/coop/households?page=${page}`),
+            params: {},
+            context: contextFor(person),
+          })) as { items: Array<{ id: string }> }
+          expect(roster.items.map((h) => h.id)).not.toContain(theirs)
+          if (roster.items.length === 0) break
+        }
+      }
+    })
   })
 })

@@ -24,6 +24,10 @@ import { readPastedLines, requisitionForm } from '../../app/domains/procurement'
 import { submitRequisition } from '../../app/domains/procurement/index.server'
 import { memberships } from '../../db/schema/memberships'
 import { testBankTransfer } from '../support/shopping'
+// Cooperative console II (households, proceeds rules, fulfilment, reports).
+import { createHousehold, getProductBeneficiaries } from '../../app/domains/households/index.server'
+import { householdForm, syntheticIdNumber } from '../support/households'
+import { sellerOrders } from '../../db/schema/orders'
 
 /**
  * Every action and every resource route of the build, called by a signed-in user who may call it, with what an
@@ -131,6 +135,30 @@ describe(`hostile input (${testDbKind()})`, async () => {
   const consoleProduct = consoleDraft.productId
   const minxianBase = seedUuid('base:coop:621126:1')
 
+  // Cooperative console II: a household of the Minxian cooperative, with an ID number to reveal.
+  const hostileHousehold = await createHousehold(
+    db,
+    { ...reviewActor, form: householdForm({ idNumber: syntheticIdNumber(901) }) },
+    systemClock,
+  )
+  if (!hostileHousehold.ok) throw new Error('createHousehold failed')
+  // A paid order of the Minxian cooperative's product: shipped by the console, received or refunded by its buyer.
+  await makeBuyable(db, ['PRD030'])
+  const hostilePaid = await buy(db, { lines: [['PRD030', 1]] })
+  const [hostileSellerOrder] = await db
+    .select({ id: sellerOrders.id })
+    .from(sellerOrders)
+    .where(eq(sellerOrders.orderId, hostilePaid.orderId))
+  // Buying emptied the consumer's cart, which the checkout sample needs.
+  await changeCart(
+    db,
+    { userId: demoConsumer },
+    { kind: 'add', productId: seededProductId('PRD006'), qty: 1 },
+  )
+  const hostileProduct = seedUuid('product:PRD033')
+  const hostileLinked = (await getProductBeneficiaries(db, { ...reviewActor, productId: hostileProduct }))!
+    .links[0]!
+
   /** A valid submission per action route (one per intent), with the route parameters it is posted to. */
   const actionForms: Record<string, Sample> = {
     'routes/_storefront.login': {
@@ -217,7 +245,15 @@ describe(`hostile input (${testDbKind()})`, async () => {
         { intent: 'revoke', invitationId: seedUuid('test:hostile-invitation') },
       ],
     },
-    'routes/account.orders.$orderId': { params: { orderId: pending.orderId }, forms: [{ intent: 'cancel' }] },
+    'routes/account.orders.$orderId': {
+      params: { orderId: pending.orderId },
+      forms: [
+        { intent: 'cancel' },
+        // Cooperative console II: one seller's part of the buyer's paid order.
+        { intent: 'confirm-receipt', sellerOrderId: hostileSellerOrder!.id },
+        { intent: 'request-refund', sellerOrderId: hostileSellerOrder!.id, reason: '买错了规格' },
+      ],
+    },
     'routes/invitations.$token': {
       params: { token: 'A1b2C3d4'.repeat(5) + 'xyz' },
       forms: [{ intent: 'accept' }],
@@ -336,6 +372,41 @@ describe(`hostile input (${testDbKind()})`, async () => {
         { intent: 'archive', baseId: minxianBase },
       ],
     },
+    // Cooperative console II: the household roster.
+    'routes/coop.households._index': {
+      forms: [
+        { intent: 'create', ...householdForm({ idNumber: syntheticIdNumber(902) }) },
+        { intent: 'update', householdId: hostileHousehold.householdId, ...householdForm() },
+        { intent: 'deactivate', householdId: hostileHousehold.householdId },
+        { intent: 'reveal', householdId: hostileHousehold.householdId, reason: '核对帮扶台账' },
+      ],
+    },
+    'routes/coop.products.$productId_.beneficiaries': {
+      params: { productId: hostileProduct },
+      forms: [
+        { intent: 'rule', kind: 'basis_points', percent: '7.5', yuanPerUnit: '' },
+        { intent: 'link', householdCode: hostileHousehold.code, weight: '2' },
+        {
+          intent: 'weight',
+          householdId: hostileLinked.householdId,
+          weight: String(hostileLinked.weight + 1),
+        },
+        { intent: 'unlink', householdId: hostileLinked.householdId },
+      ],
+    },
+    'routes/coop.fulfilment': {
+      forms: [
+        {
+          intent: 'ship',
+          sellerOrderId: hostileSellerOrder!.id,
+          carrier: '中国邮政',
+          trackingNumber: 'EMS1234567',
+        },
+        { intent: 'deliver', sellerOrderId: hostileSellerOrder!.id },
+      ],
+    },
+    // Multipart only: any urlencoded form is refused (415) before it is read.
+    'routes/coop.households.import': { forms: [{ intent: 'preview' }] },
     'routes/language': { forms: [{ lang: 'en', redirectTo: '/products' }] },
     'routes/logout': { forms: [{}] },
     // Read-only routes: any form is refused; they are here so that a write added to one is tested at once.
@@ -379,6 +450,11 @@ describe(`hostile input (${testDbKind()})`, async () => {
       'routes/account.switch': { query: {} },
       // Certificate evidence by its content key: the owning cooperative, admins and offices covering the origin.
       'routes/coop.evidence.$key': { params: { key: `${'0'.repeat(64)}.pdf` }, query: {} },
+      // Cooperative console II: the household import's template.
+      'routes/coop.households.template': { query: {} },
+      'routes/coop.reports_.export': {
+        query: { kind: 'households', format: 'csv', from: '2026-01-01', to: '2026-12-31' },
+      },
     }
 
   /** Route parameters for the pages (not resource routes) whose dynamic segments are spoiled in GETs. */

@@ -25,7 +25,11 @@ describe('bank transfer', () => {
   })
 
   it('production needs the real receiving account; demo mode does not', () => {
-    const base = { APP_MODE: 'production', DATABASE_URL: 'postgres://x@h/db' }
+    const base = {
+      APP_MODE: 'production',
+      DATABASE_URL: 'postgres://x@h/db',
+      DATA_KEY: 'a'.repeat(64),
+    }
     expect(() => parseEnv(base)).toThrow(/PLATFORM_BANK_ACCOUNT_NUMBER/)
     const env = parseEnv({
       ...base,

@@ -52,6 +52,9 @@ export const auditActions = [
   'membership.spending_limit_set',
   'procurement_plan.saved',
   'external_purchase.recorded',
+  // Cooperative console II: a product's proceeds rule and its beneficiary households.
+  'proceeds_rule.changed',
+  'beneficiaries.changed',
 ] as const
 export type AuditAction = (typeof auditActions)[number]
 

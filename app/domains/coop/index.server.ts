@@ -6,3 +6,24 @@ export {
   type SellerOrderPage,
   type SellerOrderView,
 } from './seller-orders.server'
+export {
+  type FulfilmentItem,
+  type FulfilmentPage,
+  type FulfilmentResult,
+  listFulfilment,
+  markDelivered,
+  markShipped,
+} from './fulfilment.server'
+export {
+  type CoopReport,
+  exportCoopReport,
+  getCoopReport,
+  type HouseholdCreditRow,
+  type ReportFormat,
+  reportFormats,
+  type ReportKind,
+  reportKinds,
+  type ReportPeriod,
+  reportPeriod,
+  type SalesRow,
+} from './reports.server'

@@ -8,3 +8,4 @@ export {
   type SellerOrderStatusFilter,
   sellerOrderStatusFilters,
 } from './rules'
+export { shipForm } from './fulfilment-forms'

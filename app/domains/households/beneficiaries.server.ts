@@ -4,6 +4,7 @@ import { products } from '../../../db/schema/catalog'
 import { households, productBeneficiaries } from '../../../db/schema/households'
 import type { Clock } from '../../utils/clock'
 import { isUuid } from '../../utils/ids'
+import { recordAuditEvent } from '../audit/index.server'
 
 /**
  * Which households a product's proceeds are credited to. Links keep their history: a link holds from linked_at
@@ -40,7 +41,12 @@ const MAX_WEIGHT = 2 ** 31 - 1
  */
 export async function changeBeneficiaries(
   db: Db,
-  input: { productId: string; changes: readonly BeneficiaryChange[] },
+  input: {
+    productId: string
+    changes: readonly BeneficiaryChange[]
+    /** Who made the change (the console): recorded in the audit log in the same transaction. */
+    actorUserId?: string
+  },
   clock: Clock,
 ): Promise<ChangeBeneficiariesResult> {
   if (!isUuid(input.productId)) return { ok: false, reason: 'not_found' }
@@ -133,6 +139,19 @@ export async function changeBeneficiaries(
           linkedAt: effectiveAt,
         })),
       )
+    }
+    if (input.actorUserId) {
+      await recordAuditEvent(tx, {
+        actorUserId: input.actorUserId,
+        action: 'beneficiaries.changed',
+        subjectType: 'product',
+        subjectId: productId,
+        details: {
+          effectiveAt: effectiveAt.toISOString(),
+          changes: changes.map((c) => ({ householdId: c.householdId, weight: c.weight })),
+        },
+        occurredAt: clock.now(),
+      })
     }
     return { ok: true as const, effectiveAt }
   })

@@ -3,7 +3,7 @@ import { purgeOutbox } from '../../services/mail/index.server'
 import { type Clock, shanghaiDate } from '../../utils/clock'
 import { describeError } from '../../utils/errors.server'
 import { addDays, recordCertificationBoundaries } from '../catalog/index.server'
-import { expireOrders } from '../orders/index.server'
+import { autoConfirmReceipts, expireOrders } from '../orders/index.server'
 import { applySearchOutbox, rebuildSearchIndexIfFailed } from '../search/index.server'
 
 /**
@@ -32,6 +32,12 @@ export async function runBackgroundJobs(db: Db, clock: Clock, log: (line: string
     if (expired > 0) log(`Orders: ${expired} unpaid order(s) expired, their stock released`)
   } catch (error) {
     log(`Order expiry failed (will retry): ${describeError(error, { stack: false })}`)
+  }
+  try {
+    const received = await autoConfirmReceipts(db, clock)
+    if (received > 0) log(`Orders: ${received} shipment(s) received automatically after 10 days`)
+  } catch (error) {
+    log(`Automatic receipt failed (will retry): ${describeError(error, { stack: false })}`)
   }
   try {
     const purged = await purgeOutbox(db, clock)

@@ -21,3 +21,25 @@ export const cartChangeForm = z.discriminatedUnion('intent', [
 
 /** Cancelling an unpaid order: the order is in the URL. */
 export const cancelOrderForm = z.object({ intent: z.literal('cancel') })
+
+/**
+ * What a buyer does on an order's page (the order is in the URL): cancel it before payment; and for one seller's
+ * part, confirm receipt once it shipped, or ask for a refund before it ships (with a reason).
+ */
+export const orderPageForm = z.discriminatedUnion('intent', [
+  z.object({ intent: z.literal('cancel') }),
+  z.object({ intent: z.literal('confirm-receipt'), sellerOrderId: text({ max: 64 }) }),
+  z.object({
+    intent: z.literal('request-refund'),
+    sellerOrderId: text({ max: 64 }),
+    reason: text({
+      min: 2,
+      max: 200,
+      messages: {
+        required: 'order.refund.error.reason',
+        tooShort: 'order.refund.error.reason',
+        tooLong: 'order.refund.error.reason',
+      },
+    }),
+  }),
+])

@@ -24,3 +24,9 @@ export {
   type PlaceOrderInput,
   type PlaceOrderResult,
 } from './orders.server'
+export {
+  AUTO_RECEIVE_DAYS,
+  autoConfirmReceipts,
+  confirmReceipt,
+  requestSellerOrderRefund,
+} from './receipts.server'

@@ -48,9 +48,20 @@ export type OrderDetailView = OrderSummaryView & {
   delivery: { recipient: string; phone: string; regionPath: string; address: string }
   invoice: { kind: 'personal' | 'company'; title: string; taxId?: string; email?: string } | null
   sellers: Array<{
+    sellerOrderId: string
     sellerName: string
     status: OrderStatus
     subtotalFen: number
+    /** Fulfilment (cooperative console II): where the goods are, with the carrier once shipped. */
+    fulfilment: 'none' | 'shipped' | 'delivered' | 'received'
+    carrier: string | null
+    trackingNumber: string | null
+    shippedAt: string | null
+    deliveredAt: string | null
+    receivedAt: string | null
+    receivedAutomatically: boolean
+    /** The buyer's refund request for this part: requested, refunded or declined; null when none. */
+    refundRequest: 'requested' | 'refunded' | 'declined' | 'withdrawn' | null
     lines: Array<{
       name: string
       slug: string
@@ -149,6 +160,15 @@ export async function getBuyerOrder(
         sellerName: organizations.name,
         status: sellerOrders.status,
         subtotalFen: sellerOrders.subtotalFen,
+        fulfilment: sellerOrders.fulfilment,
+        carrier: sellerOrders.carrier,
+        trackingNumber: sellerOrders.trackingNumber,
+        shippedAt: sellerOrders.shippedAt,
+        deliveredAt: sellerOrders.deliveredAt,
+        receivedAt: sellerOrders.receivedAt,
+        receivedAutomatically: sellerOrders.receivedAutomatically,
+        refundRequest: sql<string | null>`(select r.status from refund_requests r
+          where r.seller_order_id = seller_orders.id order by r.created_at desc limit 1)`,
       })
       .from(sellerOrders)
       .innerJoin(organizations, eq(organizations.id, sellerOrders.sellerOrgId))
@@ -198,7 +218,21 @@ export async function getBuyerOrder(
         amountFen: Number(l.amountFen),
         proceedsFen: Number(l.proceedsFen),
       }))
-    return { sellerName: s.sellerName, status: s.status, subtotalFen: Number(s.subtotalFen), lines }
+    return {
+      sellerOrderId: s.id,
+      sellerName: s.sellerName,
+      status: s.status,
+      subtotalFen: Number(s.subtotalFen),
+      fulfilment: s.fulfilment,
+      carrier: s.carrier,
+      trackingNumber: s.trackingNumber,
+      shippedAt: s.shippedAt?.toISOString() ?? null,
+      deliveredAt: s.deliveredAt?.toISOString() ?? null,
+      receivedAt: s.receivedAt?.toISOString() ?? null,
+      receivedAutomatically: s.receivedAutomatically,
+      refundRequest: s.refundRequest as OrderDetailView['sellers'][number]['refundRequest'],
+      lines,
+    }
   })
   const pending = order.status === 'pending_payment'
   const instructions =

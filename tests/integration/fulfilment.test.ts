@@ -1,0 +1,165 @@
+import { eq } from 'drizzle-orm'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { listFulfilment, markDelivered, markShipped } from '../../app/domains/coop/index.server'
+import {
+  autoConfirmReceipts,
+  confirmReceipt,
+  getBuyerOrder,
+  requestSellerOrderRefund,
+} from '../../app/domains/orders/index.server'
+import { type Clock, fixedClock } from '../../app/utils/clock'
+import type { Db, DbHandle } from '../../db/client.server'
+import { refundRequests, sellerOrders } from '../../db/schema/orders'
+import { demo } from '../support/coop'
+import { openTestDatabase, testDbKind } from '../support/db'
+import { buy, demoConsumer, makeBuyable, testBankTransfer } from '../support/shopping'
+import { SEED_NOW } from '../support/test-clock'
+
+let handle: DbHandle
+let db: Db
+let time = SEED_NOW.getTime()
+const clock: Clock = { now: () => new Date((time += 1000)) }
+
+const admin = { orgId: demo.minxian, actorUserId: demo.coopAdmin }
+const staff = { orgId: demo.minxian, actorUserId: demo.coopStaff }
+const DAY = 24 * 60 * 60 * 1000
+
+beforeAll(async () => {
+  handle = await openTestDatabase('seeded')
+  db = handle.db
+  await makeBuyable(db, ['PRD030', 'PRD031'])
+})
+
+async function paidSellerOrder(): Promise<{ orderId: string; sellerOrderId: string }> {
+  const bought = await buy(db, { lines: [['PRD030', 1]], at: fixedClock(new Date(time)) })
+  const [row] = await db.select().from(sellerOrders).where(eq(sellerOrders.orderId, bought.orderId))
+  return { orderId: bought.orderId, sellerOrderId: row!.id }
+}
+
+async function allFulfilment(actor = admin) {
+  const page = await listFulfilment(db, { ...actor, page: 1, pageSize: 100 })
+  return page!.items
+}
+
+describe(`fulfilment (${testDbKind()})`, () => {
+  it('ships a paid order with a carrier and tracking number, the buyer sees it and confirms receipt', async () => {
+    const { orderId, sellerOrderId } = await paidSellerOrder()
+    const listed = (await allFulfilment(staff)).find((i) => i.sellerOrderId === sellerOrderId)!
+    expect(listed).toMatchObject({ fulfilment: 'none', lines: [{ sku: 'PRD030', qty: 1 }] })
+    expect(listed.shipTo.recipient).toBe('演示')
+
+    expect(
+      await markShipped(db, { ...staff, sellerOrderId, form: { carrier: '', trackingNumber: 'x' } }, clock),
+    ).toMatchObject({ ok: false, error: 'invalid' })
+    expect(
+      await markShipped(
+        db,
+        { ...staff, sellerOrderId, form: { carrier: '中国邮政', trackingNumber: 'EMS1234567' } },
+        clock,
+      ),
+    ).toEqual({ ok: true })
+    expect(
+      await markShipped(
+        db,
+        { ...staff, sellerOrderId, form: { carrier: '中国邮政', trackingNumber: 'EMS1234567' } },
+        clock,
+      ),
+    ).toEqual({ ok: false, error: 'not_shippable' })
+
+    const order = await getBuyerOrder(db, { userId: demoConsumer, orderId }, testBankTransfer)
+    expect(order!.sellers[0]).toMatchObject({
+      sellerOrderId,
+      fulfilment: 'shipped',
+      carrier: '中国邮政',
+      trackingNumber: 'EMS1234567',
+    })
+    // Only the buyer confirms.
+    expect(await confirmReceipt(db, { userId: demo.coopAdmin, orderId, sellerOrderId }, clock)).toEqual({
+      ok: false,
+      error: 'not_found',
+    })
+    expect(await markDelivered(db, { ...admin, sellerOrderId }, clock)).toEqual({ ok: true })
+    expect(await confirmReceipt(db, { userId: demoConsumer, orderId, sellerOrderId }, clock)).toEqual({
+      ok: true,
+    })
+    const after = await getBuyerOrder(db, { userId: demoConsumer, orderId }, testBankTransfer)
+    expect(after!.sellers[0]).toMatchObject({ fulfilment: 'received', receivedAutomatically: false })
+    expect(after!.sellers[0]!.deliveredAt).not.toBeNull()
+    expect(await markDelivered(db, { ...admin, sellerOrderId }, clock)).toEqual({
+      ok: false,
+      error: 'not_shipped',
+    })
+    // Another cooperative never sees it or ships it.
+    expect(
+      await markShipped(
+        db,
+        {
+          orgId: demo.anding,
+          actorUserId: demo.coopAdmin,
+          sellerOrderId,
+          form: { carrier: '顺丰', trackingNumber: 'SF12345678' },
+        },
+        clock,
+      ),
+    ).toEqual({ ok: false, error: 'not_found' })
+  })
+
+  it('confirms receipt automatically ten days after shipping (injected clock)', async () => {
+    const { orderId, sellerOrderId } = await paidSellerOrder()
+    const shippedAt = new Date(time)
+    expect(
+      await markShipped(
+        db,
+        { ...admin, sellerOrderId, form: { carrier: '顺丰', trackingNumber: 'SF98765432' } },
+        fixedClock(shippedAt),
+      ),
+    ).toEqual({ ok: true })
+    await autoConfirmReceipts(db, fixedClock(new Date(shippedAt.getTime() + 10 * DAY - 1000)))
+    let order = await getBuyerOrder(db, { userId: demoConsumer, orderId }, testBankTransfer)
+    expect(order!.sellers[0]!.fulfilment).toBe('shipped')
+    expect(
+      await autoConfirmReceipts(db, fixedClock(new Date(shippedAt.getTime() + 10 * DAY))),
+    ).toBeGreaterThanOrEqual(1)
+    order = await getBuyerOrder(db, { userId: demoConsumer, orderId }, testBankTransfer)
+    expect(order!.sellers[0]).toMatchObject({ fulfilment: 'received', receivedAutomatically: true })
+  })
+
+  it('lets the buyer ask for a refund of a part that has not shipped; it cannot ship while the request is open', async () => {
+    const { orderId, sellerOrderId } = await paidSellerOrder()
+    const input = { userId: demoConsumer, orderId, sellerOrderId, reason: '买错了规格' }
+    expect(await requestSellerOrderRefund(db, input, clock)).toEqual({ ok: true })
+    expect(await requestSellerOrderRefund(db, input, clock)).toEqual({
+      ok: false,
+      error: 'already_requested',
+    })
+    const [request] = await db
+      .select()
+      .from(refundRequests)
+      .where(eq(refundRequests.sellerOrderId, sellerOrderId))
+    expect(request).toMatchObject({ status: 'requested', reason: '买错了规格', requestedBy: demoConsumer })
+    expect(
+      await markShipped(
+        db,
+        { ...admin, sellerOrderId, form: { carrier: '顺丰', trackingNumber: 'SF11112222' } },
+        clock,
+      ),
+    ).toEqual({ ok: false, error: 'refund_requested' })
+    expect((await allFulfilment()).find((i) => i.sellerOrderId === sellerOrderId)!.refundRequested).toBe(true)
+    const order = await getBuyerOrder(db, { userId: demoConsumer, orderId }, testBankTransfer)
+    expect(order!.sellers[0]!.refundRequest).toBe('requested')
+
+    const shipped = await paidSellerOrder()
+    await markShipped(
+      db,
+      {
+        ...admin,
+        sellerOrderId: shipped.sellerOrderId,
+        form: { carrier: '顺丰', trackingNumber: 'SF33334444' },
+      },
+      clock,
+    )
+    expect(
+      await requestSellerOrderRefund(db, { ...shipped, userId: demoConsumer, reason: '不想要了' }, clock),
+    ).toEqual({ ok: false, error: 'not_refundable' })
+  })
+})
