@@ -68,6 +68,10 @@ test('a buyer’s requisition over the limit is approved by the unit’s approve
   await page.goto(requisitionUrl)
   await expect(page.getByTestId('requisition-status')).toHaveText('已下单')
   await expect(page.getByTestId('requisition-order')).toContainText(/XF\d{8}-\d{6}/)
+  // Told in the header and the notification list; the order is the buyer's, for the unit.
+  await expect(page.getByTestId('notifications-link')).toHaveText(/通知（\d+）/)
+  await page.getByTestId('requisition-order').getByRole('link').click()
+  await expect(page.getByTestId('order-timeline')).toContainText('对公结算：单位验收后付款')
   await page.goto('/unit/orders')
   await expect(page.getByTestId('unit-order').filter({ hasText: 'GL-2026-017' })).toBeVisible()
 })

@@ -8,6 +8,8 @@ export const procurement: Record<keyof typeof zh, string> = {
   'checkout.actingFor.unitOrdering': 'Unit ordering: new requisition',
   'checkout.actingFor.switch': 'Switch identity',
 
+  'order.step.awaitingOnAccount': 'Awaiting payment (on account: paid after the unit accepts the goods)',
+
   'unit.link': 'Unit purchasing',
   'unit.nav': 'Unit purchasing navigation',
   'unit.tab.requisitions': 'Requisitions',

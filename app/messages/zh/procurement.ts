@@ -6,6 +6,8 @@ export const procurement = {
   'checkout.actingFor.unitOrdering': '去单位采购：新建请购单',
   'checkout.actingFor.switch': '切换身份',
 
+  'order.step.awaitingOnAccount': '等待付款（对公结算：单位验收后付款）',
+
   'unit.link': '单位采购',
   'unit.nav': '单位采购导航',
   'unit.tab.requisitions': '请购单',
