@@ -82,7 +82,7 @@ export const audit: Record<keyof typeof zh, string> = {
   'audit.field.keyKind': 'Limited',
   'audit.field.left': 'Left by themselves',
   'audit.field.regionCode': 'Region',
-  'audit.field.jurisdiction': 'Jurisdiction',
+  'audit.field.jurisdiction': 'Regions covered',
   'audit.field.lockedUntil': 'Locked until',
   'audit.value.email': 'Email',
   'audit.value.sms': 'SMS',

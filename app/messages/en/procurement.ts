@@ -258,8 +258,8 @@ export const procurement: Record<keyof typeof zh, string> = {
   'unit.limits.error.required': 'Enter the limit (yuan)',
   'unit.limits.error.invalid': 'The limit is from 0 to 10,000,000 yuan, at most two decimals',
 
-  'notifications.title': 'Notifications',
-  'notifications.link': 'Notifications',
+  'notifications.title': 'Your notifications',
+  'notifications.link': 'Notices',
   'notifications.linkCount': 'Notifications ({count})',
   'notifications.empty': 'No notifications.',
   'notifications.unread': 'Unread',
