@@ -9,6 +9,7 @@ import { Pagination } from '~/components/ui/pagination'
 import {
   householdLinkageOptions,
   householdSchema,
+  type HouseholdStatus,
   householdStatusOptions,
   revealSchema,
 } from '~/domains/households'
@@ -30,6 +31,13 @@ import type { MessageKey } from '~/utils/i18n'
 import { useT } from '~/utils/locale'
 import { requireAccess } from '~/utils/permissions.server'
 import { useIsPending } from '~/utils/use-is-pending'
+
+/** The statuses' message keys are ASCII: a Chinese key would ship the Chinese word in the English catalogue. */
+const statusKeys: Record<HouseholdStatus, 'lifted' | 'monitored' | 'lowIncome'> = {
+  脱贫户: 'lifted',
+  防止返贫监测对象: 'monitored',
+  低收入农户: 'lowIncome',
+}
 
 export const meta: MetaFunction = () => [{ title: '受益农户 · 合作社后台 · 消费帮扶集市' }]
 
@@ -200,7 +208,7 @@ function HouseholdCard({
         <span className="font-mono text-sm">{household.code}</span>
         <span className="font-medium">{household.maskedName}</span>
         <Badge tone={household.status === '防止返贫监测对象' ? 'amber' : 'blue'}>
-          {t(`household.status.${household.status}`)}
+          {t(`household.status.${statusKeys[household.status]}`)}
         </Badge>
         {household.active ? null : <Badge>{t('household.inactive')}</Badge>}
       </p>
@@ -343,7 +351,7 @@ function HouseholdForm({
             <option value="">{t('console.form.choose')}</option>
             {householdStatusOptions.map((status) => (
               <option key={status} value={status}>
-                {t(`household.status.${status}`)}
+                {t(`household.status.${statusKeys[status]}`)}
               </option>
             ))}
           </SelectField>
