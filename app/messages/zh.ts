@@ -14,6 +14,8 @@ import { storefront } from './zh/storefront'
 import { review } from './zh/review'
 // Government procurement (issue 16): the unit pages, requisitions, approvals, the plan, notifications.
 import { procurement } from './zh/procurement'
+// Office dashboard and 公示 (issue 19).
+import { office } from './zh/office'
 
 /**
  * Every Chinese message, one module per area in zh/. Its keys are the app's message keys (MessageKey). The browser
@@ -36,4 +38,6 @@ export const messages = {
   ...coopConsole,
   // Government procurement (issue 16).
   ...procurement,
+  // Office dashboard and 公示 (issue 19).
+  ...office,
 }

@@ -18,8 +18,14 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
   ],
   coop_admin: ['manage:membership:own-org', 'manage:listing:own-org', 'manage:base:own-org'],
   coop_staff: ['manage:listing:own-org'],
-  office_analyst: ['review:listing:jurisdiction'],
+  office_analyst: [
+    'review:listing:jurisdiction',
+    // Office dashboard and 公示 (issue 19).
+    'read:targets:active-org',
+  ],
   office_admin: [
+    // Office dashboard and 公示 (issue 19).
+    'read:targets:active-org',
     'manage:membership:own-org',
     'review:listing:jurisdiction',
     'recommend:supplier:jurisdiction',
