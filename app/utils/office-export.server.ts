@@ -38,7 +38,9 @@ function labelOf(locale: Locale, table: string, row: { key: string; label: strin
  */
 export async function exportTableFor(args: LoaderFunctionArgs, auth: RequestAuth): Promise<ExportTable> {
   const office = officeReviewer(auth)
-  const query = exportQuery.parse(Object.fromEntries(new URL(args.request.url).searchParams))
+  const parsed = exportQuery.safeParse(Object.fromEntries(new URL(args.request.url).searchParams))
+  invariantResponse(parsed.success, 'Unknown table or malformed filter', { status: 400 })
+  const query = parsed.data
   const dashboard: TargetDashboard | null = await getTargetDashboard(
     getDb(),
     { userId: office.userId, orgId: office.orgId },

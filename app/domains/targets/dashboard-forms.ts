@@ -1,19 +1,15 @@
 import { z } from 'zod'
 
-const day = z
+const strictDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine(
-    (v) =>
-      !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
-  )
-  .optional()
-  .catch(undefined)
-const region = z
-  .string()
-  .regex(/^[1-9]\d{5}$/)
-  .optional()
-  .catch(undefined)
+  .refine((v) => {
+    const parsed = new Date(`${v}T00:00:00Z`)
+    return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(v)
+  })
+const strictRegion = z.string().regex(/^[1-9]\d{5}$/)
+const day = strictDay.optional().catch(undefined)
+const region = strictRegion.optional().catch(undefined)
 
 /**
  * The office dashboard's filters, read from the URL (a GET form): a period inside the target's and a helped county
@@ -32,7 +28,15 @@ export const exportTables = [
   'byCategory',
   'byProduct',
 ] as const
-export const exportQuery = dashboardFilters.extend({
-  table: z.enum(exportTables).catch('byHelpedRegion'),
+/**
+ * An export's query: the table and the dashboard's filters, as the dashboard's own links write them. A download
+ * link is made by the page, never typed, so anything malformed is refused (400) rather than guessed at.
+ */
+export const exportQuery = z.object({
+  table: z.enum(exportTables),
+  from: strictDay.optional(),
+  to: strictDay.optional(),
+  helped: strictRegion.optional(),
+  helper: strictRegion.optional(),
 })
 export type ExportQuery = z.infer<typeof exportQuery>
