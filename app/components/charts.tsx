@@ -53,7 +53,8 @@ export function CumulativeChart({
     <figure className="w-full">
       <svg
         role="img"
-        aria-labelledby={`${id}-t ${id}-d`}
+        aria-labelledby={`${id}-t`}
+        aria-describedby={`${id}-d`}
         viewBox={`0 0 ${width} ${height}`}
         className="h-auto w-full rounded border border-stone-200 bg-white"
       >
@@ -124,7 +125,8 @@ export function BarChart({
   return (
     <svg
       role="img"
-      aria-labelledby={`${id}-t ${id}-d`}
+      aria-labelledby={`${id}-t`}
+      aria-describedby={`${id}-d`}
       viewBox={`0 0 ${width} ${height}`}
       className="h-auto w-full rounded border border-stone-200 bg-white"
     >

@@ -142,7 +142,13 @@ export default function OfficeTargetDashboard() {
               legendActual={t('office.dashboard.legendActual')}
               legendPace={t('office.dashboard.legendPace')}
             />
-            <div className="max-h-72 overflow-auto">
+            <div
+              className="max-h-72 overflow-auto"
+              // Scrolls on its own: keyboard users reach it too.
+              tabIndex={0}
+              role="region"
+              aria-label={t('office.dashboard.cumulativeTable')}
+            >
               <table className="w-full text-sm">
                 <caption className="text-left text-stone-600">
                   {t('office.dashboard.cumulativeTable')}

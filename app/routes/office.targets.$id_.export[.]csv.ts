@@ -12,8 +12,8 @@ export async function loader(args: LoaderFunctionArgs) {
   const csv = toCsv([
     [table.title],
     table.headers,
-    ...table.rows.map(([label, key, fen]) => [label, key, fenToYuanPlain(fen)]),
-    [table.totalLabel, '', fenToYuanPlain(total)],
+    ...table.rows.map(([label, key, fen]) => [label, key, { decimal: fenToYuanPlain(fen) }]),
+    [table.totalLabel, '', { decimal: fenToYuanPlain(total) }],
   ])
   return new Response(csv, {
     headers: {
