@@ -142,14 +142,12 @@ export default function OfficeTargetDashboard() {
               legendActual={t('office.dashboard.legendActual')}
               legendPace={t('office.dashboard.legendPace')}
             />
-            <div
-              className="max-h-72 overflow-auto"
-              // Scrolls on its own: keyboard users reach it too.
-              tabIndex={0}
-              role="region"
-              aria-label={t('office.dashboard.cumulativeTable')}
-            >
-              <table className="w-full text-sm">
+            {/* A year of days is long: folded (no scrolling box), and open without JavaScript. */}
+            <details>
+              <summary className="cursor-pointer text-sm text-brand-700">
+                {t('office.dashboard.cumulativeShow', { n: dashboard.cumulative.length })}
+              </summary>
+              <table className="mt-1 w-full text-sm">
                 <caption className="text-left text-stone-600">
                   {t('office.dashboard.cumulativeTable')}
                 </caption>
@@ -174,7 +172,7 @@ export default function OfficeTargetDashboard() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </details>
           </div>
         )}
       </section>

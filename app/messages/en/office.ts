@@ -34,6 +34,7 @@ export const office: Record<keyof typeof zh, string> = {
   'office.dashboard.cumulative': 'Cumulative progress against pace',
   'office.dashboard.cumulativeDesc':
     '{total} counted of a {goal} goal; the solid line is the cumulative amount, the dashed line the even pace the goal needs.',
+  'office.dashboard.cumulativeShow': 'Show the cumulative amount by day ({n} days with sales)',
   'office.dashboard.cumulativeTable': 'Cumulative amount by day',
   'office.dashboard.legendActual': 'Counted so far',
   'office.dashboard.legendPace': 'Even pace',

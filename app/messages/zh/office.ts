@@ -32,6 +32,7 @@ export const office = {
   'office.dashboard.cumulative': '累计完成与时间进度',
   'office.dashboard.cumulativeDesc':
     '累计完成 {total}，目标 {goal}；实线为累计完成，虚线为均匀完成目标所需的进度。',
+  'office.dashboard.cumulativeShow': '查看逐日累计（{n} 天有计入）',
   'office.dashboard.cumulativeTable': '逐日累计完成金额',
   'office.dashboard.legendActual': '累计完成',
   'office.dashboard.legendPace': '时间进度',
