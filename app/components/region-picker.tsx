@@ -87,75 +87,63 @@ function RegionSelects(props: {
 }) {
   const t = useT()
   const { chain, id, selectProps } = props
+  const levels = [
+    {
+      level: 'province',
+      value: chain.province,
+      onChange: chain.onProvince,
+      items: chain.provinceItems,
+      disabled: false,
+      busy: chain.provincesLoading,
+      empty: chain.provinceItems.length === 0 ? t('regionPicker.loading') : t('regionPicker.choose'),
+    },
+    {
+      level: 'city',
+      value: chain.city,
+      onChange: chain.onCity,
+      items: chain.cityItems,
+      disabled: chain.province === '',
+      busy: chain.cityLoading,
+      empty: chain.cityLoading ? t('regionPicker.loading') : t('regionPicker.choose'),
+    },
+    {
+      level: 'county',
+      value: chain.county,
+      onChange: chain.onCounty,
+      items: chain.countyItems,
+      disabled: chain.city === '' || chain.cityHasNoCounties,
+      busy: chain.countyLoading,
+      empty: chain.countyLoading
+        ? t('regionPicker.loading')
+        : chain.cityHasNoCounties
+          ? t('regionPicker.noCounties')
+          : t('regionPicker.choose'),
+    },
+  ] as const
   return (
     <div className="mt-1 grid gap-2 sm:grid-cols-3">
-      <div>
-        <label htmlFor={`${id}-province`} className="text-xs text-stone-600">
-          {t('regionPicker.province')}
-        </label>
-        <select
-          id={`${id}-province`}
-          value={chain.province}
-          onChange={chain.onProvince}
-          aria-busy={chain.provincesLoading || undefined}
-          {...selectProps}
-        >
-          <option value="">
-            {chain.provinceItems.length === 0 ? t('regionPicker.loading') : t('regionPicker.choose')}
-          </option>
-          {chain.provinceItems.map((r) => (
-            <option key={r.code} value={r.code}>
-              {r.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label htmlFor={`${id}-city`} className="text-xs text-stone-600">
-          {t('regionPicker.city')}
-        </label>
-        <select
-          id={`${id}-city`}
-          value={chain.city}
-          onChange={chain.onCity}
-          disabled={chain.province === ''}
-          aria-busy={chain.cityLoading || undefined}
-          {...selectProps}
-        >
-          <option value="">{chain.cityLoading ? t('regionPicker.loading') : t('regionPicker.choose')}</option>
-          {chain.cityItems.map((r) => (
-            <option key={r.code} value={r.code}>
-              {r.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div>
-        <label htmlFor={`${id}-county`} className="text-xs text-stone-600">
-          {t('regionPicker.county')}
-        </label>
-        <select
-          id={`${id}-county`}
-          value={chain.county}
-          onChange={chain.onCounty}
-          disabled={chain.city === '' || chain.cityHasNoCounties}
-          aria-busy={chain.countyLoading || undefined}
-          {...selectProps}
-        >
-          <option value="">
-            {chain.countyLoading
-              ? t('regionPicker.loading')
-              : chain.cityHasNoCounties
-                ? t('regionPicker.noCounties')
-                : t('regionPicker.choose')}
-          </option>
-          {chain.countyItems.map((r) => (
-            <option key={r.code} value={r.code}>
-              {r.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      {levels.map((l) => (
+        <div key={l.level}>
+          <label htmlFor={`${id}-${l.level}`} className="text-xs text-stone-600">
+            {t(`regionPicker.${l.level}`)}
+          </label>
+          <select
+            id={`${id}-${l.level}`}
+            value={l.value}
+            onChange={l.onChange}
+            disabled={l.disabled}
+            aria-busy={l.busy || undefined}
+            {...selectProps}
+          >
+            <option value="">{l.empty}</option>
+            {l.items.map((r) => (
+              <option key={r.code} value={r.code}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      ))}
     </div>
   )
 }

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test'
 import { expectAccessible } from './axe'
+import { checkOutByTransfer } from './checkout-steps'
 import { expect, test } from './fixtures'
 import { seedUuid } from '../../db/seed/synthetic'
 import { createInvitationLink } from './invitation-link'
@@ -85,14 +86,7 @@ const pages: PageCheck[] = [
     as: 'consumer@demo.example',
     open: async (page) => {
       await celeryInCart(page)
-      await page.goto('/checkout')
-      await page.getByLabel('手机或固定电话').fill('13800001111')
-      await page.getByLabel('省份').selectOption({ label: '福建省' })
-      await page.getByLabel('城市').selectOption({ label: '福州市' })
-      await page.getByLabel('区县').selectOption({ label: '鼓楼区' })
-      await page.getByLabel('详细地址').fill('演示路 5 号')
-      await page.getByRole('button', { name: '提交订单' }).click()
-      await expect(page.getByTestId('order-status').first()).toHaveText('待付款')
+      await checkOutByTransfer(page)
     },
   },
   { what: 'my orders', as: 'consumer@demo.example', open: visit('/account/orders') },

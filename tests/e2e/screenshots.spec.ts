@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { Page, TestInfo } from '@playwright/test'
 import { expectAccessible } from './axe'
+import { checkOutByTransfer } from './checkout-steps'
 import { expect, test } from './fixtures'
 
 /**
@@ -78,14 +79,7 @@ test('an order page on a phone, as the buyer sees it while the transfer is await
   // The phone's buy bar adds the minimum quantity.
   await page.getByRole('button', { name: '加入购物车' }).last().click()
   await expect(page.getByRole('heading', { level: 1, name: '购物车' })).toBeVisible()
-  await page.goto('/checkout')
-  await page.getByLabel('手机或固定电话').fill('13800001111')
-  await page.getByLabel('省份').selectOption({ label: '福建省' })
-  await page.getByLabel('城市').selectOption({ label: '福州市' })
-  await page.getByLabel('区县').selectOption({ label: '鼓楼区' })
-  await page.getByLabel('详细地址').fill('演示路 5 号')
-  await page.getByRole('button', { name: '提交订单' }).click()
-  await expect(page.getByTestId('order-status').first()).toHaveText('待付款')
+  await checkOutByTransfer(page)
   await expectNoSidewaysScroll(page, phone.width)
   await shoot(page, testInfo, 'order-phone', { readme: true })
 })
