@@ -30,10 +30,11 @@ export const exportTables = [
 ] as const
 /**
  * An export's query: the table and the dashboard's filters, as the dashboard's own links write them. A download
- * link is made by the page, never typed, so anything malformed is refused (400) rather than guessed at.
+ * link is made by the page, never typed, so anything malformed is refused (400) rather than guessed at; no table
+ * at all means the first (by helped county).
  */
 export const exportQuery = z.object({
-  table: z.enum(exportTables),
+  table: z.enum(exportTables).default('byHelpedRegion'),
   from: strictDay.optional(),
   to: strictDay.optional(),
   helped: strictRegion.optional(),
