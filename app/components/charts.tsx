@@ -37,7 +37,7 @@ export function CumulativeChart({
   const id = useId()
   const width = 600
   const height = 240
-  const pad = { left: 8, right: 8, top: 12, bottom: 24 }
+  const pad = { left: 8, right: 8, top: 12, bottom: 34 }
   const start = dayNumber(periodStart)
   const span = Math.max(1, dayNumber(periodEnd) - start + 1)
   const last = points.length > 0 ? BigInt(points[points.length - 1]!.fen) : 0n
@@ -81,10 +81,10 @@ export function CumulativeChart({
           <line x1={todayX} y1={pad.top} x2={todayX} y2={height - pad.bottom} stroke="#d6d3d1" />
         )}
         <polyline points={actual.join(' ')} fill="none" stroke="#b91c1c" strokeWidth={3} />
-        <text x={pad.left} y={height - 6} fontSize={12} fill="#57534e">
+        <text x={pad.left} y={height - 6} fontSize={20} fill="#57534e">
           {periodStart}
         </text>
-        <text x={width - pad.right} y={height - 6} fontSize={12} fill="#57534e" textAnchor="end">
+        <text x={width - pad.right} y={height - 6} fontSize={20} fill="#57534e" textAnchor="end">
           {periodEnd}
         </text>
       </svg>
@@ -117,9 +117,10 @@ export function BarChart({
 }) {
   const id = useId()
   const shown = rows.slice(0, 12)
-  const rowHeight = 26
+  // Sized for a phone: the 600-unit box is drawn about 330 px wide there, so text is large in its own units.
+  const rowHeight = 40
   const width = 600
-  const labelWidth = 170
+  const labelWidth = 190
   const height = Math.max(1, shown.length) * rowHeight + 8
   const max = shown.reduce((m, r) => (BigInt(r.value) > m ? BigInt(r.value) : m), 0n)
   return (
@@ -134,15 +135,15 @@ export function BarChart({
       <desc id={`${id}-d`}>{description}</desc>
       {shown.map((row, i) => {
         const value = BigInt(row.value)
-        const barWidth = value > 0n ? Math.max(1, ratio(value, max) * (width - labelWidth - 110)) : 0
+        const barWidth = value > 0n ? Math.max(1, ratio(value, max) * (width - labelWidth - 150)) : 0
         const top = 4 + i * rowHeight
         return (
           <g key={row.key}>
-            <text x={labelWidth - 6} y={top + 17} fontSize={13} textAnchor="end" fill="#292524">
-              {row.label.length > 12 ? `${row.label.slice(0, 11)}…` : row.label}
+            <text x={labelWidth - 8} y={top + 27} fontSize={22} textAnchor="end" fill="#292524">
+              {row.label.length > 8 ? `${row.label.slice(0, 7)}…` : row.label}
             </text>
-            <rect x={labelWidth} y={top + 4} width={barWidth} height={rowHeight - 10} fill="#b91c1c" rx={2} />
-            <text x={labelWidth + barWidth + 6} y={top + 17} fontSize={12} fill="#57534e">
+            <rect x={labelWidth} y={top + 8} width={barWidth} height={rowHeight - 14} fill="#b91c1c" rx={2} />
+            <text x={labelWidth + barWidth + 8} y={top + 27} fontSize={20} fill="#57534e">
               {row.display}
             </text>
           </g>

@@ -54,10 +54,14 @@ export function TargetFigures({ target, cells = false }: { target: OfficeTargetV
       ? t('office.targets.forecast.none')
       : target.forecast.state === 'no_pace'
         ? t('office.targets.forecast.noPace')
-        : t('office.targets.forecast.line', {
-            projected: format(target.forecast.projectedFen, target.metric),
-            date: target.forecast.completionDate ?? t('office.targets.forecast.notInPeriod'),
-          })
+        : target.forecast.completionDate === null
+          ? t('office.targets.forecast.notInPeriod', {
+              projected: format(target.forecast.projectedFen, target.metric),
+            })
+          : t('office.targets.forecast.line', {
+              projected: format(target.forecast.projectedFen, target.metric),
+              date: target.forecast.completionDate,
+            })
   const reach = target.reach
     ? t('target.reach', { households: target.reach.households, people: target.reach.people })
     : null

@@ -20,7 +20,8 @@ export const office: Record<keyof typeof zh, string> = {
     'At the last 30 days’ pace: {projected} by period end, goal reached on {date}',
   'office.targets.forecast.noPace': 'No counted sales in the last 30 days: no forecast',
   'office.targets.forecast.none': 'Outside the target’s period: no forecast',
-  'office.targets.forecast.notInPeriod': 'not within the period',
+  'office.targets.forecast.notInPeriod':
+    'At the last 30 days’ pace: {projected} by period end, short of the goal',
   'office.targets.reach': 'Households reached',
   'office.targets.back': 'Back to targets',
 

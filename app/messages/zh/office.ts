@@ -18,7 +18,7 @@ export const office = {
   'office.targets.forecast.line': '按近30天进度，期末预计 {projected}，预计完成日期 {date}',
   'office.targets.forecast.noPace': '近30天无计入销售，暂无法预测',
   'office.targets.forecast.none': '不在目标期间内，不作预测',
-  'office.targets.forecast.notInPeriod': '期内难以完成',
+  'office.targets.forecast.notInPeriod': '按近30天进度，期末预计 {projected}，期内难以完成目标',
   'office.targets.reach': '带动农户',
   'office.targets.back': '返回目标任务',
 
