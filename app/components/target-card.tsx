@@ -1,3 +1,4 @@
+import { Link } from '@remix-run/react'
 import { Badge } from '~/components/ui/badge'
 import { useLocale, useT } from '~/utils/locale'
 import { formatAmountShort, progressPercent } from '~/utils/money'
@@ -88,6 +89,18 @@ export function TargetCard({ target }: { target: TargetCardView }) {
             ))}
           </ul>
         </div>
+      ) : null}
+      {/* Office dashboard and 公示 (issue 19): a counted target's public notice. */}
+      {target.kind === 'demo' ? (
+        <p className="mt-2 text-sm">
+          <Link
+            to={`/targets/${target.id}/gongshi`}
+            className="text-brand-700 underline"
+            aria-label={`${t('gongshi.link')}：${target.name}`}
+          >
+            {t('gongshi.link')}
+          </Link>
+        </p>
       ) : null}
       {target.sourceText ? (
         <p className="mt-3 text-xs text-stone-500">

@@ -62,7 +62,13 @@ export function TargetStrip({
           style={{ left: `${paceBp / 100}%` }}
         />
       </div>
-      <p className="mt-1 text-xs text-stone-500">{t('home.targetPace', { pace })}</p>
+      <p className="mt-1 flex flex-wrap justify-between gap-2 text-xs text-stone-500">
+        <span>{t('home.targetPace', { pace })}</span>
+        {/* Office dashboard and 公示 (issue 19). */}
+        <Link to={`/targets/${target.id}/gongshi`} className="text-brand-700 underline">
+          {t('gongshi.link')}
+        </Link>
+      </p>
     </section>
   )
 }

@@ -17,6 +17,8 @@ import { review } from './en/review'
 import { procurement } from './en/procurement'
 // Cooperative console II: beneficiary households, proceeds rules, fulfilment, reports.
 import { households } from './en/households'
+// Office dashboard and 公示 (issue 19).
+import { office } from './en/office'
 
 /** Every English message, one module per area in en/; each area has exactly the keys of its Chinese twin. */
 export const messages: Messages = {
@@ -38,4 +40,6 @@ export const messages: Messages = {
   ...procurement,
   // Cooperative console II: beneficiary households, proceeds rules, fulfilment, reports.
   ...households,
+  // Office dashboard and 公示 (issue 19).
+  ...office,
 }

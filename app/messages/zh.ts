@@ -16,6 +16,8 @@ import { review } from './zh/review'
 import { procurement } from './zh/procurement'
 // Cooperative console II: beneficiary households, proceeds rules, fulfilment, reports.
 import { households } from './zh/households'
+// Office dashboard and 公示 (issue 19).
+import { office } from './zh/office'
 
 /**
  * Every Chinese message, one module per area in zh/. Its keys are the app's message keys (MessageKey). The browser
@@ -40,4 +42,6 @@ export const messages = {
   ...procurement,
   // Cooperative console II: beneficiary households, proceeds rules, fulfilment, reports.
   ...households,
+  // Office dashboard and 公示 (issue 19).
+  ...office,
 }

@@ -35,6 +35,8 @@ function OfficeSection({
       links={[
         { to: '/office', label: t('office.overview'), end: true },
         { to: '/office/listings', label: t('office.listings') },
+        // Office dashboard and 公示 (issue 19).
+        { to: '/office/targets', label: t('office.targetsNav') },
         ...(isAdmin ? [{ to: '/office/suppliers', label: t('office.suppliers') }] : []),
       ]}
     >

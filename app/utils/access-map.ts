@@ -36,6 +36,8 @@ export type Permission =
   | 'manage:household:own-org'
   | 'reveal:household-id:own-org'
   | 'manage:proceeds:own-org'
+  // Office dashboard and 公示 (issue 19): an office's analysts and admins read its jurisdiction's targets.
+  | 'read:targets:active-org'
 
 /** `public`: anyone; `signed-in`: any user with a session; otherwise a permission some role grants. */
 export type Access = 'public' | 'signed-in' | Permission
@@ -132,6 +134,14 @@ export const accessMap = {
   },
   'routes/office': { loader: 'review:listing:jurisdiction' },
   'routes/office._index': { loader: 'review:listing:jurisdiction' },
+  // Office dashboard and 公示 (issue 19): the office's targets, dashboards, exports and printable summary (the
+  // route also requires acting for an office, and the domain keeps to its jurisdiction); the public notice.
+  'routes/office.targets._index': { loader: 'read:targets:active-org' },
+  'routes/office.targets.$id': { loader: 'read:targets:active-org' },
+  'routes/office.targets.$id_.print': { loader: 'read:targets:active-org' },
+  'routes/office.targets.$id_.export[.]csv': { loader: 'read:targets:active-org' },
+  'routes/office.targets.$id_.export[.]xlsx': { loader: 'read:targets:active-org' },
+  'routes/_storefront.targets.$id.gongshi': { loader: 'public' },
   'routes/office.listings': {
     loader: 'review:listing:jurisdiction',
     action: { intents: { approve: 'review:listing:jurisdiction', reject: 'review:listing:jurisdiction' } },

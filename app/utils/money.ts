@@ -238,3 +238,15 @@ export function unitCounter(unit: string): string {
   const pack = bare.includes('/') ? bare.slice(bare.lastIndexOf('/') + 1).trim() : bare
   return /^[\u4e00-\u9fff]{1,2}$/.test(pack) ? pack : '份'
 }
+
+// Office dashboard and 公示 (issue 19).
+/**
+ * Fen as a plain decimal number of yuan, e.g. 123456n → "1234.56", -5n → "-0.05": no symbol, no grouping, what a
+ * spreadsheet reads as a number (CSV and XLSX exports).
+ */
+export function fenToYuanPlain(fen: bigint | number): string {
+  const value = toBigIntAmount(fen, 'fen')
+  const sign = value < 0n ? '-' : ''
+  const abs = absBig(value)
+  return `${sign}${(abs / FEN_PER_YUAN).toString()}.${twoDigits(abs % FEN_PER_YUAN)}`
+}

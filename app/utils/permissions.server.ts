@@ -26,8 +26,14 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
     'manage:proceeds:own-org',
   ],
   coop_staff: ['manage:listing:own-org', 'manage:household:own-org'],
-  office_analyst: ['review:listing:jurisdiction'],
+  office_analyst: [
+    'review:listing:jurisdiction',
+    // Office dashboard and 公示 (issue 19).
+    'read:targets:active-org',
+  ],
   office_admin: [
+    // Office dashboard and 公示 (issue 19).
+    'read:targets:active-org',
     'manage:membership:own-org',
     'review:listing:jurisdiction',
     'recommend:supplier:jurisdiction',

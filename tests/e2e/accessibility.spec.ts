@@ -19,6 +19,8 @@ const visit = (path: string) => async (page: Page) => {
 
 const celery = '/products/gaoyuanxiacai-qincai'
 const prd030 = seedUuid('product:PRD030')
+// Office dashboard and 公示 (issue 19): this year's demo target (the seed names it after the year it runs in).
+const fzDx = seedUuid(`target:demo-${new Date(Date.now() + 8 * 3_600_000).getUTCFullYear()}-fz-dx`)
 
 async function celeryInCart(page: Page) {
   await page.goto(celery)
@@ -148,6 +150,24 @@ const pages: PageCheck[] = [
     as: 'office-admin@fuzhou.demo.example',
     open: visit('/office/suppliers'),
   },
+  // Office dashboard and 公示 (issue 19).
+  { what: 'office targets', as: 'office@fuzhou.demo.example', open: visit('/office/targets') },
+  {
+    what: 'office target dashboard',
+    as: 'office@fuzhou.demo.example',
+    open: visit(`/office/targets/${fzDx}`),
+  },
+  {
+    what: 'office target dashboard, filtered',
+    as: 'office@fuzhou.demo.example',
+    open: visit(`/office/targets/${fzDx}?helped=621122&helper=350111`),
+  },
+  {
+    what: 'printable assessment summary',
+    as: 'office@fuzhou.demo.example',
+    open: visit(`/office/targets/${fzDx}/print`),
+  },
+  { what: 'public notice (公示)', open: visit(`/targets/${fzDx}/gongshi`) },
 
   // Government procurement (issue 16): the unit pages and the account's notifications.
   { what: 'unit requisitions', as: 'buyer@gulou.demo.example', open: visit('/unit') },

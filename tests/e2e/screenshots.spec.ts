@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Page, TestInfo } from '@playwright/test'
+import { seedUuid } from '../../db/seed/synthetic'
 import { expectAccessible } from './axe'
 import { checkOutByTransfer } from './checkout-steps'
 import { expect, test } from './fixtures'
@@ -82,4 +83,21 @@ test('an order page on a phone, as the buyer sees it while the transfer is await
   await checkOutByTransfer(page)
   await expectNoSidewaysScroll(page, phone.width)
   await shoot(page, testInfo, 'order-phone', { readme: true })
+})
+
+// Office dashboard and 公示 (issue 19): the dashboard and the public notice fit a phone (tables and charts scale, the
+// page itself never scrolls sideways).
+test('the office dashboard and the 公示 on a phone', async ({ page, login }, testInfo) => {
+  const year = new Date(Date.now() + 8 * 3_600_000).getUTCFullYear()
+  const fzDx = seedUuid(`target:demo-${year}-fz-dx`)
+  await login('office@fuzhou.demo.example')
+  await page.setViewportSize(phone)
+  await page.goto(`/office/targets/${fzDx}`)
+  await expect(page.getByRole('table', { name: '按受帮扶县（区）' })).toBeVisible()
+  await expectNoSidewaysScroll(page, phone.width)
+  await shoot(page, testInfo, 'office-dashboard-phone')
+  await page.goto(`/targets/${fzDx}/gongshi`)
+  await expect(page.getByTestId('gongshi-hash')).toBeVisible()
+  await expectNoSidewaysScroll(page, phone.width)
+  await shoot(page, testInfo, 'gongshi-phone')
 })

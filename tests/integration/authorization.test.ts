@@ -839,4 +839,22 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
       }
     })
   })
+
+  // --- Office dashboard and 公示 (issue 19): the office's members read its targets; anyone reads the notice. ------
+  it('opens the office dashboard to the acting office’s members and the 公示 to everyone', async () => {
+    const id = seedUuid('target:demo-2026-fz-dx')
+    const officeMembers: Person[] = ['analyst', 'officeAdmin']
+    await expectMatrix('office targets', officeMembers, (p) => callLoader('routes/office.targets._index', p))
+    for (const routeId of [
+      'routes/office.targets.$id',
+      'routes/office.targets.$id_.print',
+      'routes/office.targets.$id_.export[.]csv',
+      'routes/office.targets.$id_.export[.]xlsx',
+    ]) {
+      await expectMatrix(routeId, officeMembers, (p) => callLoader(routeId, p, { id }))
+    }
+    await expectMatrix('公示', everyone, (p) =>
+      callLoader('routes/_storefront.targets.$id.gongshi', p, { id }),
+    )
+  })
 })

@@ -455,6 +455,27 @@ describe(`hostile input (${testDbKind()})`, async () => {
       'routes/coop.reports_.export': {
         query: { kind: 'households', format: 'csv', from: '2026-01-01', to: '2026-12-31' },
       },
+      // Office dashboard and 公示 (issue 19): a dashboard table's exports, with the dashboard's filters.
+      'routes/office.targets.$id_.export[.]csv': {
+        params: { id: seedUuid('target:demo-2026-fz-dx') },
+        query: {
+          table: 'byChannel',
+          from: '2026-01-01',
+          to: '2026-12-31',
+          helped: '621102',
+          helper: '350102',
+        },
+      },
+      'routes/office.targets.$id_.export[.]xlsx': {
+        params: { id: seedUuid('target:demo-2026-fz-dx') },
+        query: {
+          table: 'byHelpedRegion',
+          from: '2026-01-01',
+          to: '2026-12-31',
+          helped: '621102',
+          helper: '350102',
+        },
+      },
     }
 
   /** Route parameters for the pages (not resource routes) whose dynamic segments are spoiled in GETs. */

@@ -1,2 +1,15 @@
 // The targets domain's public face (server-only): other domains, routes and scripts import from here, never from the files beside it.
 export { getTargetDetail, listTargets } from './targets.server'
+// Office dashboard and 公示 (issue 19).
+export {
+  type DashboardTable,
+  dashboardTables,
+  getPublicNotice,
+  getTargetDashboard,
+  listOfficeTargets,
+  type OfficeTarget,
+  type OfficeTargetGroup,
+  type PublicNotice,
+  type TargetDashboard,
+  targetInJurisdiction,
+} from './dashboard.server'

@@ -13,7 +13,7 @@ export type TargetProgress =
   /** Fen (amount targets) or persons (people targets), as a decimal string; floored, never rounded up. */
   | { state: 'counted'; achieved: string }
 
-type TargetScopeRow = TargetScope & { kind: 'demo' | 'reference'; metric: 'amount_fen' | 'people' }
+export type TargetScopeRow = TargetScope & { kind: 'demo' | 'reference'; metric: 'amount_fen' | 'people' }
 
 const inSubtrees = (
   column: typeof aidRollups.helpedCode | typeof aidRollups.helperCode,
@@ -22,7 +22,10 @@ const inSubtrees = (
   codes.length === 0 ? undefined : or(...codes.map((code) => like(column, `${subtreePrefix(code)}%`)))
 
 /** The rollups inside a target's scope and period (optionally a narrower date range). */
-function scopeConditions(target: TargetScopeRow, range?: { from: string; to: string }): SQL | undefined {
+export function scopeConditions(
+  target: TargetScopeRow,
+  range?: { from: string; to: string },
+): SQL | undefined {
   return and(
     between(aidRollups.day, range?.from ?? target.periodStart, range?.to ?? target.periodEnd),
     inSubtrees(aidRollups.helpedCode, target.helpedCodes),
@@ -71,7 +74,7 @@ export type TargetSummary = {
   reach: TargetReach | null
 }
 
-const targetColumns = {
+export const targetColumns = {
   id: targets.id,
   key: targets.key,
   parentId: targets.parentId,
@@ -89,7 +92,7 @@ const targetColumns = {
   certifiedOnly: targets.certifiedOnly,
 }
 
-type TargetRow = TargetScopeRow & {
+export type TargetRow = TargetScopeRow & {
   key: string
   parentId: string | null
   name: string
@@ -98,7 +101,7 @@ type TargetRow = TargetScopeRow & {
   documentedOutcomes: string[]
 }
 
-async function summaryOf(db: Db, row: TargetRow): Promise<TargetSummary> {
+export async function summaryOf(db: Db, row: TargetRow): Promise<TargetSummary> {
   return {
     id: row.id,
     key: row.key,
@@ -153,7 +156,7 @@ export type TargetDetail = TargetSummary & {
 }
 
 const DAY_MS = 86_400_000
-const addDays = (date: string, days: number) =>
+export const addDays = (date: string, days: number) =>
   new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10)
 const daysBetween = (from: string, to: string) =>
   Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS)

@@ -11,6 +11,8 @@ export type XlsxCell = string | number | bigint | null
 
 export async function toXlsx(sheet: {
   name: string
+  /** A bold line above the header row (what the table is, for whom, for when). */
+  title?: string
   columns: readonly XlsxColumn[]
   rows: readonly (readonly XlsxCell[])[]
   /** The total row's label (first column); the count and money columns are summed. */
@@ -18,8 +20,9 @@ export async function toXlsx(sheet: {
 }): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook()
   const worksheet = workbook.addWorksheet(sheet.name.slice(0, 31))
-  worksheet.columns = sheet.columns.map((c) => ({ header: c.header, width: c.width ?? 16 }))
-  worksheet.getRow(1).font = { bold: true }
+  worksheet.columns = sheet.columns.map((c) => ({ width: c.width ?? 16 }))
+  if (sheet.title !== undefined) worksheet.addRow([neutraliseCell(sheet.title)]).font = { bold: true }
+  worksheet.addRow(sheet.columns.map((c) => c.header)).font = { bold: true }
   const value = (column: XlsxColumn, cell: XlsxCell): ExcelJS.CellValue => {
     if (cell === null) return null
     if (column.kind === 'text') return neutraliseCell(String(cell))

@@ -1,0 +1,80 @@
+import type { office as zh } from '../zh/office'
+
+// English of zh/office.ts: every key of the Chinese module and no other (the typecheck enforces it).
+export const office: Record<keyof typeof zh, string> = {
+  'office.targetsNav': 'Targets',
+  'office.targets.title': 'Targets',
+  'office.targets.intro':
+    'Consumption-aid targets of this office’s jurisdiction and their sub-targets: progress counted from the sales ledger, what even progress would have reached by today, and the forecast at period end and expected completion date at the pace of the last 30 days.',
+  'office.targets.empty': 'No targets in this office’s jurisdiction yet.',
+  'office.targets.children': 'Sub-targets',
+  'office.targets.col.name': 'Target',
+  'office.targets.col.progress': 'Progress',
+  'office.targets.col.pace': 'Pace',
+  'office.targets.col.forecast': 'Forecast',
+  'office.targets.progressLine': '{achieved} of {goal} done ({percent})',
+  'office.targets.paceLine': 'Even progress would be at {expected} ({percent}): {status}',
+  'office.targets.ahead': 'on track',
+  'office.targets.behind': 'behind',
+  'office.targets.forecast.line':
+    'At the last 30 days’ pace: {projected} by period end, goal reached on {date}',
+  'office.targets.forecast.noPace': 'No counted sales in the last 30 days: no forecast',
+  'office.targets.forecast.none': 'Outside the target’s period: no forecast',
+  'office.targets.forecast.notInPeriod':
+    'At the last 30 days’ pace: {projected} by period end, short of the goal',
+  'office.targets.reach': 'Households reached',
+  'office.targets.back': 'Back to targets',
+
+  'office.dashboard.from': 'From',
+  'office.dashboard.to': 'To',
+  'office.dashboard.helped': 'Helped county',
+  'office.dashboard.helper': 'Helping region',
+  'office.dashboard.all': 'All',
+  'office.dashboard.apply': 'Filter',
+  'office.dashboard.print': 'Print assessment summary',
+  'office.dashboard.cumulative': 'Cumulative progress against pace',
+  'office.dashboard.cumulativeDesc':
+    '{total} counted of a {goal} goal; the solid line is the cumulative amount, the dashed line the even pace the goal needs.',
+  'office.dashboard.cumulativeShow': 'Show the cumulative amount by day ({n} days with sales)',
+  'office.dashboard.cumulativeTable': 'Cumulative amount by day',
+  'office.dashboard.legendActual': 'Counted so far',
+  'office.dashboard.legendPace': 'Even pace',
+  'office.dashboard.totalLine': '{total} counted from {from} to {to}',
+  'office.dashboard.empty': 'No counted sales in this range.',
+  'office.dashboard.barDesc': '{title}: {n} rows, largest first; the figures are in the table beside it.',
+  'office.dashboard.col.name': 'Name',
+  'office.dashboard.col.amount': 'Amount (yuan)',
+  'office.dashboard.col.day': 'Date',
+  'office.dashboard.col.cumulative': 'Cumulative amount',
+  'office.dashboard.total': 'Total',
+  'office.dashboard.byHelpedRegion': 'By helped county',
+  'office.dashboard.byChannel': 'By channel',
+  'office.dashboard.byHelperRegion': 'By helping region',
+  'office.dashboard.byBuyer': 'By buyer unit',
+  'office.dashboard.byCategory': 'By product category',
+  'office.dashboard.byProduct': 'By product (top 50)',
+  'office.dashboard.byProductNote':
+    'The product table is filtered by origin only, not by helping region: its total may exceed the target’s.',
+  'office.export.csv': 'Export CSV',
+  'office.export.xlsx': 'Export Excel',
+  'office.export.col.code': 'Code',
+  'office.export.col.amount': 'Amount (yuan)',
+  'office.print.back': 'Back to the dashboard',
+  'office.print.title': '{name}: assessment summary',
+  'office.print.meta': '{office} · period {from} to {to} · generated {at}',
+  'office.print.hint':
+    'Figures come from the sales ledger’s rollups; print with your browser’s print command.',
+
+  'gongshi.link': 'Public notice',
+  'gongshi.back': 'Back to targets',
+  'gongshi.title': '{name}: public notice',
+  'gongshi.intro':
+    'Every figure below comes from the platform’s consumption-aid ledger: only sales whose payment was confirmed count, and refunds are subtracted. Households reached are published as counts only.',
+  'gongshi.totals': 'Progress',
+  'gongshi.head': 'Ledger check',
+  'gongshi.head.seq': 'Ledger seq',
+  'gongshi.head.hash': 'Hash',
+  'gongshi.head.time': 'Updated',
+  'gongshi.verify':
+    'Write down the seq and hash above. Anyone can later check that the ledger still contains this record and its history was not rewritten:',
+}
