@@ -8,6 +8,7 @@ import { htmlLang } from './utils/i18n'
 import { useLocale } from './utils/locale'
 import { useNonce } from './utils/nonce'
 import { cartLineCount, cartOwnerOf } from '~/domains/orders/index.server'
+import { unreadNotificationCount } from '~/domains/procurement/index.server'
 import { getDb } from '~/utils/db.server'
 import { requireAccess } from '~/utils/permissions.server'
 
@@ -28,6 +29,8 @@ export async function loader(args: LoaderFunctionArgs) {
   const auth = context.auth
   return {
     cartCount: await cartLineCount(getDb(), await cartOwnerOf(request, auth)),
+    // Government procurement (issue 16): the header's unread notification count.
+    unreadNotifications: auth ? await unreadNotificationCount(getDb(), auth.userId) : 0,
     // Only what the header shows: never ids, hashes or contact details.
     user: auth
       ? {

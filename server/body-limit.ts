@@ -35,6 +35,13 @@ export const PHOTO_UPLOAD_BODY_LIMIT = uploadLimits.files * uploadLimits.fileByt
 /** A certificate's evidence (PDF, JPEG or PNG): one file of at most 10 MB, and the certificate's few fields. */
 export const EVIDENCE_UPLOAD_BODY_LIMIT = uploadLimits.fileBytes + (1 << 20)
 
+/**
+ * A requisition's order file (5 MB, app/domains/procurement BULK_FILE_BYTES) and its pasted lines and fields. The
+ * route stops reading at the file's own limit and answers 413 with the page; this class limit is the backstop, set
+ * well above it so that the route's answer (which names the limit) is the one a streamed upload gets.
+ */
+export const BULK_ORDER_BODY_LIMIT = 5 * 1024 * 1024 + (16 << 20)
+
 export const bodyLimits: readonly BodyLimitClass[] = [
   // Upload routes declare their class here, above `forms`.
   {
@@ -47,6 +54,20 @@ export const bodyLimits: readonly BodyLimitClass[] = [
   {
     name: 'certification-evidence',
     matches: (p) => /^\/coop\/products\/[^/]+\/certifications(\.data)?\/?$/.test(p),
+    maxBytes: EVIDENCE_UPLOAD_BODY_LIMIT,
+    streamed: true,
+  },
+  // Government procurement (issue 16): a bulk order file (5 MB) beside the requisition's fields, and a purchase's
+  // evidence (10 MB) beside the plan page's fields.
+  {
+    name: 'requisition-upload',
+    matches: (p) => /^\/unit\/requisitions\/new(\.data)?\/?$/.test(p),
+    maxBytes: BULK_ORDER_BODY_LIMIT,
+    streamed: true,
+  },
+  {
+    name: 'purchase-evidence',
+    matches: (p) => /^\/unit\/plan(\.data)?\/?$/.test(p),
     maxBytes: EVIDENCE_UPLOAD_BODY_LIMIT,
     streamed: true,
   },

@@ -13,12 +13,16 @@ export function SectionLayout(props: {
   children: ReactNode
 }) {
   const linkClass = ({ isActive }: { isActive: boolean }) =>
-    `block rounded px-3 py-2 ${isActive ? 'bg-brand-50 font-semibold text-brand-700' : 'hover:bg-stone-100'}`
+    `shrink-0 rounded px-3 py-2 md:block ${isActive ? 'bg-brand-50 font-semibold text-brand-700' : 'hover:bg-stone-100'}`
   return (
     <SiteFrame>
       {props.title ? <h1 className="mb-4 text-2xl font-bold">{props.title}</h1> : null}
       <div className="grid gap-6 md:grid-cols-[14rem_1fr]">
-        <nav aria-label={props.navLabel} className="text-sm">
+        {/* On a phone the section's links are one row that scrolls sideways, so the page starts on the first screen. */}
+        <nav
+          aria-label={props.navLabel}
+          className="-mx-4 flex gap-1 overflow-x-auto px-4 text-sm whitespace-nowrap md:mx-0 md:block md:px-0"
+        >
           {props.links.map((link) => (
             <NavLink key={link.to} to={link.to} end={link.end} className={linkClass}>
               {link.label}

@@ -21,11 +21,16 @@ type RootUser = {
 } | null
 
 const coopRoles = new Set(['coop_admin', 'coop_staff'])
+// Government procurement (issue 16): the unit pages' link, for someone acting for a purchasing unit.
+const unitRoles = new Set(['unit_buyer', 'unit_approver', 'unit_admin'])
 
 /** The page frame every audience shares: header (navigation, account, language), main landmark, footer. */
 export function SiteFrame({ children }: { children: ReactNode }) {
   const t = useT()
-  const root = useRouteLoaderData<{ user?: RootUser; cartCount?: number }>('root')
+  const root = useRouteLoaderData<{ user?: RootUser; cartCount?: number; unreadNotifications?: number }>(
+    'root',
+  )
+  const unread = root?.unreadNotifications ?? 0
   const user = root?.user ?? null
   const cartCount = root?.cartCount ?? 0
   const reviewLink = reviewLinkFor(user?.active?.role)
@@ -65,6 +70,17 @@ export function SiteFrame({ children }: { children: ReactNode }) {
             {user?.active && coopRoles.has(user.active.role) ? (
               <NavLink to="/coop" className={navClass} data-testid="coop-console-link">
                 {t('console.link')}
+              </NavLink>
+            ) : null}
+            {/* Government procurement (issue 16): the unit pages, and the account's notifications. */}
+            {user?.active && unitRoles.has(user.active.role) ? (
+              <NavLink to="/unit" className={navClass} data-testid="unit-link">
+                {t('unit.link')}
+              </NavLink>
+            ) : null}
+            {user ? (
+              <NavLink to="/account/notifications" className={navClass} data-testid="notifications-link">
+                {unread > 0 ? t('notifications.linkCount', { count: unread }) : t('notifications.link')}
               </NavLink>
             ) : null}
             {user ? (

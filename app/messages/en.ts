@@ -15,6 +15,8 @@ import { storefront } from './en/storefront'
 import { review } from './en/review'
 // Cooperative console II: beneficiary households, proceeds rules, fulfilment, reports.
 import { households } from './en/households'
+// Government procurement (issue 16): the unit pages, requisitions, approvals, the plan, notifications.
+import { procurement } from './en/procurement'
 
 /** Every English message, one module per area in en/; each area has exactly the keys of its Chinese twin. */
 export const messages: Messages = {
@@ -34,4 +36,6 @@ export const messages: Messages = {
   ...coopConsole,
   // Cooperative console II: beneficiary households, proceeds rules, fulfilment, reports.
   ...households,
+  // Government procurement (issue 16).
+  ...procurement,
 }

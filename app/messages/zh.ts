@@ -14,6 +14,8 @@ import { storefront } from './zh/storefront'
 import { review } from './zh/review'
 // Cooperative console II: beneficiary households, proceeds rules, fulfilment, reports.
 import { households } from './zh/households'
+// Government procurement (issue 16): the unit pages, requisitions, approvals, the plan, notifications.
+import { procurement } from './zh/procurement'
 
 /**
  * Every Chinese message, one module per area in zh/. Its keys are the app's message keys (MessageKey). The browser
@@ -36,4 +38,6 @@ export const messages = {
   ...coopConsole,
   // Cooperative console II: beneficiary households, proceeds rules, fulfilment, reports.
   ...households,
+  // Government procurement (issue 16).
+  ...procurement,
 }

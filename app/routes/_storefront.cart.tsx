@@ -5,6 +5,7 @@ import {
   type MetaFunction,
   redirect,
 } from '@remix-run/node'
+import { ProductPicture } from '~/components/product-picture'
 import { Form, Link, useActionData, useLoaderData, useSearchParams, useSubmit } from '@remix-run/react'
 import { useEffect, useRef, useState } from 'react'
 import {
@@ -180,33 +181,41 @@ function CartItemRow({ item, error }: { item: CartItemView; error: string | null
   }
   return (
     <li className="grid gap-3 px-4 py-3 sm:grid-cols-[1fr_auto_auto] sm:items-start">
-      <div>
-        <Link to={`/products/${item.slug}`} className="font-medium hover:underline">
-          {item.name}
-        </Link>
-        <p className="text-sm text-stone-500">
-          {item.originName} ·{' '}
-          {t('cart.unitPrice', { price: formatFen(item.unitPriceFen, locale), unit: item.unit })}
-          {item.unitPriceFen !== item.basePriceFen
-            ? ` · ${t('cart.tierApplied', { price: formatFen(item.basePriceFen, locale) })}`
-            : ''}
-        </p>
-        <p className="text-xs text-stone-500">
-          {t('cart.stock', { stock: item.stock })} · {t('cart.minQty', { qty: item.minOrderQty })}
-          {item.nextTier
-            ? ` · ${t('cart.nextTier', {
-                qty: item.nextTier.minQty,
-                unit: item.unit,
-                counter: unitCounter(item.unit),
-                price: formatFen(item.nextTier.unitPriceFen, locale),
-              })}`
-            : ''}
-        </p>
-        {item.issue ? (
-          <p className="mt-1 text-sm text-red-700" data-testid="cart-issue">
-            {cartIssueMessage(t, item.issue, item)}
+      <div className="flex gap-3">
+        <ProductPicture
+          src={item.coverUrl}
+          category={item.category}
+          name={item.name}
+          className="w-20 shrink-0 self-start rounded sm:w-24"
+        />
+        <div>
+          <Link to={`/products/${item.slug}`} className="font-medium hover:underline">
+            {item.name}
+          </Link>
+          <p className="text-sm text-stone-500">
+            {item.originName} ·{' '}
+            {t('cart.unitPrice', { price: formatFen(item.unitPriceFen, locale), unit: item.unit })}
+            {item.unitPriceFen !== item.basePriceFen
+              ? ` · ${t('cart.tierApplied', { price: formatFen(item.basePriceFen, locale) })}`
+              : ''}
           </p>
-        ) : null}
+          <p className="text-xs text-stone-500">
+            {t('cart.stock', { stock: item.stock })} · {t('cart.minQty', { qty: item.minOrderQty })}
+            {item.nextTier
+              ? ` · ${t('cart.nextTier', {
+                  qty: item.nextTier.minQty,
+                  unit: item.unit,
+                  counter: unitCounter(item.unit),
+                  price: formatFen(item.nextTier.unitPriceFen, locale),
+                })}`
+              : ''}
+          </p>
+          {item.issue ? (
+            <p className="mt-1 text-sm text-red-700" data-testid="cart-issue">
+              {cartIssueMessage(t, item.issue, item)}
+            </p>
+          ) : null}
+        </div>
       </div>
       <div>
         <Form ref={form} method="post" className="flex items-start gap-2">

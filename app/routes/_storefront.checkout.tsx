@@ -11,7 +11,7 @@ import { useState } from 'react'
 import { Field, FormAlert, useSchemaForm } from '~/components/forms'
 import { RegionPicker } from '~/components/region-picker'
 import { checkoutCart, getCartView } from '~/domains/orders/index.server'
-import { checkoutForm } from '~/domains/orders'
+import { checkoutForm, isBuyerOrganizationKind } from '~/domains/orders'
 import { configuredBankTransfer } from '~/domains/payments/index.server'
 import { systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
@@ -25,9 +25,23 @@ export const meta: MetaFunction = () => [{ title: '结算 · 消费帮扶集市'
 
 export async function loader(args: LoaderFunctionArgs) {
   const auth = requireAccess(args, 'routes/_storefront.checkout', 'loader')
+  // Acting for an organisation: the consumer checkout does not run; the page says where the unit orders instead.
+  if (auth.active) {
+    return {
+      acting: { orgName: auth.active.orgName, isBuyer: isBuyerOrganizationKind(auth.active.orgKind) },
+      cart: null,
+      recipient: auth.displayName,
+      windowHours: 0,
+    }
+  }
   const cart = await getCartView(getDb(), { userId: auth.userId })
   if (cart.lineCount === 0 || cart.hasIssues) throw redirect('/cart')
-  return { cart, recipient: auth.displayName, windowHours: configuredBankTransfer().windowHours }
+  return {
+    acting: null,
+    cart,
+    recipient: auth.displayName,
+    windowHours: configuredBankTransfer().windowHours,
+  }
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -38,12 +52,13 @@ export async function action(args: ActionFunctionArgs) {
   }
   const result = await checkoutCart(
     getDb(),
-    { userId: auth.userId, form: submission.value },
+    { userId: auth.userId, form: submission.value, actingOrgId: auth.active?.orgId ?? null },
     systemClock,
     configuredBankTransfer(),
   )
   if (result.ok) return redirect(`/account/orders/${result.orderId}?placed=1`)
   if (result.reason === 'empty_cart') throw redirect('/cart')
+  if (result.reason === 'acting_for_organization') throw redirect('/checkout')
   if (result.reason === 'region') {
     return data(
       {
@@ -66,8 +81,51 @@ export async function action(args: ActionFunctionArgs) {
   )
 }
 
+/** The consumer checkout refused while acting for an organisation: where to go instead. */
+function ActingForOrganization({ orgName, isBuyer }: { orgName: string; isBuyer: boolean }) {
+  const t = useT()
+  return (
+    <section className="mx-auto max-w-xl space-y-4" aria-labelledby="acting-title">
+      <h1 id="acting-title" className="text-2xl font-bold">
+        {t('checkout.title')}
+      </h1>
+      <div role="alert" className="rounded border border-amber-200 bg-amber-50 p-4 text-amber-900">
+        <p className="font-semibold">{t('checkout.actingFor.title', { name: orgName })}</p>
+        <p className="mt-1 text-sm">{t('checkout.actingFor.body')}</p>
+      </div>
+      <ul className="space-y-2">
+        {isBuyer ? (
+          <li>
+            <Link to="/unit/requisitions/new" className="text-brand-700 underline">
+              {t('checkout.actingFor.unitOrdering')}
+            </Link>
+          </li>
+        ) : null}
+        <li>
+          <Link to="/account" className="text-brand-700 underline">
+            {t('checkout.actingFor.switch')}
+          </Link>
+        </li>
+      </ul>
+    </section>
+  )
+}
+
 export default function Checkout() {
-  const { cart, recipient, windowHours } = useLoaderData<typeof loader>()
+  const loaded = useLoaderData<typeof loader>()
+  if (loaded.acting) return <ActingForOrganization {...loaded.acting} />
+  return <ConsumerCheckout cart={loaded.cart} recipient={loaded.recipient} windowHours={loaded.windowHours} />
+}
+
+function ConsumerCheckout({
+  cart,
+  recipient,
+  windowHours,
+}: {
+  cart: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>['cart']>
+  recipient: string
+  windowHours: number
+}) {
   const actionData = useActionData<typeof action>()
   const isPending = useIsPending()
   const t = useT()

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
-import { AddToCart } from '~/components/add-to-cart'
+import { AddToCart, PhoneBuyBar } from '~/components/add-to-cart'
 import { ProductPicture } from '~/components/product-picture'
 import { Badge } from '~/components/ui/badge'
 import { Breadcrumbs } from '~/components/ui/breadcrumbs'
@@ -261,6 +261,13 @@ export default function ProductPage() {
         ) : null}
         {product.isDemo ? <p>{t('product.demoNotice')}</p> : null}
       </footer>
+      <PhoneBuyBar
+        productId={product.id}
+        minOrderQty={product.minOrderQty}
+        stock={product.stock}
+        unit={product.unit}
+        price={formatFen(product.priceFen, locale)}
+      />
     </article>
   )
 }

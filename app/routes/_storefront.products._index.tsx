@@ -1,6 +1,6 @@
 import { type LoaderFunctionArgs, type MetaFunction, redirect } from '@remix-run/node'
 import { Form, Link, useLoaderData, useSubmit } from '@remix-run/react'
-import { useId } from 'react'
+import { useEffect, useId, useState } from 'react'
 import { ProductGrid } from '~/components/product-card'
 import { Pagination } from '~/components/ui/pagination'
 import { productSorts, parseProductQuery } from '~/domains/catalog'
@@ -117,14 +117,36 @@ export default function ProductList() {
   const submitOnChange = (event: React.ChangeEvent<HTMLSelectElement | HTMLInputElement>) => {
     if (event.currentTarget.form) submit(event.currentTarget.form)
   }
+  // On a small screen the filters are a drawer behind one button, so the products come first; it opens by itself
+  // when a filter needs correcting. Before the page is hydrated (or without JavaScript) they are simply shown.
+  const activeFilters = filterKeys.filter((key) => Boolean(data.query[key])).length
+  const hasErrors = Object.keys(data.errors).length > 0
+  const [drawerOpen, setDrawerOpen] = useState(hasErrors)
+  const [hydrated, setHydrated] = useState(false)
+  useEffect(() => setHydrated(true), [])
+  const drawerHidden = hydrated && !drawerOpen && !hasErrors
   return (
     <div className="grid gap-6 lg:grid-cols-[18rem_1fr]">
       <aside>
-        <h1 className="text-2xl font-bold lg:hidden">{t('list.title')}</h1>
+        <div className="flex items-center justify-between gap-3 lg:hidden">
+          <h1 className="text-2xl font-bold">{t('list.title')}</h1>
+          {hydrated ? (
+            <button
+              type="button"
+              aria-expanded={!drawerHidden}
+              aria-controls={`${ids}-filters`}
+              onClick={() => setDrawerOpen(drawerHidden)}
+              className="rounded border border-stone-300 bg-white px-3 py-1.5 text-sm"
+            >
+              {activeFilters > 0 ? t('list.filtersCount', { n: activeFilters }) : t('list.filters')}
+            </button>
+          ) : null}
+        </div>
         <Form
+          id={`${ids}-filters`}
           key={JSON.stringify(data.query)}
           method="get"
-          className="mt-4 space-y-4 rounded-lg border border-stone-200 bg-white p-4 lg:mt-0"
+          className={`mt-4 space-y-4 rounded-lg border border-stone-200 bg-white p-4 lg:mt-0 lg:block ${drawerHidden ? 'hidden' : ''}`}
           aria-label={t('list.filters')}
         >
           <div>
@@ -273,6 +295,9 @@ export default function ProductList() {
     </div>
   )
 }
+
+/** The query parameters that narrow the list (a sort order does not): counted on the phone's filter button. */
+const filterKeys = ['category', 'region', 'certified', 'min', 'max'] as const
 
 function RegionSelect(props: {
   label: string

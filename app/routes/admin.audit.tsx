@@ -7,7 +7,9 @@ import { getDb } from '~/utils/db.server'
 import { invariantResponse } from '~/utils/guards.server'
 import { shanghaiDateTime } from '~/utils/clock'
 import type { MessageKey } from '~/utils/i18n'
-import { useT } from '~/utils/locale'
+import { useLocale, useT } from '~/utils/locale'
+import { formatFen } from '~/utils/money'
+import type { AuditDetailValue } from '~/domains/audit'
 import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction = () => [{ title: '审计日志 · 消费帮扶集市' }]
@@ -19,8 +21,6 @@ const listQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).d
 function isOneOf<T extends string>(list: readonly T[], value: string): value is T {
   return (list as readonly string[]).includes(value)
 }
-
-type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
 
 /** Platform admins and finance read the audit log, with the state of its hash chain on top. */
 export async function loader(args: LoaderFunctionArgs) {
@@ -54,7 +54,9 @@ export async function loader(args: LoaderFunctionArgs) {
         : null,
       subjectType: event.subjectType,
       subjectId: event.subjectId,
-      details: event.details as { [key: string]: JsonValue },
+      lines: event.lines,
+      // The record as hashed, for whoever checks the chain by hand.
+      raw: JSON.stringify(event.details),
       hash: event.hash,
     })),
   }
@@ -62,15 +64,25 @@ export async function loader(args: LoaderFunctionArgs) {
 
 const withSeconds = (iso: string) => shanghaiDateTime(iso, { seconds: true })
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/
-
-function detailValue(value: JsonValue): string {
-  if (value === null) return '—'
-  // Instants are stored in UTC (as hashed); people read them in Beijing time like the time column.
-  if (typeof value === 'string' && ISO_INSTANT.test(value)) return withSeconds(value)
-  if (Array.isArray(value)) return value.map(detailValue).join(', ')
-  if (typeof value === 'object') return JSON.stringify(value)
-  return String(value)
+function DetailValue({ value }: { value: AuditDetailValue }) {
+  const t = useT()
+  const locale = useLocale()
+  switch (value.kind) {
+    case 'money':
+      return <>{formatFen(BigInt(value.fen), locale)}</>
+    case 'time':
+      return <time dateTime={value.iso}>{withSeconds(value.iso)}</time>
+    case 'message':
+      return <>{t(value.key)}</>
+    case 'id':
+      return (
+        <span className="font-mono" title={value.id}>
+          {shortId(value.id)}
+        </span>
+      )
+    case 'text':
+      return <>{value.text}</>
+  }
 }
 
 /** A uuid is long: its first 8 characters tell events apart on one page (the full id is in the title). */
@@ -155,13 +167,21 @@ export default function AuditLog() {
                   </td>
                   <td className="min-w-48 px-3 py-2 text-xs">
                     <dl className="grid grid-cols-[auto_1fr] gap-x-2">
-                      {Object.entries(event.details).map(([key, value]) => (
-                        <div key={key} className="contents">
-                          <dt className="text-stone-500">{key}</dt>
-                          <dd className="break-all">{detailValue(value)}</dd>
+                      {event.lines.map((line) => (
+                        <div key={line.label} className="contents">
+                          <dt className="text-stone-600">{t(line.label)}</dt>
+                          <dd className="break-all">
+                            <DetailValue value={line.value} />
+                          </dd>
                         </div>
                       ))}
                     </dl>
+                    {event.raw !== '{}' ? (
+                      <details className="mt-1">
+                        <summary className="cursor-pointer text-stone-600">{t('audit.raw')}</summary>
+                        <pre className="break-all whitespace-pre-wrap font-mono">{event.raw}</pre>
+                      </details>
+                    ) : null}
                   </td>
                   <td className="px-3 py-2 font-mono text-xs" title={event.hash}>
                     {event.hash.slice(0, 12)}…

@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { getFormProps } from '@conform-to/react'
 import { Form, Link, useActionData } from '@remix-run/react'
 import { Field, FormAlert, TextareaField, useSchemaForm } from '~/components/forms'
-import { RegionPicker } from '~/components/region-picker'
+import { RegionListPicker, RegionPicker } from '~/components/region-picker'
 import { officeSchema } from '~/domains/organizations'
 import { createOffice } from '~/domains/organizations/index.server'
 import { systemClock } from '~/utils/clock'
@@ -64,7 +64,7 @@ export default function NewOffice() {
           <p className="font-medium">{t('officeForm.created', { name: created.name })}</p>
           <p>
             {t('officeForm.createdJurisdiction', {
-              list: created.jurisdiction.map((r) => `${r.name}（${r.code}）`).join('、'),
+              list: created.jurisdiction.map((r) => r.name).join('、'),
             })}
           </p>
           <p>{t('officeForm.inviteNote')}</p>
@@ -91,16 +91,24 @@ export default function NewOffice() {
           autoComplete="off"
           spellCheck={false}
         />
-        <TextareaField
-          label={t('officeForm.jurisdiction')}
+        {/* Regions chosen by name; before hydration (or without JavaScript) the codes can be typed instead. */}
+        <RegionListPicker
           meta={fields.jurisdiction}
-          // The one message with a value: which codes do not exist.
-          messageValues={{ codes: actionData?.unknownCodes.join('、') ?? '' }}
-          hint={t('officeForm.jurisdictionHint')}
-          rows={4}
-          placeholder={'350100\n621100'}
-          spellCheck={false}
-          className="mt-1 w-full px-3 py-2 font-mono"
+          label={t('officeForm.jurisdictionPick')}
+          hint={t('officeForm.jurisdictionPickHint')}
+          fallback={
+            <TextareaField
+              label={t('officeForm.jurisdiction')}
+              meta={fields.jurisdiction}
+              // The one message with a value: which codes do not exist.
+              messageValues={{ codes: actionData?.unknownCodes.join('、') ?? '' }}
+              hint={t('officeForm.jurisdictionHint')}
+              rows={4}
+              placeholder={'350100\n621100'}
+              spellCheck={false}
+              className="mt-1 w-full px-3 py-2 font-mono"
+            />
+          }
         />
         <button
           type="submit"

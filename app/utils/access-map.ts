@@ -29,6 +29,13 @@ export type Permission =
   | 'manage:household:own-org'
   | 'reveal:household-id:own-org'
   | 'manage:proceeds:own-org'
+  // Government procurement (issue 16): `active-org` means the organisation the session acts for (auth.active), in a
+  // role granting it; the unit pages act for that unit only.
+  | 'read:requisition:active-org'
+  | 'order:requisition:active-org'
+  | 'approve:requisition:active-org'
+  | 'manage:plan:active-org'
+  | 'manage:spending-limit:active-org'
 
 /** `public`: anyone; `signed-in`: any user with a session; otherwise a permission some role grants. */
 export type Access = 'public' | 'signed-in' | Permission
@@ -228,6 +235,29 @@ export const accessMap = {
       },
     },
   },
+
+  // Government procurement (issue 16): the unit pages act for the unit the session acts for; the domain keeps a
+  // buyer to their own requisitions and orders, an approver and the unit admin see all of the unit's.
+  'routes/unit': { loader: 'read:requisition:active-org' },
+  'routes/unit._index': { loader: 'read:requisition:active-org' },
+  'routes/unit.requisitions.new': {
+    loader: 'order:requisition:active-org',
+    action: 'order:requisition:active-org',
+  },
+  'routes/unit.requisitions.$requisitionId': {
+    loader: 'read:requisition:active-org',
+    action: {
+      intents: { approve: 'approve:requisition:active-org', reject: 'approve:requisition:active-org' },
+    },
+  },
+  'routes/unit.orders': { loader: 'read:requisition:active-org' },
+  'routes/unit.plan': { loader: 'read:requisition:active-org', action: 'manage:plan:active-org' },
+  'routes/unit.evidence.$key': { loader: 'read:requisition:active-org' },
+  'routes/unit.members': {
+    loader: 'manage:spending-limit:active-org',
+    action: 'manage:spending-limit:active-org',
+  },
+  'routes/account.notifications': { loader: 'signed-in', action: { intents: { 'read-all': 'signed-in' } } },
 } as const satisfies Record<string, RouteRule>
 
 export type RouteId = keyof typeof accessMap

@@ -6,9 +6,16 @@ type Role = MembershipView['role']
 
 /** What each role may do. Every member may also read its own organisation's memberships. */
 const rolePermissions: Record<Role, readonly Permission[]> = {
-  unit_buyer: [],
-  unit_approver: [],
-  unit_admin: ['manage:membership:own-org'],
+  // Government procurement (issue 16).
+  unit_buyer: ['read:requisition:active-org', 'order:requisition:active-org'],
+  unit_approver: ['read:requisition:active-org', 'approve:requisition:active-org'],
+  unit_admin: [
+    'manage:membership:own-org',
+    'read:requisition:active-org',
+    'order:requisition:active-org',
+    'manage:plan:active-org',
+    'manage:spending-limit:active-org',
+  ],
   coop_admin: [
     'manage:membership:own-org',
     'manage:listing:own-org',
@@ -42,7 +49,8 @@ const everyMember: readonly Permission[] = ['read:membership:own-org']
 const everyUser: readonly Permission[] = ['register:organization:own']
 
 /**
- * Whether a user holds a permission. `own-org` permissions need a membership in the organisation the request
+ * Whether a user holds a permission. `active-org` permissions need the role in the membership the session acts
+ * through (auth.active). `own-org` permissions need a membership in the organisation the request
  * names (`orgId`); `any` and `jurisdiction` permissions need the role in some membership (for `jurisdiction`, the
  * domain function then keeps to the regions the office covers — a platform admin's cover everything); `own` ones
  * belong to every user.
@@ -54,6 +62,10 @@ export function hasPermission(
 ) {
   if (!auth) return false
   if (everyUser.includes(permission)) return true
+  // Government procurement (issue 16): the membership the session acts through, whatever the request names.
+  if (permission.endsWith(':active-org')) {
+    return Boolean(auth.active && rolePermissions[auth.active.role].includes(permission))
+  }
   if (permission.endsWith(':own-org')) {
     const membership = auth.memberships.find((m) => m.orgId === scope.orgId)
     return Boolean(

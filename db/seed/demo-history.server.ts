@@ -10,6 +10,7 @@ import { countAll, type Db } from '../client.server'
 import { users } from '../schema/accounts'
 import { products } from '../schema/catalog'
 import { orderLines, orders, payments } from '../schema/orders'
+import { procurementPlans } from '../schema/procurement'
 import { intBetween, pick, seedUuid, seededRandom } from './synthetic'
 
 /**
@@ -504,6 +505,8 @@ export async function seedDemoHistory(
     summary.refunds[event.refund]++
   }
 
+  await seedUnitYear(tx, { now, financeId, method })
+
   // What the year left open: orders whose payment window has not closed by `now`.
   const ids = [...placed.values()].map((p) => p.orderId)
   if (ids.length > 0) {
@@ -514,4 +517,80 @@ export async function seedDemoHistory(
     summary.pending = open?.n ?? 0
   }
   return summary
+}
+
+/** The demo budget unit (the README's buyer, approver and unit admin act for it) and its buyer. */
+const DEMO_UNIT_KEY = 'org:gulou-unit'
+const DEMO_UNIT_BUYER_EMAIL = 'buyer@gulou.demo.example'
+
+/**
+ * Government procurement (issue 16): the demo unit's year so far, so that its plan page has something to show — a
+ * plan (a ¥1,200,000 canteen base, the 10% minimum share) and one canteen order a month, placed for the unit by its
+ * buyer through placeOrder (the unit's channel and terms) and confirmed by finance the same afternoon. Deterministic
+ * like the rest of the history: products and quantities are drawn from the seed's `now`.
+ */
+async function seedUnitYear(
+  tx: Db,
+  input: { now: Date; financeId: string; method: ReturnType<typeof configuredBankTransfer> },
+): Promise<void> {
+  const { now } = input
+  const year = shanghaiYear(now)
+  const orgId = seedUuid(DEMO_UNIT_KEY)
+  const buyerId = seedUuid(`user:${DEMO_UNIT_BUYER_EMAIL}`)
+  await tx
+    .insert(procurementPlans)
+    .values({ orgId, year, baseFen: 120_000_000n, reservedShareBp: 1000, updatedAt: now })
+    .onConflictDoNothing()
+  const catalogue = await tx
+    .select({ id: products.id, minOrderQty: products.minOrderQty, stock: products.stock })
+    .from(products)
+    .where(eq(products.status, 'active'))
+    .orderBy(asc(products.sku))
+  if (catalogue.length === 0) return
+  const random = seededRandom(`unit-year:${shanghaiDate(now)}`)
+  const data = await loadReferenceData(tx)
+  for (let month = 1; month <= 12; month++) {
+    const placedAt = startOfShanghaiDate(`${year}-${String(month).padStart(2, '0')}-10`)
+    const at = new Date(placedAt.getTime() + 10 * HOUR)
+    const confirmAt = new Date(placedAt.getTime() + 15 * HOUR)
+    if (confirmAt >= now) break
+    const chosen = new Set<number>()
+    while (chosen.size < Math.min(3, catalogue.length))
+      chosen.add(intBetween(random, 0, catalogue.length - 1))
+    const lines = [...chosen]
+      .map((i) => catalogue[i]!)
+      .map((p) => ({ productId: p.id, qty: Math.max(p.minOrderQty, intBetween(random, 10, 30)) }))
+    const placed = await placeOrder(
+      tx,
+      {
+        buyerUserId: buyerId,
+        buyerOrgId: orgId,
+        poNumber: `GL-${year}-${String(month).padStart(3, '0')}`,
+        lines,
+        delivery: {
+          recipient: '演示采购员',
+          phone: '0591-12345678',
+          regionCode: '350102',
+          regionPath: regionChain(data, '350102')
+            .map((r) => r.name)
+            .join(' '),
+          address: '演示路 8 号 机关食堂',
+        },
+        invoice: { kind: 'company', title: '鼓楼区演示预算单位（演示）' },
+      },
+      fixedClock(at),
+      input.method,
+    )
+    if (!placed.ok) continue // stock gone: a unit would order elsewhere that month
+    const [payment] = await tx
+      .select({ id: payments.id })
+      .from(payments)
+      .where(eq(payments.orderId, placed.orderId))
+    const confirmed = await confirmBankTransfer(
+      tx,
+      { paymentId: payment!.id, receivedFen: placed.totalFen, financeUserId: input.financeId },
+      fixedClock(confirmAt),
+    )
+    if (!confirmed.ok) throw new Error(`demo history: unit confirmation failed (${confirmed.reason})`)
+  }
 }

@@ -13,7 +13,7 @@ import { type PairingProgramme, pairings, regions } from '../schema/regions'
 import { targets } from '../schema/targets'
 import { demoHistoryPresent, seedDemoHistory } from './demo-history.server'
 import { loadSourceData, type SourcePairing, type SourceProduct } from './source-data.server'
-import { intBetween, maskedName, pick, seedUuid, seededRandom } from './synthetic'
+import { cooperativeTheme, intBetween, maskedName, pick, seedUuid, seededRandom } from './synthetic'
 
 /**
  * Seeding is idempotent and resumable: every step inserts with ON CONFLICT DO NOTHING on rows whose ids derive
@@ -248,20 +248,6 @@ function cooperativesOf(
   }))
 }
 
-const COOP_THEMES: Record<string, string> = {
-  中药材: '中药材种植',
-  加工食品: '特色食品加工',
-  手工艺品: '传统手工艺',
-  水产: '生态渔业',
-  水果: '果业',
-  畜禽肉蛋: '生态养殖',
-  粮油: '粮油种植',
-  花卉苗木: '花卉苗木',
-  茶叶: '茶叶',
-  蔬菜: '高原蔬菜',
-  食用菌: '食用菌',
-}
-
 function syntheticUscc(key: string, kindDigits: string, regionCode: string): string {
   const random = seededRandom(`uscc:${key}`)
   const body = Array.from({ length: 8 }, () => String(intBetween(random, 0, 9))).join('')
@@ -272,7 +258,10 @@ async function seedOrganizations(tx: Db, now: Date) {
   const rows: Array<typeof organizations.$inferInsert> = []
   for (const county of productCounties()) {
     for (const coop of cooperativesOf(county)) {
-      const theme = COOP_THEMES[coop.products[0]?.category ?? ''] ?? '特色农产品'
+      const theme = cooperativeTheme(
+        coop.products.map((p) => p.category),
+        county.countyCode,
+      )
       const suffix = coop.index === 0 ? '' : '第二'
       rows.push({
         id: seedUuid(coop.key),
@@ -432,13 +421,17 @@ async function seedCatalog(tx: Db, now: Date) {
   for (const county of productCounties()) {
     for (const coop of cooperativesOf(county)) {
       const orgId = seedUuid(coop.key)
-      const first = coop.products[0]
-      const workshop = first?.category === '加工食品' || first?.category === '手工艺品'
+      // A workshop (帮扶车间) when everything it sells is made rather than grown; named like its cooperative.
+      const workshop = coop.products.every((p) => p.category === '加工食品' || p.category === '手工艺品')
+      const theme = cooperativeTheme(
+        coop.products.map((p) => p.category),
+        county.countyCode,
+      )
       const baseId = seedUuid(`base:${coop.key}`)
       baseRows.push({
         id: baseId,
         orgId,
-        name: `${county.countyName}${COOP_THEMES[first?.category ?? ''] ?? ''}${workshop ? '帮扶车间' : '帮扶基地'}（演示）`,
+        name: `${county.countyName}${theme}${workshop ? '帮扶车间' : '帮扶基地'}（演示）`,
         kind: workshop ? '帮扶车间' : '帮扶基地',
         regionCode: county.countyCode,
         isDemo: true,

@@ -43,3 +43,37 @@ const GIVEN = '华明军平英芳兰秀霞红玉梅丽强伟刚勇杰涛斌福�
 export function maskedName(random: () => number): string {
   return `${pick(random, [...SURNAMES])}*${pick(random, [...GIVEN])}`
 }
+
+/** What a demo cooperative of one kind of produce is called after (岷县 + 中药材种植 + 农民专业合作社). */
+const COOP_THEMES: Record<string, string> = {
+  中药材: '中药材种植',
+  加工食品: '特色食品加工',
+  手工艺品: '传统手工艺',
+  水产: '生态渔业',
+  水果: '果业',
+  畜禽肉蛋: '生态养殖',
+  粮油: '粮油种植',
+  花卉苗木: '花卉苗木',
+  茶叶: '茶叶',
+  蔬菜: '蔬菜种植',
+  食用菌: '食用菌',
+}
+
+/**
+ * A demo cooperative's name says what it sells: the one kind of produce it sells (processed food made from it does
+ * not change that — 杨梅 and 杨梅干 are one 果业), or, when it sells several kinds, 农特产品 (handicrafts among
+ * them: 特色产品). 高原蔬菜 only on the 黄土高原 of 定西 (62xxxx).
+ */
+export function cooperativeTheme(categories: readonly string[], countyCode: string): string {
+  const kinds = [...new Set(categories)]
+  const produce = kinds.filter((c) => c !== '加工食品')
+  if (produce.length === 0) return COOP_THEMES['加工食品']!
+  if (produce.length === 1) {
+    const kind = produce[0]!
+    if (kind === '蔬菜' && countyCode.startsWith('62')) return '高原蔬菜'
+    // Handicrafts are not processed from food: with processed food beside them the cooperative sells two things.
+    if (kind === '手工艺品' && kinds.includes('加工食品')) return '特色产品'
+    return COOP_THEMES[kind] ?? '农特产品'
+  }
+  return kinds.includes('手工艺品') ? '特色产品' : '农特产品'
+}

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test'
 import { expectAccessible } from './axe'
+import { checkOutByTransfer } from './checkout-steps'
 import { expect, test } from './fixtures'
 import { seedUuid } from '../../db/seed/synthetic'
 import { createInvitationLink } from './invitation-link'
@@ -50,6 +51,22 @@ const pages: PageCheck[] = [
   { what: 'forgotten password', open: visit('/forgot-password') },
   { what: 'reset with a code', open: visit('/reset-password?mobile=13900000001&sent=1') },
   { what: 'expired reset link', open: visit(`/reset-password/${'A'.repeat(43)}`) },
+  // Error pages, inside the site's frame.
+  {
+    what: 'not-found page',
+    open: async (page) => {
+      const answer = await page.goto('/products/no-such-product')
+      expect(answer?.status()).toBe(404)
+    },
+  },
+  {
+    what: 'forbidden page',
+    as: 'consumer@demo.example',
+    open: async (page) => {
+      const answer = await page.goto('/admin/organizations')
+      expect(answer?.status()).toBe(403)
+    },
+  },
 
   // Buying, as the demo consumer.
   {
@@ -67,14 +84,7 @@ const pages: PageCheck[] = [
     as: 'consumer@demo.example',
     open: async (page) => {
       await celeryInCart(page)
-      await page.goto('/checkout')
-      await page.getByLabel('手机或固定电话').fill('13800001111')
-      await page.getByLabel('省份').selectOption({ label: '福建省' })
-      await page.getByLabel('城市').selectOption({ label: '福州市' })
-      await page.getByLabel('区县').selectOption({ label: '鼓楼区' })
-      await page.getByLabel('详细地址').fill('演示路 5 号')
-      await page.getByRole('button', { name: '提交订单' }).click()
-      await expect(page.getByTestId('order-status').first()).toHaveText('待付款')
+      await checkOutByTransfer(page)
     },
   },
   { what: 'my orders', as: 'consumer@demo.example', open: visit('/account/orders') },
@@ -148,6 +158,24 @@ const pages: PageCheck[] = [
     as: 'office-admin@fuzhou.demo.example',
     open: visit('/office/suppliers'),
   },
+
+  // Government procurement (issue 16): the unit pages and the account's notifications.
+  { what: 'unit requisitions', as: 'buyer@gulou.demo.example', open: visit('/unit') },
+  {
+    what: 'new requisition with a preview',
+    as: 'buyer@gulou.demo.example',
+    open: async (page) => {
+      await page.goto('/unit/requisitions/new')
+      await page.getByLabel('采购明细（每行：商品编码 数量）').fill('PRD001 5\nNOPE 1')
+      await page.getByRole('button', { name: '预览' }).click()
+      await expect(page.getByTestId('preview')).toBeVisible()
+    },
+  },
+  { what: 'unit orders', as: 'buyer@gulou.demo.example', open: visit('/unit/orders') },
+  { what: 'reserved-share plan', as: 'unit-admin@gulou.demo.example', open: visit('/unit/plan') },
+  { what: 'spending limits', as: 'unit-admin@gulou.demo.example', open: visit('/unit/members') },
+  { what: 'notifications', as: 'approver@gulou.demo.example', open: visit('/account/notifications') },
+  { what: 'checkout while acting for a unit', as: 'buyer@gulou.demo.example', open: visit('/checkout') },
 ]
 
 // axe takes 1–3 s a page on a quiet machine and several times that on a loaded one; some pages need a sign-in,

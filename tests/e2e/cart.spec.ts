@@ -4,6 +4,10 @@ test('a cart quantity is saved as it changes, with no update button to press', a
   await page.goto('/products/gaoyuanxiacai-qincai')
   await page.getByRole('button', { name: '加入购物车' }).click()
   await expect(page.getByRole('heading', { level: 1, name: '购物车' })).toBeVisible()
+  // The line shows the product's picture (here its category's illustration, marked 示意图), loaded.
+  const picture = page.getByRole('img', { name: /芹菜/ })
+  await expect(picture).toBeVisible()
+  await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth > 0)).toBe(true)
   const total = page.getByTestId('cart-total')
   const before = (await total.textContent())!.trim()
   const qty = page.getByRole('spinbutton', { name: /数量/ })

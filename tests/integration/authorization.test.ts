@@ -24,6 +24,12 @@ import { createHousehold, getProductBeneficiaries } from '../../app/domains/hous
 import { householdForm, syntheticIdNumber } from '../support/households'
 import { markShipped } from '../../app/domains/coop/index.server'
 import { sellerOrders } from '../../db/schema/orders'
+// Government procurement (issue 16).
+import { and } from 'drizzle-orm'
+import { memberships } from '../../db/schema/memberships'
+import { readPastedLines, requisitionForm } from '../../app/domains/procurement'
+import { submitRequisition } from '../../app/domains/procurement/index.server'
+import { testBankTransfer } from '../support/shopping'
 
 type Outcome = 'allowed' | 'login' | 'denied'
 
@@ -42,6 +48,8 @@ const people = {
   consumer: 'consumer@demo.example',
   buyer: 'buyer@gulou.demo.example',
   unitAdmin: 'unit-admin@gulou.demo.example',
+  // Government procurement (issue 16).
+  approver: 'approver@gulou.demo.example',
   coopAdmin: 'coop@minxian.demo.example',
   coopStaff: 'coop-staff@minxian.demo.example',
   analyst: 'office@fuzhou.demo.example',
@@ -57,6 +65,7 @@ const signedIn = everyone.filter((p) => p !== 'anonymous')
 const ownOrg: Partial<Record<Person, string>> = {
   buyer: 'org:gulou-unit',
   unitAdmin: 'org:gulou-unit',
+  approver: 'org:gulou-unit',
   coopAdmin: 'coop:621126:1',
   coopStaff: 'coop:621126:1',
   analyst: 'org:fuzhou-office',
@@ -423,6 +432,96 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
         .where(eq(organizations.id, candidate.orgId))
       return callAction('routes/admin.suppliers', p, { intent: 'verify', supplierOrgId: candidate.orgId })
     })
+  })
+  // --- Government procurement (issue 16): the unit pages, by role in the unit the session acts for. -------------
+
+  async function multipartAction(id: string, person: Person, fields: Record<string, string>, params = {}) {
+    const action = route(id).action
+    if (!action) throw new Error(`${id} has no action`)
+    const body = new FormData()
+    for (const [k, v] of Object.entries(fields)) body.set(k, v)
+    const request = new Request(`http://localhost${routePath(build, id, params)}`, { method: 'POST', body })
+    return outcomeOf(() => Promise.resolve(action({ request, params, context: contextFor(person) })))
+  }
+
+  async function pendingRequisition(): Promise<string> {
+    const buyer = seedUuid('user:buyer@gulou.demo.example')
+    await db
+      .update(memberships)
+      .set({ spendingLimitFen: 0n })
+      .where(and(eq(memberships.userId, buyer), eq(memberships.orgId, seedUuid('org:gulou-unit'))))
+    await makeBuyable(db, ['PRD003'])
+    const read = readPastedLines('PRD003 1')
+    if (!read.ok) throw new Error(read.error)
+    const submitted = await submitRequisition(
+      db,
+      {
+        actor: { orgId: seedUuid('org:gulou-unit'), userId: buyer, role: 'unit_buyer' },
+        rows: read.rows,
+        form: requisitionForm.parse({
+          intent: 'submit',
+          recipient: '王五',
+          phone: '13800138000',
+          address: '演示路 8 号',
+        }),
+      },
+      systemClock,
+      testBankTransfer,
+    )
+    if (!submitted.ok) throw new Error(`submitRequisition: ${JSON.stringify(submitted.reason)}`)
+    return submitted.requisitionId
+  }
+
+  it('opens the unit pages to the members of the unit the session acts for, by role', async () => {
+    const unitMembers: Person[] = ['buyer', 'unitAdmin', 'approver']
+    for (const id of ['routes/unit', 'routes/unit._index', 'routes/unit.orders', 'routes/unit.plan']) {
+      await expectMatrix(id, unitMembers, (p) => callLoader(id, p))
+    }
+    await expectMatrix('new requisition', ['buyer', 'unitAdmin'], (p) =>
+      callLoader('routes/unit.requisitions.new', p),
+    )
+    await expectMatrix('preview a requisition', ['buyer', 'unitAdmin'], (p) =>
+      multipartAction('routes/unit.requisitions.new', p, { intent: 'preview', lines: 'PRD003 1' }),
+    )
+    await expectMatrix('spending limits', ['unitAdmin'], (p) => callLoader('routes/unit.members', p))
+    await expectMatrix('set a spending limit', ['unitAdmin'], (p) =>
+      callAction('routes/unit.members', p, { userId: seedUuid('user:buyer@gulou.demo.example'), limit: '0' }),
+    )
+    await expectMatrix('save the plan', ['unitAdmin'], (p) =>
+      multipartAction('routes/unit.plan', p, { intent: 'plan', year: '2026', base: '100000', share: '10' }),
+    )
+    const requisitionId = await pendingRequisition()
+    await expectMatrix('a requisition', unitMembers, (p) =>
+      callLoader('routes/unit.requisitions.$requisitionId', p, { requisitionId }),
+    )
+    await expectMatrix('approve', ['approver'], (p) =>
+      callAction(
+        'routes/unit.requisitions.$requisitionId',
+        p,
+        { intent: 'approve', comment: '' },
+        { requisitionId },
+      ),
+    )
+    const another = await pendingRequisition()
+    await expectMatrix('reject', ['approver'], (p) =>
+      callAction(
+        'routes/unit.requisitions.$requisitionId',
+        p,
+        { intent: 'reject', comment: '预算不足' },
+        { requisitionId: another },
+      ),
+    )
+    // Another unit's evidence, or none: not found for everyone.
+    for (const person of everyone) {
+      const seen = await callLoader('routes/unit.evidence.$key', person, { key: `${'0'.repeat(64)}.pdf` })
+      expect(seen.outcome, `evidence as ${person}: ${seen.detail}`).toBe(
+        person === 'anonymous' ? 'login' : 'denied',
+      )
+    }
+    await expectMatrix('notifications', signedIn, (p) => callLoader('routes/account.notifications', p))
+    await expectMatrix('mark notifications read', signedIn, (p) =>
+      callAction('routes/account.notifications', p, { intent: 'read-all' }),
+    )
   })
 
   // --- Cooperative console (issue 15): the acting cooperative's members, and never another cooperative's rows. ----

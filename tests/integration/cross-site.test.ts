@@ -32,6 +32,7 @@ describe(`cross-site requests (${testDbKind()})`, async () => {
     code: '621126',
     orderId: seedUuid('test:no-such-order'),
     productId: seedUuid('test:no-such-product'),
+    requisitionId: seedUuid('test:no-such-requisition'),
   }
   const actionRoutes = Object.entries(build.routes)
     .filter(([, route]) => typeof route.module.action === 'function')

@@ -23,6 +23,11 @@ import { demo as reviewDemo, listingForm, makeOrganization } from '../support/co
 import { createHousehold, getProductBeneficiaries } from '../../app/domains/households/index.server'
 import { householdForm, syntheticIdNumber } from '../support/households'
 import { sellerOrders } from '../../db/schema/orders'
+// Government procurement (issue 16).
+import { readPastedLines, requisitionForm } from '../../app/domains/procurement'
+import { submitRequisition } from '../../app/domains/procurement/index.server'
+import { memberships } from '../../db/schema/memberships'
+import { testBankTransfer } from '../support/shopping'
 
 /**
  * Every action and every resource route of the build, called by a signed-in user who may call it, with what an
@@ -102,6 +107,27 @@ describe(`hostile input (${testDbKind()})`, async () => {
     .set({ sellerRecommendedAt: new Date(), sellerRecommendingOrg: reviewDemo.office })
     .where(eq(organizations.id, toVerify.orgId))
 
+  // Government procurement (issue 16): a requisition awaiting approval (the buyer's limit is 0).
+  const gulouBuyer = seedUuid('user:buyer@gulou.demo.example')
+  await db.update(memberships).set({ spendingLimitFen: 0n }).where(eq(memberships.userId, gulouBuyer))
+  const bulk = readPastedLines('PRD005 1')
+  if (!bulk.ok) throw new Error(bulk.error)
+  const requisition = await submitRequisition(
+    db,
+    {
+      actor: { orgId: seedUuid('org:gulou-unit'), userId: gulouBuyer, role: 'unit_buyer' },
+      rows: bulk.rows,
+      form: requisitionForm.parse({
+        intent: 'submit',
+        recipient: '王五',
+        phone: '13800138000',
+        address: '演示路 8 号',
+      }),
+    },
+    systemClock,
+    testBankTransfer,
+  )
+  if (!requisition.ok) throw new Error('submitRequisition failed')
   // Cooperative console: a draft of the Minxian cooperative's own (so that save, submit and archive would succeed)
   // and its seeded base.
   const consoleDraft = await createListing(db, { ...reviewActor, form: listingForm() }, systemClock)
@@ -269,6 +295,31 @@ describe(`hostile input (${testDbKind()})`, async () => {
       forms: [{ intent: 'recommend', supplierOrgId: toRecommend.orgId, note: '县里核实过种植基地' }],
     },
     'routes/admin.suppliers': { forms: [{ intent: 'verify', supplierOrgId: toVerify.orgId }] },
+    // Government procurement (issue 16). The requisition and plan forms are multipart (a file beside the fields):
+    // every urlencoded attempt below is refused as such.
+    'routes/unit.requisitions.new': {
+      forms: [
+        {
+          intent: 'submit',
+          lines: 'PRD005 1',
+          recipient: '王五',
+          phone: '13800138000',
+          address: '鼓楼区演示路 8 号',
+          poNumber: 'PO-1',
+          notes: '请工作日送达',
+        },
+      ],
+    },
+    'routes/unit.requisitions.$requisitionId': {
+      params: { requisitionId: requisition.requisitionId },
+      forms: [
+        { intent: 'approve', comment: '同意采购' },
+        { intent: 'reject', comment: '预算不足' },
+      ],
+    },
+    'routes/unit.plan': { forms: [{ intent: 'plan', year: '2026', base: '100000', share: '10' }] },
+    'routes/unit.members': { forms: [{ userId: gulouBuyer, limit: '100' }] },
+    'routes/account.notifications': { forms: [{ intent: 'read-all' }] },
     // Cooperative console: listings, stock, photos and certificates (multipart: any form here is refused with 415
     // before it is read), bases.
     'routes/coop.products.new': { forms: [flatListing()] },
@@ -392,6 +443,8 @@ describe(`hostile input (${testDbKind()})`, async () => {
       // GET only: a stored photo by its content key.
       'routes/files.$key': { params: { key: `${'0'.repeat(64)}.webp` }, query: {} },
       'routes/search.suggest': { query: { q: '当归' } },
+      // Government procurement (issue 16): a purchase's evidence file.
+      'routes/unit.evidence.$key': { params: { key: `${'0'.repeat(64)}.pdf` }, query: {} },
       'routes/language': { query: {} },
       'routes/logout': { query: {} },
       'routes/account.switch': { query: {} },
@@ -412,6 +465,8 @@ describe(`hostile input (${testDbKind()})`, async () => {
     orderId: pending.orderId,
     orgId: seedUuid('org:gulou-unit'),
     token: 'A1b2C3d4'.repeat(5) + 'xyz',
+    // Government procurement (issue 16).
+    requisitionId: requisition.requisitionId,
     productId: consoleProduct,
   }
 

@@ -282,6 +282,25 @@ describe(`seed (${testDbKind()})`, () => {
       }
     })
 
+    // Government procurement (issue 16).
+    it('gives the demo unit a plan and monthly purchases counted under its own channel, never as a consumer', async () => {
+      const [row] = await queryRows<Record<string, unknown>>(
+        full.db,
+        sql`select
+              (select count(*) from procurement_plans p join organizations o on o.id = p.org_id
+                where o.name = '鼓楼区演示预算单位（演示）') as plans,
+              (select count(*) from orders o join organizations g on g.id = o.buyer_org_id
+                where o.buyer_channel = 'gov_unit' and o.terms = 'on_account' and o.status = 'paid') as unit_orders,
+              (select count(*) from orders where buyer_org_id is not null and buyer_channel = 'consumer')
+                as miscounted,
+              (select count(*) from aid_buyer_rollups where buyer_channel = 'gov_unit') as unit_rollups`,
+      )
+      expect(toCount(row?.plans)).toBe(1)
+      expect(toCount(row?.unit_orders)).toBeGreaterThan(0)
+      expect(toCount(row?.miscounted)).toBe(0)
+      expect(toCount(row?.unit_rollups)).toBeGreaterThan(0)
+    })
+
     it('buys through synthetic demo consumers, leaving the README consumer one order', async () => {
       const buyers = await queryRows<{
         email: string

@@ -8,11 +8,11 @@ import { seedUuid } from '../../db/seed/synthetic'
 
 /** The seeded demo world the cooperative console tests act in (db/seed: ids derive from stable keys). */
 export const demo = {
-  /** 岷县中药材种植农民专业合作社（演示）, region 621126 岷县; admitted; PRD030–PRD033. */
+  /** 岷县农特产品农民专业合作社（演示）, region 621126 岷县; admitted; PRD030–PRD033. */
   minxian: seedUuid('coop:621126:1'),
   coopAdmin: seedUuid('user:coop@minxian.demo.example'),
   coopStaff: seedUuid('user:coop-staff@minxian.demo.example'),
-  /** 安定区高原蔬菜农民专业合作社（演示）, region 621102; PRD001, PRD003, PRD005, PRD007. */
+  /** 安定区农特产品农民专业合作社（演示）, region 621102; PRD001, PRD003, PRD005, PRD007. */
   anding: seedUuid('coop:621102:1'),
   /** 福州市东西部协作工作机构（演示）, jurisdiction 福州市 350100 ∪ 定西市 621100. */
   office: seedUuid('org:fuzhou-office'),

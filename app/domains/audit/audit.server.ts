@@ -2,6 +2,8 @@ import { asc, desc, eq, gt } from 'drizzle-orm'
 import { countAll, type Db } from '../../../db/client.server'
 import { users } from '../../../db/schema/accounts'
 import { auditEvents } from '../../../db/schema/audit'
+import { referenceData } from '../regions/index.server'
+import { type AuditDetailLine, describeAuditDetails } from './details'
 import {
   appendToChain,
   type CanonicalInput,
@@ -47,6 +49,12 @@ export const auditActions = [
   // Cooperative console II: a product's proceeds rule and its beneficiary households.
   'proceeds_rule.changed',
   'beneficiaries.changed',
+  // Government procurement (issue 16).
+  'requisition.approved',
+  'requisition.rejected',
+  'membership.spending_limit_set',
+  'procurement_plan.saved',
+  'external_purchase.recorded',
 ] as const
 export type AuditAction = (typeof auditActions)[number]
 
@@ -58,6 +66,8 @@ export const auditSubjectTypes = [
   'payment',
   'product',
   'user',
+  // Government procurement (issue 16).
+  'requisition',
 ] as const
 export type AuditSubjectType = (typeof auditSubjectTypes)[number]
 
@@ -219,9 +229,26 @@ export async function auditHead(db: Db): Promise<{ seq: number; hash: string; up
 export async function getAuditLogPage(
   db: Db,
   query: { page: number; pageSize: number },
-): Promise<{ chain: ChainVerification; events: AuditEventPage }> {
-  const chain = await verifyAuditChain(db)
-  return { chain, events: await listAuditEvents(db, query) }
+): Promise<{
+  chain: ChainVerification
+  events: Omit<AuditEventPage, 'items'> & { items: Array<AuditEventView & { lines: AuditDetailLine[] }> }
+}> {
+  const [chain, events, reference] = await Promise.all([
+    verifyAuditChain(db),
+    listAuditEvents(db, query),
+    referenceData(db),
+  ])
+  const regionName = (code: string) => reference.regions.get(code)?.name ?? null
+  return {
+    chain,
+    events: {
+      ...events,
+      items: events.items.map((event) => ({
+        ...event,
+        lines: describeAuditDetails(event.details, regionName),
+      })),
+    },
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

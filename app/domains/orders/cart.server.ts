@@ -1,12 +1,13 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client.server'
-import { priceTiers, products } from '../../../db/schema/catalog'
+import { priceTiers, productPhotos, products } from '../../../db/schema/catalog'
 import { proceedsRules } from '../../../db/schema/households'
 import { cartItems, carts } from '../../../db/schema/orders'
 import { organizations } from '../../../db/schema/organizations'
 import { regions } from '../../../db/schema/regions'
 import { addLine, type CartLine, MAX_CART_LINES, MAX_LINE_QTY, mergeLines, setLine } from './cart-lines'
 import { isUuid } from '../../utils/ids'
+import { fileUrl } from '../../services/files/keys.server'
 import { lineProceedsFen, proceedsRuleFromRow } from '../households'
 import { hasBeneficiaries } from '../households/index.server'
 import { type PriceTier, unitPriceFor } from '../catalog'
@@ -174,6 +175,9 @@ export type CartItemView = {
   slug: string
   name: string
   unit: string
+  /** For the picture: the cover at card size, or the category's illustration when there is none. */
+  category: string
+  coverUrl: string | null
   originName: string
   qty: number
   minOrderQty: number
@@ -221,6 +225,10 @@ export async function viewCart(db: Db, lines: readonly CartLine[]): Promise<Cart
         sellerOrgId: products.orgId,
         sellerName: organizations.name,
         originName: regions.name,
+        category: products.category,
+        // The cover at card size, from the (product_id, position) index.
+        coverFile: sql<string | null>`(
+          select p.card_file from ${productPhotos} p where p.product_id = ${products.id} order by p.position limit 1)`,
       })
       .from(products)
       .innerJoin(organizations, eq(organizations.id, products.orgId))
@@ -257,6 +265,8 @@ export async function viewCart(db: Db, lines: readonly CartLine[]): Promise<Cart
       slug: product.slug,
       name: product.name,
       unit: product.unit,
+      category: product.category,
+      coverUrl: product.coverFile ? fileUrl(product.coverFile) : null,
       originName: product.originName,
       qty: line.qty,
       minOrderQty: product.minOrderQty,

@@ -11,6 +11,8 @@ import { placeableRegion, referenceData, regionChain } from '../regions/index.se
 export type CheckoutResult =
   | { ok: true; orderId: string; number: string }
   | { ok: false; reason: 'empty_cart' }
+  /** The session acts for an organisation: its orders go through the unit's ordering pages, never the consumer's. */
+  | { ok: false; reason: 'acting_for_organization' }
   /** The delivery region is unknown or not the lowest level (a county, or a city without counties). */
   | { ok: false; reason: 'region' }
   /** Lines that cannot be ordered as they are, with the products' names (the page says which). */
@@ -23,10 +25,18 @@ export type CheckoutResult =
  */
 export async function checkoutCart(
   db: Db,
-  input: { userId: string; form: CheckoutForm },
+  input: {
+    userId: string
+    form: CheckoutForm
+    /** The organisation the session acts for, if any (the checkout then refuses). */
+    actingOrgId?: string | null
+  },
   clock: Clock,
   method: PaymentMethod,
 ): Promise<CheckoutResult> {
+  // An order placed while acting for a unit is the unit's, not a consumer's (issue: the consumer channel was
+  // credited with units' purchases). The consumer checkout refuses instead of guessing.
+  if (input.actingOrgId != null) return { ok: false, reason: 'acting_for_organization' }
   const data = await referenceData(db)
   const region = data.regions.get(input.form.regionCode)
   if (!region || placeableRegion(data, region.code) !== 'ok') return { ok: false, reason: 'region' }

@@ -20,6 +20,7 @@ export {
   cancelOrder,
   expireOrders,
   placeOrder,
+  type PlaceOrderError,
   type PlaceOrderInput,
   type PlaceOrderResult,
 } from './orders.server'

@@ -2,3 +2,5 @@
 export { cancelOrderForm, cartChangeForm, orderPageForm } from './cart-forms'
 export { type CartAnswer, cartAnswerMessage, cartErrorMessage, cartIssueMessage } from './cart-messages'
 export { checkoutForm } from './checkout-forms'
+export { buyerOrganizationKinds, isBuyerOrganizationKind, orderKindFor } from './order-kind'
+export { normalizePhone } from './checkout-forms'

@@ -1,27 +1,47 @@
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm'
 import { type Db, preparedRows } from '../../../db/client.server'
 import { products } from '../../../db/schema/catalog'
-import { orderLines, orders, sellerOrders } from '../../../db/schema/orders'
+import {
+  type BuyerChannel,
+  orderLines,
+  orders,
+  type orderTerms,
+  sellerOrders,
+} from '../../../db/schema/orders'
+import { organizations } from '../../../db/schema/organizations'
 import type { PaymentMethod } from '../payments/index.server'
 import { type Clock, shanghaiDate } from '../../utils/clock'
 import { isUuid } from '../../utils/ids'
 import { lineProceedsFen, proceedsRuleFromRow } from '../households'
 import { hasBeneficiaries } from '../households/index.server'
 import { type PriceTier, unitPriceFor } from '../catalog'
+import { orderKindFor } from './order-kind'
+
+type OrderTerms = (typeof orderTerms)[number]
 
 // ---------------------------------------------------------------------------------------------------------------
 // Placing an order (docs/architecture.md §6): products locked in id order, stock reserved by a conditional update, all in one
 // transaction so that any error leaves nothing behind.
 
-export type PlaceOrderInput = {
+type PlaceOrderCommon = {
   buyerUserId: string
-  buyerChannel: 'consumer'
-  buyerRegionCode: string
   lines: ReadonlyArray<{ productId: string; qty: number }>
   delivery: Record<string, unknown>
   /** The 发票 request, if any (checkout-forms.ts invoiceRequest). */
   invoice?: Record<string, unknown> | null
 }
+
+/**
+ * Who buys decides the order's kind, and the kind decides the channel the ledger counts it under: an order with no
+ * buyer organisation is a consumer's (its region is the delivery county); an order for an organisation takes the
+ * organisation's kind as its channel, its region as the buyer region and its terms (orderKindFor) — a caller cannot
+ * choose a channel that contradicts the buyer.
+ */
+export type PlaceOrderInput = PlaceOrderCommon &
+  (
+    | { buyerOrgId?: undefined; buyerChannel?: 'consumer'; buyerRegionCode: string }
+    | { buyerOrgId: string; poNumber?: string | null }
+  )
 
 export type PlaceOrderErrorCode = 'not_found' | 'inactive' | 'below_minimum' | 'out_of_stock'
 export type PlaceOrderError = { productId: string; code: PlaceOrderErrorCode }
@@ -36,6 +56,39 @@ export type PlaceOrderResult =
       paymentReference: string
     }
   | { ok: false; errors: PlaceOrderError[] }
+
+type OrderKind = {
+  buyerOrgId: string | null
+  channel: BuyerChannel
+  regionCode: string
+  terms: OrderTerms
+  poNumber: string | null
+}
+
+/** The order's kind from its buyer: a consumer, or an organisation (its kind, region and terms, read here). */
+async function orderKindOf(tx: Db, input: PlaceOrderInput): Promise<OrderKind> {
+  if (input.buyerOrgId === undefined) {
+    return {
+      buyerOrgId: null,
+      channel: 'consumer',
+      regionCode: input.buyerRegionCode,
+      terms: 'prepaid',
+      poNumber: null,
+    }
+  }
+  const [org] = await tx
+    .select({ kind: organizations.kind, regionCode: organizations.regionCode })
+    .from(organizations)
+    .where(eq(organizations.id, input.buyerOrgId))
+  const kind = org ? orderKindFor(org.kind) : null
+  if (!org || !kind) throw new RangeError('the buyer organisation cannot place orders')
+  return {
+    buyerOrgId: input.buyerOrgId,
+    ...kind,
+    regionCode: org.regionCode,
+    poNumber: input.poNumber ?? null,
+  }
+}
 
 /** Thrown inside the transaction to roll it back; turned into `{ ok: false }` outside. */
 class OrderRejected extends Error {
@@ -104,11 +157,14 @@ export async function placeOrder(
     wanted.set(key, (wanted.get(key) ?? 0) + line.qty)
   }
   const ids = [...wanted.keys()].filter((id) => isUuid(id)).sort()
+  const buyerOrgId = input.buyerOrgId ?? null
+  if (buyerOrgId !== null && !isUuid(buyerOrgId)) throw new RangeError('buyerOrgId must be a uuid')
   const idArray = arrayLiteral(ids)
   const qtyArray = arrayLiteral(ids.map((id) => wanted.get(id)!))
 
   try {
     return await db.transaction(async (tx) => {
+      const kind = await orderKindOf(tx, input)
       // ORDER BY … FOR NO KEY UPDATE locks the rows as they come out of the sort: in id order, as everywhere stock
       // moves. NO KEY: the stock changes, never the id, so writes that only reference the product (a cart line
       // added meanwhile: its foreign key check) are not held up by a checkout.
@@ -200,7 +256,9 @@ export async function placeOrder(
       const now = clock.now()
       const running = (BigInt(drawn) % 1_000_000n).toString().padStart(6, '0')
       const number = `XF${shanghaiDate(now).replaceAll('-', '')}-${running}`
-      const paymentDueAt = new Date(now.getTime() + method.windowHours * 3_600_000)
+      // On account: nothing is due until the unit accepts the goods (the payment window does not apply).
+      const paymentDueAt =
+        kind.terms === 'prepaid' ? new Date(now.getTime() + method.windowHours * 3_600_000) : null
       const paymentReference = method.reference(number)
 
       const sellers = [...new Set(priced.map((l) => l.sellerOrgId))].sort()
@@ -219,13 +277,15 @@ export async function placeOrder(
               where p.id = v.id and p.stock >= v.qty
               returning p.id),
             o as (
-              insert into orders (number, buyer_user_id, buyer_channel, buyer_region_code, terms, status,
-                                  subtotal_fen, proceeds_fen, delivery, invoice, payment_due_at, created_at)
-              select ${number}, ${input.buyerUserId}::uuid, ${input.buyerChannel}, ${input.buyerRegionCode},
-                     'prepaid', 'pending_payment', ${totalFen.toString()}::bigint, ${proceedsFen.toString()}::bigint,
-                     ${JSON.stringify(input.delivery)}::jsonb,
-                     ${input.invoice == null ? null : JSON.stringify(input.invoice)}::jsonb,
-                     ${paymentDueAt.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+              insert into orders (number, buyer_user_id, buyer_org_id, buyer_channel, buyer_region_code, terms,
+                                  status, subtotal_fen, proceeds_fen, delivery, invoice, po_number, payment_due_at,
+                                  created_at)
+              select ${number}, ${input.buyerUserId}::uuid, ${kind.buyerOrgId}::uuid, ${kind.channel},
+                     ${kind.regionCode}, ${kind.terms}, 'pending_payment', ${totalFen.toString()}::bigint,
+                     ${proceedsFen.toString()}::bigint, ${JSON.stringify(input.delivery)}::jsonb,
+                     ${input.invoice == null ? null : JSON.stringify(input.invoice)}::jsonb, ${kind.poNumber},
+                     ${paymentDueAt === null ? null : paymentDueAt.toISOString()}::timestamptz,
+                     ${now.toISOString()}::timestamptz
               where (select count(*) from reserved) = ${ids.length}::int
               returning id),
             s as (

@@ -99,6 +99,9 @@ export const organizations: Record<keyof typeof zh, string> = {
   'officeForm.jurisdiction': 'Jurisdiction (region codes)',
   'officeForm.jurisdictionHint':
     'Six-digit region codes, one per line or separated by commas; helping and helped regions alike, e.g. 350100 (Fuzhou), 621100 (Dingxi). A province or city includes all its counties; codes already included are dropped.',
+  'officeForm.jurisdictionPick': 'Regions it covers',
+  'officeForm.jurisdictionPickHint':
+    'Choose each region and press “Add”; helping and helped regions alike. A province or a city includes everything under it.',
   'officeForm.submit': 'Create office',
   'officeForm.created': 'Created “{name}” (verified).',
   'officeForm.createdJurisdiction': 'Jurisdiction: {list}',
@@ -115,4 +118,9 @@ export const organizations: Record<keyof typeof zh, string> = {
   'regionPicker.choose': 'Choose…',
   'regionPicker.loading': 'Loading…',
   'regionPicker.noCounties': 'No counties',
+  'regionPicker.add': 'Add “{name}”',
+  'regionPicker.addNone': 'Choose a region to add',
+  'regionPicker.listEmpty': 'No region added yet.',
+  'regionPicker.listLabel': 'Regions added',
+  'regionPicker.remove': 'Remove “{name}”',
 }

@@ -48,6 +48,7 @@ export const storefront: Record<keyof typeof zh, string> = {
   'target.reach': 'Reached {households} beneficiary households, {people} people',
   'list.title': 'All products',
   'list.filters': 'Filters',
+  'list.filtersCount': 'Filters ({n})',
   'list.keyword': 'Keywords',
   'list.keywordPlaceholder': 'Product, place or cooperative',
   'list.category': 'Category',

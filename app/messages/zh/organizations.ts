@@ -91,6 +91,9 @@ export const organizations = {
   'officeForm.jurisdiction': '管辖范围（地区代码）',
   'officeForm.jurisdictionHint':
     '6 位地区代码，每行一个或用逗号分隔；帮扶方和受援地都可填写，如 350100（福州市）、621100（定西市）。填写省或市即包含其下全部区县，已被包含的代码会自动省去。',
+  'officeForm.jurisdictionPick': '管辖范围',
+  'officeForm.jurisdictionPickHint':
+    '逐个选择地区并点“添加”；帮扶方和受援地都可以加入。选择省或市即包含其下全部区县。',
   'officeForm.submit': '创建机构',
   'officeForm.created': '已创建“{name}”（已认证）。',
   'officeForm.createdJurisdiction': '管辖范围：{list}',
@@ -107,4 +110,9 @@ export const organizations = {
   'regionPicker.choose': '请选择',
   'regionPicker.loading': '正在加载…',
   'regionPicker.noCounties': '不设区县',
+  'regionPicker.add': '添加“{name}”',
+  'regionPicker.addNone': '先选择地区，再添加',
+  'regionPicker.listEmpty': '还没有添加地区。',
+  'regionPicker.listLabel': '已添加的地区',
+  'regionPicker.remove': '移除“{name}”',
 } as const

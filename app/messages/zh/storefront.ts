@@ -46,6 +46,7 @@ export const storefront = {
   'target.reach': '已惠及受益农户 {households} 户、{people} 人',
   'list.title': '全部产品',
   'list.filters': '筛选',
+  'list.filtersCount': '筛选（{n}）',
   'list.keyword': '关键词',
   'list.keywordPlaceholder': '产品、产地或合作社',
   'list.category': '分类',
