@@ -9,10 +9,11 @@ import {
 } from '../../app/domains/orders/index.server'
 import { type Clock, fixedClock } from '../../app/utils/clock'
 import type { Db, DbHandle } from '../../db/client.server'
-import { refundRequests, sellerOrders } from '../../db/schema/orders'
+import { payments, refundRequests, sellerOrders } from '../../db/schema/orders'
+import { refundRemaining } from '../../app/domains/payments/refunds.server'
 import { demo } from '../support/coop'
 import { openTestDatabase, testDbKind } from '../support/db'
-import { buy, demoConsumer, makeBuyable, testBankTransfer } from '../support/shopping'
+import { buy, demoConsumer, demoFinance, makeBuyable, testBankTransfer } from '../support/shopping'
 import { SEED_NOW } from '../support/test-clock'
 
 let handle: DbHandle
@@ -147,6 +148,18 @@ describe(`fulfilment (${testDbKind()})`, () => {
     expect((await allFulfilment()).find((i) => i.sellerOrderId === sellerOrderId)!.refundRequested).toBe(true)
     const order = await getBuyerOrder(db, { userId: demoConsumer, orderId }, testBankTransfer)
     expect(order!.sellers[0]!.refundRequest).toBe('requested')
+
+    // Finance refunds the payment (its existing refund flow): the request is settled by that refund.
+    const [payment] = await db.select().from(payments).where(eq(payments.orderId, orderId))
+    expect(
+      (await refundRemaining(db, { paymentId: payment!.id, financeUserId: demoFinance }, clock)).ok,
+    ).toBe(true)
+    const [settled] = await db
+      .select()
+      .from(refundRequests)
+      .where(eq(refundRequests.sellerOrderId, sellerOrderId))
+    expect(settled).toMatchObject({ status: 'refunded', decidedBy: demoFinance })
+    expect(settled!.refundId).not.toBeNull()
 
     const shipped = await paidSellerOrder()
     await markShipped(
