@@ -26,8 +26,8 @@ import { activeOrgScope, coopActor, pageParam } from '~/utils/coop-console.serve
 import { getDb } from '~/utils/db.server'
 import { parseForm } from '~/utils/form.server'
 import { invariantResponse } from '~/utils/guards.server'
-import type { MessageKey } from '~/utils/i18n'
-import { useT } from '~/utils/locale'
+import { householdValueLabel, type MessageKey } from '~/utils/i18n'
+import { useLocale, useT } from '~/utils/locale'
 import { requireAccess } from '~/utils/permissions.server'
 import { useIsPending } from '~/utils/use-is-pending'
 
@@ -194,20 +194,21 @@ function HouseholdCard({
   revealResult: Reply | null
 }) {
   const t = useT()
+  const locale = useLocale()
   return (
     <li className="space-y-1 rounded-lg border border-stone-200 bg-white p-3" data-testid="household">
       <p className="flex flex-wrap items-center gap-2">
         <span className="font-mono text-sm">{household.code}</span>
         <span className="font-medium">{household.maskedName}</span>
         <Badge tone={household.status === '防止返贫监测对象' ? 'amber' : 'blue'}>
-          {t(`household.status.${household.status}`)}
+          {householdValueLabel(locale, household.status)}
         </Badge>
         {household.active ? null : <Badge>{t('household.inactive')}</Badge>}
       </p>
       <p className="text-sm text-stone-600">
         {household.regionName}
         {household.village} · {t('household.membersCount', { count: household.members })} ·{' '}
-        {t(`household.linkage.${household.linkage}`)}
+        {householdValueLabel(locale, household.linkage)}
       </p>
       <p className="text-sm text-stone-600">
         {household.idLast4 ? t('household.idLast4', { last4: household.idLast4 }) : t('household.noId')} ·{' '}
@@ -286,6 +287,7 @@ function HouseholdForm({
   lastResult: Reply | null | undefined
 }) {
   const t = useT()
+  const locale = useLocale()
   const busy = useIsPending()
   const [form, fields] = useSchemaForm(householdSchema, {
     id: household ? `household-${household.id}` : 'household-new',
@@ -343,7 +345,7 @@ function HouseholdForm({
             <option value="">{t('console.form.choose')}</option>
             {householdStatusOptions.map((status) => (
               <option key={status} value={status}>
-                {t(`household.status.${status}`)}
+                {householdValueLabel(locale, status)}
               </option>
             ))}
           </SelectField>
@@ -351,7 +353,7 @@ function HouseholdForm({
             <option value="">{t('console.form.choose')}</option>
             {householdLinkageOptions.map((linkage) => (
               <option key={linkage} value={linkage}>
-                {t(`household.linkage.${linkage}`)}
+                {householdValueLabel(locale, linkage)}
               </option>
             ))}
           </SelectField>
