@@ -5,6 +5,7 @@ import {
   autoConfirmReceipts,
   confirmReceipt,
   getBuyerOrder,
+  listBankTransfers,
   requestSellerOrderRefund,
 } from '../../app/domains/orders/index.server'
 import { type Clock, fixedClock } from '../../app/utils/clock'
@@ -149,8 +150,16 @@ describe(`fulfilment (${testDbKind()})`, () => {
     const order = await getBuyerOrder(db, { userId: demoConsumer, orderId }, testBankTransfer)
     expect(order!.sellers[0]!.refundRequest).toBe('requested')
 
-    // Finance refunds the payment (its existing refund flow): the request is settled by that refund.
+    // Finance sees the request on the payment, in its queue…
     const [payment] = await db.select().from(payments).where(eq(payments.orderId, orderId))
+    const queue = await listBankTransfers(db, {
+      filter: 'confirmed',
+      q: payment!.reference,
+      page: 1,
+      pageSize: 5,
+    })
+    expect(queue.items[0]!.refundRequests).toMatchObject([{ reason: '买错了规格' }])
+    // …and refunds the payment through its existing refund flow: the request is settled by that refund.
     expect(
       (await refundRemaining(db, { paymentId: payment!.id, financeUserId: demoFinance }, clock)).ok,
     ).toBe(true)

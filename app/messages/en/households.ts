@@ -231,4 +231,5 @@ export const households: Record<keyof typeof zh, string> = {
   'report.col.amount': 'Sales',
   'report.col.proceeds': 'To households',
   'report.total': 'Total',
+  'payments.refundRequested': 'Refund requested ({seller}, not shipped, {amount}): {reason}',
 }
