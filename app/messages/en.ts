@@ -13,10 +13,10 @@ import { search } from './en/search'
 import { storefront } from './en/storefront'
 // Listing review and supplier admission (the admin and office pages).
 import { review } from './en/review'
-// Cooperative console II: beneficiary households, proceeds rules, fulfilment, reports.
-import { households } from './en/households'
 // Government procurement (issue 16): the unit pages, requisitions, approvals, the plan, notifications.
 import { procurement } from './en/procurement'
+// Cooperative console II: beneficiary households, proceeds rules, fulfilment, reports.
+import { households } from './en/households'
 
 /** Every English message, one module per area in en/; each area has exactly the keys of its Chinese twin. */
 export const messages: Messages = {
@@ -34,8 +34,8 @@ export const messages: Messages = {
   ...review,
   // Cooperative console pages (H1).
   ...coopConsole,
-  // Cooperative console II: beneficiary households, proceeds rules, fulfilment, reports.
-  ...households,
   // Government procurement (issue 16).
   ...procurement,
+  // Cooperative console II: beneficiary households, proceeds rules, fulfilment, reports.
+  ...households,
 }

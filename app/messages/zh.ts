@@ -12,10 +12,10 @@ import { search } from './zh/search'
 import { storefront } from './zh/storefront'
 // Listing review and supplier admission (the admin and office pages).
 import { review } from './zh/review'
-// Cooperative console II: beneficiary households, proceeds rules, fulfilment, reports.
-import { households } from './zh/households'
 // Government procurement (issue 16): the unit pages, requisitions, approvals, the plan, notifications.
 import { procurement } from './zh/procurement'
+// Cooperative console II: beneficiary households, proceeds rules, fulfilment, reports.
+import { households } from './zh/households'
 
 /**
  * Every Chinese message, one module per area in zh/. Its keys are the app's message keys (MessageKey). The browser
@@ -36,8 +36,8 @@ export const messages = {
   ...review,
   // Cooperative console pages (H1).
   ...coopConsole,
-  // Cooperative console II: beneficiary households, proceeds rules, fulfilment, reports.
-  ...households,
   // Government procurement (issue 16).
   ...procurement,
+  // Cooperative console II: beneficiary households, proceeds rules, fulfilment, reports.
+  ...households,
 }

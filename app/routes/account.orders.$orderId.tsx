@@ -70,7 +70,10 @@ export async function action(args: ActionFunctionArgs) {
 
 function stepLabel(t: ReturnType<typeof useT>, step: TimelineStep, refunded: string): string {
   if (step.key === 'awaiting_payment')
-    return t('order.step.awaiting_payment', { at: shanghaiDateTime(step.at!) })
+    // A unit's order on account has no payment window (government procurement, issue 16).
+    return step.at
+      ? t('order.step.awaiting_payment', { at: shanghaiDateTime(step.at) })
+      : t('order.step.awaitingOnAccount')
   if (step.key === 'refunded') return t('order.step.refunded', { amount: refunded })
   return t(`order.step.${step.key}`)
 }

@@ -9,6 +9,7 @@ import { Pagination } from '~/components/ui/pagination'
 import {
   householdLinkageOptions,
   householdSchema,
+  type HouseholdStatus,
   householdStatusOptions,
   revealSchema,
 } from '~/domains/households'
@@ -26,10 +27,17 @@ import { activeOrgScope, coopActor, pageParam } from '~/utils/coop-console.serve
 import { getDb } from '~/utils/db.server'
 import { parseForm } from '~/utils/form.server'
 import { invariantResponse } from '~/utils/guards.server'
-import { householdValueLabel, type MessageKey } from '~/utils/i18n'
-import { useLocale, useT } from '~/utils/locale'
+import type { MessageKey } from '~/utils/i18n'
+import { useT } from '~/utils/locale'
 import { requireAccess } from '~/utils/permissions.server'
 import { useIsPending } from '~/utils/use-is-pending'
+
+/** The statuses' message keys are ASCII: a Chinese key would ship the Chinese word in the English catalogue. */
+const statusKeys: Record<HouseholdStatus, 'lifted' | 'monitored' | 'lowIncome'> = {
+  脱贫户: 'lifted',
+  防止返贫监测对象: 'monitored',
+  低收入农户: 'lowIncome',
+}
 
 export const meta: MetaFunction = () => [{ title: '受益农户 · 合作社后台 · 消费帮扶集市' }]
 
@@ -194,21 +202,20 @@ function HouseholdCard({
   revealResult: Reply | null
 }) {
   const t = useT()
-  const locale = useLocale()
   return (
     <li className="space-y-1 rounded-lg border border-stone-200 bg-white p-3" data-testid="household">
       <p className="flex flex-wrap items-center gap-2">
         <span className="font-mono text-sm">{household.code}</span>
         <span className="font-medium">{household.maskedName}</span>
         <Badge tone={household.status === '防止返贫监测对象' ? 'amber' : 'blue'}>
-          {householdValueLabel(locale, household.status)}
+          {t(`household.status.${statusKeys[household.status]}`)}
         </Badge>
         {household.active ? null : <Badge>{t('household.inactive')}</Badge>}
       </p>
       <p className="text-sm text-stone-600">
         {household.regionName}
         {household.village} · {t('household.membersCount', { count: household.members })} ·{' '}
-        {householdValueLabel(locale, household.linkage)}
+        {t(`household.linkage.${household.linkage}`)}
       </p>
       <p className="text-sm text-stone-600">
         {household.idLast4 ? t('household.idLast4', { last4: household.idLast4 }) : t('household.noId')} ·{' '}
@@ -287,7 +294,6 @@ function HouseholdForm({
   lastResult: Reply | null | undefined
 }) {
   const t = useT()
-  const locale = useLocale()
   const busy = useIsPending()
   const [form, fields] = useSchemaForm(householdSchema, {
     id: household ? `household-${household.id}` : 'household-new',
@@ -345,7 +351,7 @@ function HouseholdForm({
             <option value="">{t('console.form.choose')}</option>
             {householdStatusOptions.map((status) => (
               <option key={status} value={status}>
-                {householdValueLabel(locale, status)}
+                {t(`household.status.${statusKeys[status]}`)}
               </option>
             ))}
           </SelectField>
@@ -353,7 +359,7 @@ function HouseholdForm({
             <option value="">{t('console.form.choose')}</option>
             {householdLinkageOptions.map((linkage) => (
               <option key={linkage} value={linkage}>
-                {householdValueLabel(locale, linkage)}
+                {t(`household.linkage.${linkage}`)}
               </option>
             ))}
           </SelectField>

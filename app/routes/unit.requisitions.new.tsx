@@ -7,6 +7,7 @@ import {
   redirect,
 } from '@remix-run/node'
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { useEffect } from 'react'
 import { Field, FormAlert, TextareaField, useSchemaForm } from '~/components/forms'
 import { Badge } from '~/components/ui/badge'
 import { requisitionForm } from '~/domains/procurement'
@@ -50,6 +51,8 @@ type Answer = {
   problem: Problem | null
   preview: RequisitionPreview | null
   fileName: string | null
+  /** The lines of a file that was read, as text for the box. */
+  linesText: string | null
 }
 
 /**
@@ -61,7 +64,10 @@ export async function action(args: ActionFunctionArgs) {
   const auth = requireAccess(args, 'routes/unit.requisitions.new', 'action')
   const actor = unitActor(auth)
   const answer = (outcome: Partial<Answer>, status = 200) =>
-    data<Answer>({ result: null, problem: null, preview: null, fileName: null, ...outcome }, { status })
+    data<Answer>(
+      { result: null, problem: null, preview: null, fileName: null, linesText: null, ...outcome },
+      { status },
+    )
   let uploads: Awaited<ReturnType<typeof readUploads>>
   try {
     uploads = await readUploads(args.request, {
@@ -85,7 +91,8 @@ export async function action(args: ActionFunctionArgs) {
   if (source.ok) fields.set('lines', source.text)
   const submission = parseSubmission(fields, requisitionForm)
   const fileName = file && source.ok ? file.filename : null
-  if (submission.status !== 'success') return answer({ result: submission.reply(), fileName }, 400)
+  const linesText = fileName && source.ok ? source.text : null
+  if (submission.status !== 'success') return answer({ result: submission.reply(), fileName, linesText }, 400)
   if (!source.ok) {
     if (!source.fromFile && source.error === 'empty') {
       return answer({ result: submission.reply({ fieldErrors: { lines: ['unit.req.error.noLines'] } }) }, 400)
@@ -95,7 +102,7 @@ export async function action(args: ActionFunctionArgs) {
   const db = getDb()
   if (submission.value.intent === 'preview') {
     const preview = await previewRequisition(db, source)
-    return answer({ result: submission.reply(), preview, fileName })
+    return answer({ result: submission.reply(), preview, fileName, linesText })
   }
   const result = await submitRequisition(
     db,
@@ -108,7 +115,7 @@ export async function action(args: ActionFunctionArgs) {
   }
   invariantResponse(result.reason !== 'forbidden', '无权访问 / Forbidden', { status: 403 })
   if (result.reason === 'lines') {
-    return answer({ result: submission.reply(), preview: result.preview, fileName }, 400)
+    return answer({ result: submission.reply(), preview: result.preview, fileName, linesText }, 400)
   }
   return answer({ result: submission.reply(), problem: { key: 'unit.req.error.order' } }, 409)
 }
@@ -216,6 +223,14 @@ export default function NewRequisition() {
     lastResult: actionData?.result,
     defaultValue: { recipient },
   })
+  // A file that was read fills the box with its lines (the server's page already shows them; after a client-side
+  // submission the form is updated here).
+  const linesText = actionData?.linesText ?? null
+  const { update } = form
+  const linesName = fields.lines.name
+  useEffect(() => {
+    if (linesText !== null) update({ name: linesName, value: linesText })
+  }, [linesText, update, linesName])
   if (!context.mayRequisition) return <p>{t('unit.new.notAllowed')}</p>
   return (
     <div className="max-w-4xl space-y-4">
@@ -229,13 +244,7 @@ export default function NewRequisition() {
       ) : form.status === 'error' ? (
         <FormAlert errors={['unit.new.fixForm']} />
       ) : null}
-      <Form
-        method="post"
-        encType="multipart/form-data"
-        className="space-y-4"
-        {...getFormProps(form)}
-        key={actionData?.fileName ?? 'form'}
-      >
+      <Form method="post" encType="multipart/form-data" className="space-y-4" {...getFormProps(form)}>
         <fieldset className="space-y-3 rounded-lg border border-stone-200 bg-white p-4">
           <TextareaField
             label={t('unit.new.lines')}

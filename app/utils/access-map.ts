@@ -24,11 +24,6 @@ export type Permission =
   | 'review:listing:jurisdiction'
   | 'recommend:supplier:jurisdiction'
   | 'verify:supplier:any'
-  // Cooperative console II: the beneficiary-household roster (any member keeps it), revealing a stored ID number
-  // (admins only, with a reason, audited).
-  | 'manage:household:own-org'
-  | 'reveal:household-id:own-org'
-  | 'manage:proceeds:own-org'
   // Government procurement (issue 16): `active-org` means the organisation the session acts for (auth.active), in a
   // role granting it; the unit pages act for that unit only.
   | 'read:requisition:active-org'
@@ -36,6 +31,11 @@ export type Permission =
   | 'approve:requisition:active-org'
   | 'manage:plan:active-org'
   | 'manage:spending-limit:active-org'
+  // Cooperative console II: the beneficiary-household roster (any member keeps it), revealing a stored ID number
+  // (admins only, with a reason, audited).
+  | 'manage:household:own-org'
+  | 'reveal:household-id:own-org'
+  | 'manage:proceeds:own-org'
 
 /** `public`: anyone; `signed-in`: any user with a session; otherwise a permission some role grants. */
 export type Access = 'public' | 'signed-in' | Permission
@@ -196,6 +196,29 @@ export const accessMap = {
   // Certificate evidence: the owning cooperative, platform admins and offices covering the origin (the domain
   // decides; to anyone else the file does not exist).
   'routes/coop.evidence.$key': { loader: 'signed-in' },
+
+  // Government procurement (issue 16): the unit pages act for the unit the session acts for; the domain keeps a
+  // buyer to their own requisitions and orders, an approver and the unit admin see all of the unit's.
+  'routes/unit': { loader: 'read:requisition:active-org' },
+  'routes/unit._index': { loader: 'read:requisition:active-org' },
+  'routes/unit.requisitions.new': {
+    loader: 'order:requisition:active-org',
+    action: 'order:requisition:active-org',
+  },
+  'routes/unit.requisitions.$requisitionId': {
+    loader: 'read:requisition:active-org',
+    action: {
+      intents: { approve: 'approve:requisition:active-org', reject: 'approve:requisition:active-org' },
+    },
+  },
+  'routes/unit.orders': { loader: 'read:requisition:active-org' },
+  'routes/unit.plan': { loader: 'read:requisition:active-org', action: 'manage:plan:active-org' },
+  'routes/unit.evidence.$key': { loader: 'read:requisition:active-org' },
+  'routes/unit.members': {
+    loader: 'manage:spending-limit:active-org',
+    action: 'manage:spending-limit:active-org',
+  },
+  'routes/account.notifications': { loader: 'signed-in', action: { intents: { 'read-all': 'signed-in' } } },
   // Cooperative console II (issue #17): the household roster and its import, proceeds rules, fulfilment, reports.
   // The domain keeps to the active cooperative's rows: another cooperative's household is not found.
   'routes/coop.households._index': {
@@ -235,29 +258,6 @@ export const accessMap = {
       },
     },
   },
-
-  // Government procurement (issue 16): the unit pages act for the unit the session acts for; the domain keeps a
-  // buyer to their own requisitions and orders, an approver and the unit admin see all of the unit's.
-  'routes/unit': { loader: 'read:requisition:active-org' },
-  'routes/unit._index': { loader: 'read:requisition:active-org' },
-  'routes/unit.requisitions.new': {
-    loader: 'order:requisition:active-org',
-    action: 'order:requisition:active-org',
-  },
-  'routes/unit.requisitions.$requisitionId': {
-    loader: 'read:requisition:active-org',
-    action: {
-      intents: { approve: 'approve:requisition:active-org', reject: 'approve:requisition:active-org' },
-    },
-  },
-  'routes/unit.orders': { loader: 'read:requisition:active-org' },
-  'routes/unit.plan': { loader: 'read:requisition:active-org', action: 'manage:plan:active-org' },
-  'routes/unit.evidence.$key': { loader: 'read:requisition:active-org' },
-  'routes/unit.members': {
-    loader: 'manage:spending-limit:active-org',
-    action: 'manage:spending-limit:active-org',
-  },
-  'routes/account.notifications': { loader: 'signed-in', action: { intents: { 'read-all': 'signed-in' } } },
 } as const satisfies Record<string, RouteRule>
 
 export type RouteId = keyof typeof accessMap

@@ -79,20 +79,3 @@ export function reliefModeLabel(locale: Locale, mode: string): string {
 export function programmeLabel(locale: Locale, programme: string): string {
   return locale === 'en' ? (programmeNames[programme] ?? programme) : programme
 }
-
-// Cooperative console II: a beneficiary household's category and 利益联结 type, stored in Chinese.
-const householdValueNames: Record<string, string> = {
-  脱贫户: 'Lifted out of poverty',
-  防止返贫监测对象: 'Monitored against relapse',
-  低收入农户: 'Low-income household',
-  订单收购: 'Contract purchase',
-  务工就业: 'Employment',
-  入股分红: 'Shareholding dividend',
-  土地流转: 'Land transfer',
-  其他: 'Other',
-}
-
-/** A household's category or benefit linkage as stored (the official wording); English is a display label. */
-export function householdValueLabel(locale: Locale, value: string): string {
-  return locale === 'en' ? (householdValueNames[value] ?? value) : value
-}

@@ -68,6 +68,26 @@ test('a buyer’s requisition over the limit is approved by the unit’s approve
   await page.goto(requisitionUrl)
   await expect(page.getByTestId('requisition-status')).toHaveText('已下单')
   await expect(page.getByTestId('requisition-order')).toContainText(/XF\d{8}-\d{6}/)
+  // Told in the header and the notification list; the order is the buyer's, for the unit.
+  await expect(page.getByTestId('notifications-link')).toHaveText(/通知（\d+）/)
+  await page.getByTestId('requisition-order').getByRole('link').click()
+  await expect(page.getByTestId('order-timeline')).toContainText('对公结算：单位验收后付款')
   await page.goto('/unit/orders')
   await expect(page.getByTestId('unit-order').filter({ hasText: 'GL-2026-017' })).toBeVisible()
+})
+
+test('an uploaded CSV in GB18030 fills the box with its lines and is previewed', async ({ page, login }) => {
+  await login('buyer@gulou.demo.example')
+  await page.goto('/unit/requisitions/new')
+  // 商品编码,数量 / PRD001,6 / PRD002,4 in GB18030, as Excel on Chinese Windows saves a CSV.
+  const gb18030 = Buffer.from('c9ccc6b7b1e0c2eb2ccafdc1bf0a5052443030312c360a5052443030322c340a', 'hex')
+  await page.getByLabel('或上传文件（CSV 或 XLSX，最大 5 MB）').setInputFiles({
+    name: '请购.csv',
+    mimeType: 'text/csv',
+    buffer: gb18030,
+  })
+  await page.getByRole('button', { name: '预览' }).click()
+  await expect(page.getByTestId('preview-summary')).toHaveText('共 2 行，全部可以下单。')
+  await expect(page.getByLabel('采购明细（每行：商品编码 数量）')).toHaveValue('PRD001 6\nPRD002 4')
+  await expect(page.getByText('已读取文件「请购.csv」')).toBeVisible()
 })

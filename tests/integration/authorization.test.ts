@@ -19,17 +19,17 @@ import {
   makeOrganization,
   productId as coopProductId,
 } from '../support/coop'
-// Cooperative console II (households, proceeds rules, fulfilment, reports).
-import { createHousehold, getProductBeneficiaries } from '../../app/domains/households/index.server'
-import { householdForm, syntheticIdNumber } from '../support/households'
-import { markShipped } from '../../app/domains/coop/index.server'
-import { sellerOrders } from '../../db/schema/orders'
 // Government procurement (issue 16).
 import { and } from 'drizzle-orm'
 import { memberships } from '../../db/schema/memberships'
 import { readPastedLines, requisitionForm } from '../../app/domains/procurement'
 import { submitRequisition } from '../../app/domains/procurement/index.server'
 import { testBankTransfer } from '../support/shopping'
+// Cooperative console II (households, proceeds rules, fulfilment, reports).
+import { createHousehold, getProductBeneficiaries } from '../../app/domains/households/index.server'
+import { householdForm, syntheticIdNumber } from '../support/households'
+import { markShipped } from '../../app/domains/coop/index.server'
+import { sellerOrders } from '../../db/schema/orders'
 
 type Outcome = 'allowed' | 'login' | 'denied'
 

@@ -19,15 +19,15 @@ import { buy, demoConsumer, makeBuyable, seededProductId } from '../support/shop
 import { eq } from 'drizzle-orm'
 import { createListing, submitListing } from '../../app/domains/catalog/index.server'
 import { demo as reviewDemo, listingForm, makeOrganization } from '../support/coop'
-// Cooperative console II (households, proceeds rules, fulfilment, reports).
-import { createHousehold, getProductBeneficiaries } from '../../app/domains/households/index.server'
-import { householdForm, syntheticIdNumber } from '../support/households'
-import { sellerOrders } from '../../db/schema/orders'
 // Government procurement (issue 16).
 import { readPastedLines, requisitionForm } from '../../app/domains/procurement'
 import { submitRequisition } from '../../app/domains/procurement/index.server'
 import { memberships } from '../../db/schema/memberships'
 import { testBankTransfer } from '../support/shopping'
+// Cooperative console II (households, proceeds rules, fulfilment, reports).
+import { createHousehold, getProductBeneficiaries } from '../../app/domains/households/index.server'
+import { householdForm, syntheticIdNumber } from '../support/households'
+import { sellerOrders } from '../../db/schema/orders'
 
 /**
  * Every action and every resource route of the build, called by a signed-in user who may call it, with what an

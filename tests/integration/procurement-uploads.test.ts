@@ -13,6 +13,7 @@ import { orders } from '../../db/schema/orders'
 import { requisitionLines, requisitions } from '../../db/schema/procurement'
 import { seedUuid } from '../../db/seed/synthetic'
 import { startTestApp } from '../support/app-server'
+import { makeUser } from '../support/coop'
 import { openTestDatabase, testDbKind } from '../support/db'
 import { sessionCookieFor } from '../support/session-cookie'
 import { makeBuyable } from '../support/shopping'
@@ -187,6 +188,45 @@ describe(`requisition uploads over HTTP (${testDbKind()})`, async () => {
     expect(answer.status).toBe(413)
     expect(answer.sent).toBeLessThan(30 * MB)
     expect(await written()).toEqual(before)
+  })
+
+  it('tells the second of two approvers who decided first (409), and a rejection without a reason is refused at the field', async () => {
+    const good = await post({ ...submit, lines: 'PRD002 1' })
+    expect(good.status).toBe(302)
+    const path = new URL(good.location!, origin).pathname
+    const second = await makeUser(db, '第二审批人')
+    await db.insert(memberships).values({ userId: second, orgId: gulou, role: 'unit_approver' })
+    const decide = async (userId: string, form: Record<string, string>) => {
+      const session = await createSession(db, { userId, activeOrgId: gulou }, systemClock, {
+        idleMinutes: 60,
+        absoluteHours: 1,
+      })
+      const response = await fetch(`${origin}${path}`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          Cookie: await sessionCookieFor(session.token),
+          Origin: origin,
+          'Sec-Fetch-Site': 'same-origin',
+          'Content-Type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams(form),
+      })
+      return { status: response.status, text: await response.text() }
+    }
+    // A rejection needs its reason, said next to the field.
+    const noReason = await decide(second, { intent: 'reject', comment: '' })
+    expect(noReason.status).toBe(400)
+    expect(noReason.text).toContain('驳回时请填写理由')
+    const first = await decide(seedUuid('user:approver@gulou.demo.example'), {
+      intent: 'reject',
+      comment: '预算不足',
+    })
+    expect(first.status).toBe(200)
+    expect(first.text).toContain('已驳回')
+    const late = await decide(second, { intent: 'approve', comment: '' })
+    expect(late.status).toBe(409)
+    expect(late.text).toContain('该请购单已由演示审批人处理（已驳回），您的审批未生效。')
   })
 
   it('submits no requisition while a line is flagged; a clean one is saved and waits for approval', async () => {

@@ -11,7 +11,19 @@ import { readBulkFile } from '../../app/domains/procurement/bulk-files.server'
 import { decisionForm, requisitionForm, spendingLimitForm } from '../../app/domains/procurement/forms'
 import { setSpendingLimit } from '../../app/domains/procurement/members.server'
 import { listNotifications } from '../../app/domains/procurement/notifications.server'
-import { getPlanView, savePlan } from '../../app/domains/procurement/plans.server'
+import {
+  getPlanView,
+  openPurchaseEvidence,
+  recordExternalPurchase,
+  savePlan,
+} from '../../app/domains/procurement/plans.server'
+import { externalPurchaseForm } from '../../app/domains/procurement/forms'
+import { storeEvidenceFile } from '../../app/domains/catalog/index.server'
+import { localFileStore } from '../../app/services/files/store.server'
+import { pngImage } from '../support/images'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { reservedAmountFen } from '../../app/domains/procurement/plan-math'
 import { planForm } from '../../app/domains/procurement/forms'
 import {
@@ -493,6 +505,40 @@ async function stockOf(sku: string): Promise<number> {
 }
 
 describe(`the reserved-share plan (${testDbKind()})`, () => {
+  it('counts purchases recorded elsewhere by month, staff purchases apart, evidence readable only by the unit', async () => {
+    const unit = await makeOrganization(db, { regionCode: '350102', kind: 'trade_union', role: 'unit_admin' })
+    const actor: UnitActor = { orgId: unit.orgId, userId: unit.userId, role: 'unit_admin' }
+    const store = localFileStore(fs.mkdtempSync(path.join(os.tmpdir(), 'proc-evidence-')))
+    const stored = await storeEvidenceFile(
+      db,
+      { upload: { filename: '发票.png', bytes: await pngImage() }, actorUserId: unit.userId, store },
+      clock,
+    )
+    if (!stored.ok) throw new Error('evidence refused')
+    const purchase = (kind: string, purchasedOn: string, amount: string) =>
+      externalPurchaseForm.parse({ kind, purchasedOn, channel: '832平台', description: '食堂大米', amount })
+    await recordExternalPurchase(
+      db,
+      { actor, form: purchase('unit', '2026-03-15', '1,234.56'), evidenceFile: stored.key },
+      clock,
+    )
+    await recordExternalPurchase(
+      db,
+      { actor, form: purchase('staff', '2026-03-20', '500'), evidenceFile: stored.key },
+      clock,
+    )
+    const view = await getPlanView(db, { orgId: unit.orgId, year: 2026 })
+    expect(view.months[2]).toMatchObject({ month: 3, externalFen: 123_456n, staffFen: 50_000n })
+    expect(view.externalFen).toBe(123_456n)
+    expect(view.staffFen).toBe(50_000n)
+    expect(view.doneFen).toBe(view.platformFen + 123_456n)
+    expect(view.purchases.map((p) => p.recordedBy)).toEqual(['测试用户', '测试用户'])
+    const opened = await openPurchaseEvidence(db, { actor, key: stored.key, store })
+    expect(opened?.contentType).toBe('image/png')
+    opened?.stream.destroy()
+    expect(await openPurchaseEvidence(db, { actor: adminActor, key: stored.key, store })).toBeNull()
+  })
+
   it('reserved amount is exact to the fen (rounded up) for any base and share', () => {
     fc.assert(
       fc.property(

@@ -46,15 +46,15 @@ export const auditActions = [
   'listing.resubmitted_for_price',
   'supplier.recommended',
   'supplier.verified',
-  // Cooperative console II: a product's proceeds rule and its beneficiary households.
-  'proceeds_rule.changed',
-  'beneficiaries.changed',
   // Government procurement (issue 16).
   'requisition.approved',
   'requisition.rejected',
   'membership.spending_limit_set',
   'procurement_plan.saved',
   'external_purchase.recorded',
+  // Cooperative console II: a product's proceeds rule and its beneficiary households.
+  'proceeds_rule.changed',
+  'beneficiaries.changed',
 ] as const
 export type AuditAction = (typeof auditActions)[number]
 

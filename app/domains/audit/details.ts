@@ -49,6 +49,17 @@ const fields = {
   regionCode: 'region',
   jurisdiction: 'regions',
   lockedUntil: 'time',
+  // Government procurement (issue 16): requisition decisions, spending limits, plans, purchases elsewhere.
+  totalFen: 'money',
+  baseFen: 'money',
+  fromFen: 'money',
+  toFen: 'money',
+  number: 'text',
+  comment: 'text',
+  year: 'text',
+  reservedShareBp: 'text',
+  purchasedOn: 'text',
+  noCanteen: 'yesNo',
 } as const satisfies Record<string, Treatment>
 
 export type AuditDetailField = keyof typeof fields

@@ -8,6 +8,8 @@ export const procurement: Record<keyof typeof zh, string> = {
   'checkout.actingFor.unitOrdering': 'Unit ordering: new requisition',
   'checkout.actingFor.switch': 'Switch identity',
 
+  'order.step.awaitingOnAccount': 'Awaiting payment (on account: paid after the unit accepts the goods)',
+
   'unit.link': 'Unit purchasing',
   'unit.nav': 'Unit purchasing navigation',
   'unit.tab.requisitions': 'Requisitions',
@@ -274,5 +276,15 @@ export const procurement: Record<keyof typeof zh, string> = {
   'audit.action.membership.spending_limit_set': 'Set a spending limit',
   'audit.action.procurement_plan.saved': 'Saved a reserved-share plan',
   'audit.action.external_purchase.recorded': 'Recorded a purchase elsewhere',
+  'audit.field.totalFen': 'Requisition amount',
+  'audit.field.baseFen': 'Canteen food purchasing',
+  'audit.field.fromFen': 'Previous limit',
+  'audit.field.toFen': 'New limit',
+  'audit.field.number': 'Requisition',
+  'audit.field.comment': 'Comment',
+  'audit.field.year': 'Year',
+  'audit.field.reservedShareBp': 'Reserved share (basis points)',
+  'audit.field.purchasedOn': 'Purchase date',
+  'audit.field.noCanteen': 'No canteen',
   'audit.subject.requisition': 'Requisition',
 }

@@ -6,6 +6,8 @@ export const procurement = {
   'checkout.actingFor.unitOrdering': '去单位采购：新建请购单',
   'checkout.actingFor.switch': '切换身份',
 
+  'order.step.awaitingOnAccount': '等待付款（对公结算：单位验收后付款）',
+
   'unit.link': '单位采购',
   'unit.nav': '单位采购导航',
   'unit.tab.requisitions': '请购单',
@@ -267,5 +269,15 @@ export const procurement = {
   'audit.action.membership.spending_limit_set': '设置采购限额',
   'audit.action.procurement_plan.saved': '保存预留份额计划',
   'audit.action.external_purchase.recorded': '登记其他渠道采购',
+  'audit.field.totalFen': '请购金额',
+  'audit.field.baseFen': '年度食材采购总额',
+  'audit.field.fromFen': '原限额',
+  'audit.field.toFen': '新限额',
+  'audit.field.number': '请购单号',
+  'audit.field.comment': '审批意见',
+  'audit.field.year': '年度',
+  'audit.field.reservedShareBp': '预留比例（基点）',
+  'audit.field.purchasedOn': '采购日期',
+  'audit.field.noCanteen': '无食堂',
   'audit.subject.requisition': '请购单',
 } as const
