@@ -291,6 +291,16 @@ function PaymentRow({ item, actionData }: { item: PaymentQueueItem; actionData: 
                 {t('payments.refundedSoFar', { amount: formatFen(item.refundedFen, locale) })}
               </span>
             ) : null}
+            {/* Cooperative console II: the buyer's open refund requests for parts not shipped yet. */}
+            {item.refundRequests.map((request, i) => (
+              <span key={i} className="block text-xs text-red-800" data-testid="refund-request">
+                {t('payments.refundRequested', {
+                  seller: request.sellerName,
+                  amount: formatFen(request.amountFen, locale),
+                  reason: request.reason,
+                })}
+              </span>
+            ))}
             {item.refundedFen < item.amountFen ? (
               <Form
                 method="post"

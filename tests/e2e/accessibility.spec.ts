@@ -139,6 +139,16 @@ const pages: PageCheck[] = [
   },
   { what: 'bases', as: 'coop@minxian.demo.example', open: visit('/coop/bases') },
   { what: 'console orders', as: 'coop@minxian.demo.example', open: visit('/coop/orders') },
+  // Cooperative console II: households, their import, a product's beneficiaries, fulfilment, reports.
+  { what: 'households', as: 'coop@minxian.demo.example', open: visit('/coop/households') },
+  { what: 'household import', as: 'coop@minxian.demo.example', open: visit('/coop/households/import') },
+  {
+    what: 'product beneficiaries',
+    as: 'coop@minxian.demo.example',
+    open: visit(`/coop/products/${prd030}/beneficiaries`),
+  },
+  { what: 'fulfilment', as: 'coop@minxian.demo.example', open: visit('/coop/fulfilment') },
+  { what: 'reports', as: 'coop@minxian.demo.example', open: visit('/coop/reports') },
 
   // Listing review and supplier admission: the platform's pages and an office's.
   { what: 'platform listing review', as: 'admin@demo.example', open: visit('/admin/listings') },

@@ -5,14 +5,16 @@ import {
   autoConfirmReceipts,
   confirmReceipt,
   getBuyerOrder,
+  listBankTransfers,
   requestSellerOrderRefund,
 } from '../../app/domains/orders/index.server'
 import { type Clock, fixedClock } from '../../app/utils/clock'
 import type { Db, DbHandle } from '../../db/client.server'
-import { refundRequests, sellerOrders } from '../../db/schema/orders'
+import { payments, refundRequests, sellerOrders } from '../../db/schema/orders'
+import { refundRemaining } from '../../app/domains/payments/refunds.server'
 import { demo } from '../support/coop'
 import { openTestDatabase, testDbKind } from '../support/db'
-import { buy, demoConsumer, makeBuyable, testBankTransfer } from '../support/shopping'
+import { buy, demoConsumer, demoFinance, makeBuyable, testBankTransfer } from '../support/shopping'
 import { SEED_NOW } from '../support/test-clock'
 
 let handle: DbHandle
@@ -147,6 +149,26 @@ describe(`fulfilment (${testDbKind()})`, () => {
     expect((await allFulfilment()).find((i) => i.sellerOrderId === sellerOrderId)!.refundRequested).toBe(true)
     const order = await getBuyerOrder(db, { userId: demoConsumer, orderId }, testBankTransfer)
     expect(order!.sellers[0]!.refundRequest).toBe('requested')
+
+    // Finance sees the request on the payment, in its queue…
+    const [payment] = await db.select().from(payments).where(eq(payments.orderId, orderId))
+    const queue = await listBankTransfers(db, {
+      filter: 'confirmed',
+      q: payment!.reference,
+      page: 1,
+      pageSize: 5,
+    })
+    expect(queue.items[0]!.refundRequests).toMatchObject([{ reason: '买错了规格' }])
+    // …and refunds the payment through its existing refund flow: the request is settled by that refund.
+    expect(
+      (await refundRemaining(db, { paymentId: payment!.id, financeUserId: demoFinance }, clock)).ok,
+    ).toBe(true)
+    const [settled] = await db
+      .select()
+      .from(refundRequests)
+      .where(eq(refundRequests.sellerOrderId, sellerOrderId))
+    expect(settled).toMatchObject({ status: 'refunded', decidedBy: demoFinance })
+    expect(settled!.refundId).not.toBeNull()
 
     const shipped = await paidSellerOrder()
     await markShipped(

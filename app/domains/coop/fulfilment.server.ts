@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client.server'
 import { products } from '../../../db/schema/catalog'
 import { orderLines, orders, refundRequests, sellerOrders } from '../../../db/schema/orders'
@@ -37,7 +37,7 @@ export type FulfilmentPage = { items: FulfilmentItem[]; total: number; page: num
 
 const stateOrder = sql`case ${sellerOrders.fulfilment} when 'none' then 0 when 'shipped' then 1 when 'delivered' then 2 else 3 end`
 
-/** The paid seller orders of the cooperative: to ship first (oldest payment first), then on their way, then done. */
+/** The paid seller orders of the cooperative: to ship first, then on their way, then done; newest payment first. */
 export async function listFulfilment(
   db: Db,
   input: { orgId: string; actorUserId: string; page: number; pageSize: number },
@@ -68,7 +68,7 @@ export async function listFulfilment(
     .from(sellerOrders)
     .innerJoin(orders, eq(orders.id, sellerOrders.orderId))
     .where(where)
-    .orderBy(stateOrder, asc(orders.paidAt), asc(orders.number))
+    .orderBy(stateOrder, desc(orders.paidAt), desc(orders.number))
     .limit(input.pageSize)
     .offset((Math.max(1, input.page) - 1) * input.pageSize)
   const lines =

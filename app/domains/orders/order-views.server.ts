@@ -315,6 +315,8 @@ export type PaymentQueueItem = {
   confirmedAt: string | null
   /** Fen refunded so far (0 for none). */
   refundedFen: number
+  /** Open refund requests of the buyer for parts of this order that have not shipped (cooperative console II). */
+  refundRequests: Array<{ sellerName: string; reason: string; amountFen: number }>
 }
 
 export { type PaymentQueueFilter, paymentQueueFilters } from '../payments'
@@ -347,6 +349,11 @@ export async function listBankTransfers(
         paymentDueAt: orders.paymentDueAt,
         confirmedAt: payments.confirmedAt,
         refundedFen: sql<string>`(select coalesce(sum(r.amount_fen), 0)::text from ${refunds} r where r.payment_id = ${payments.id})`,
+        refundRequests: sql<unknown>`(select coalesce(json_agg(json_build_array(so_org.name, rr.reason, so.subtotal_fen::text)
+            order by rr.created_at), '[]'::json)
+          from refund_requests rr join seller_orders so on so.id = rr.seller_order_id
+          join organizations so_org on so_org.id = so.seller_org_id
+          where so.order_id = ${orders.id} and rr.status = 'requested')`,
       })
       .from(payments)
       .innerJoin(orders, eq(orders.id, payments.orderId))
@@ -366,6 +373,11 @@ export async function listBankTransfers(
       paymentDueAt: r.paymentDueAt?.toISOString() ?? null,
       confirmedAt: r.confirmedAt?.toISOString() ?? null,
       refundedFen: Number(r.refundedFen),
+      refundRequests: (
+        (typeof r.refundRequests === 'string' ? JSON.parse(r.refundRequests) : r.refundRequests) as Array<
+          [string, string, string]
+        >
+      ).map(([sellerName, reason, amount]) => ({ sellerName, reason, amountFen: Number(amount) })),
     })),
     total: Number(totalRow?.n ?? 0),
   }

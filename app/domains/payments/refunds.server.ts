@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client.server'
 import { householdCredits, aidEntries } from '../../../db/schema/ledger'
-import { orderLines, payments, refunds } from '../../../db/schema/orders'
+import { orderLines, payments, refundRequests, refunds } from '../../../db/schema/orders'
 import { households } from '../../../db/schema/households'
 import { type Clock, shanghaiDate } from '../../utils/clock'
 import { isUuid } from '../../utils/ids'
@@ -110,6 +110,23 @@ export async function refundPayment(
         createdAt: now,
       })
       .returning({ id: refunds.id })
+    // A buyer's open refund request for a seller order refunded here is settled by this refund (cooperative
+    // console II: the request held the seller order back from shipping until finance acted).
+    await tx
+      .update(refundRequests)
+      .set({ status: 'refunded', refundId: refund!.id, decidedBy: input.financeUserId, decidedAt: now })
+      .where(
+        and(
+          eq(refundRequests.status, 'requested'),
+          inArray(
+            refundRequests.sellerOrderId,
+            tx
+              .select({ id: orderLines.sellerOrderId })
+              .from(orderLines)
+              .where(inArray(orderLines.id, lineIds)),
+          ),
+        ),
+      )
 
     const saleCredits = await tx
       .select({

@@ -239,4 +239,5 @@ export const households: Record<keyof typeof zh, string> = {
   'report.col.amount': 'Sales',
   'report.col.proceeds': 'To households',
   'report.total': 'Total',
+  'payments.refundRequested': 'Refund requested ({seller}, not shipped, {amount}): {reason}',
 }

@@ -230,4 +230,5 @@ export const households = {
   'report.col.amount': '销售额',
   'report.col.proceeds': '计入农户',
   'report.total': '合计',
+  'payments.refundRequested': '买家申请退款（{seller}，未发货，{amount}）：{reason}',
 }
