@@ -211,14 +211,16 @@ export async function acceptInvitation(
       .from(invitations)
       .where(eq(invitations.tokenHash, tokenHash))
     if (!row) return 'not_found'
-    const state = invitationState(row, now)
-    if (state !== 'valid') return state
+    // A bound invitation is someone else's before it is anything else: whoever it is not for learns nothing of
+    // its state (used, revoked, expired) — and the answer does not depend on who got there first.
     const [viewer] = await tx
       .select({ email: users.email, mobile: users.mobile })
       .from(users)
       .where(eq(users.id, input.userId))
     const binding = bindingError(row, viewer ?? { email: null, mobile: null })
     if (binding) return binding
+    const state = invitationState(row, now)
+    if (state !== 'valid') return state
     const [member] = await tx
       .select({ role: memberships.role })
       .from(memberships)
