@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import { defineConfig } from '@playwright/test'
 
@@ -16,6 +17,17 @@ const port =
   Number(process.env.E2E_PORT) ||
   3210 + ([...process.cwd()].reduce((hash, ch) => (hash * 31 + ch.charCodeAt(0)) >>> 0, 7) % 500)
 const baseURL = `http://127.0.0.1:${port}`
+
+/**
+ * The web server's whole output for this run (LOG_FILE): the teardown project reads it after every spec has run
+ * (tests/e2e/server-output.teardown.ts). Emptied by the runner before the server starts, so what it reads is this
+ * run's — not by the workers, which load this file too while the server is writing.
+ */
+const serverLogFile = path.resolve('test-results/e2e-server.log')
+if (process.env.TEST_WORKER_INDEX === undefined) {
+  fs.mkdirSync(path.dirname(serverLogFile), { recursive: true })
+  fs.writeFileSync(serverLogFile, '')
+}
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -45,7 +57,11 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  projects: [
+    { name: 'chromium', use: { browserName: 'chromium' }, teardown: 'server output' },
+    // Runs once the specs are done, with the server's output of the whole run.
+    { name: 'server output', testMatch: /server-output\.teardown\.ts/ },
+  ],
   webServer: {
     command: 'node scripts/start.js',
     url: `${baseURL}/healthz`,
@@ -60,6 +76,7 @@ export default defineConfig({
       HOST: '127.0.0.1',
       DATABASE_URL: process.env.E2E_DATABASE_URL ?? '',
       DATA_DIR: path.resolve('test-results/e2e-data'),
+      LOG_FILE: serverLogFile,
     },
   },
 })
