@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { Link, NavLink, Outlet, useRouteError } from '@remix-run/react'
+import { NavLink, Outlet, useRouteError } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { useCoopLayout } from '~/components/coop-console'
 import { errorStatus, GeneralErrorBoundary } from '~/components/error-boundary'
+import { NotActingFor } from '~/components/not-acting-for'
 import { SiteFrame } from '~/components/site-frame'
 import { getCoopConsole } from '~/domains/catalog/index.server'
 import { activeOrgScope, coopActor } from '~/utils/coop-console.server'
@@ -99,23 +100,16 @@ export default function CoopLayout() {
   )
 }
 
-/** Someone who does not act for a cooperative is told how to: switch identity. */
+/** Someone who does not act for the section's kind of organisation is told how to: switch identity. */
 function NotActingForCoop() {
   const t = useT()
   return (
-    <section className="mx-auto max-w-xl py-8" aria-labelledby="error-title">
-      <div role="alert">
-        <h1 id="error-title" className="text-2xl font-semibold">
-          <span className="text-stone-500">403</span> {t('console.notCoop.title')}
-        </h1>
-        <p className="mt-2">{t('console.notCoop.body')}</p>
-      </div>
-      <p className="mt-4">
-        <Link to="/account/switch" className="text-brand-700 underline">
-          {t('console.notCoop.switch')}
-        </Link>
-      </p>
-    </section>
+    <NotActingFor
+      title={t('console.notCoop.title')}
+      body={t('console.notCoop.body')}
+      switchLabel={t('console.notCoop.switch')}
+      switchTo="/account/switch"
+    />
   )
 }
 

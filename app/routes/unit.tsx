@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs } from '@remix-run/node'
-import { Link, NavLink, Outlet, useRouteError } from '@remix-run/react'
+import { NavLink, Outlet, useRouteError } from '@remix-run/react'
 import type { ReactNode } from 'react'
 import { useUnitLayout } from '~/components/unit-console'
 import { errorStatus, GeneralErrorBoundary } from '~/components/error-boundary'
+import { NotActingFor } from '~/components/not-acting-for'
 import { SiteFrame } from '~/components/site-frame'
 import { mayRequisition } from '~/domains/procurement'
 import { useT } from '~/utils/locale'
@@ -90,23 +91,16 @@ export default function UnitLayout() {
   )
 }
 
-/** Someone who does not act for a purchasing unit is told how to: switch identity. */
+/** Someone who does not act for the section's kind of organisation is told how to: switch identity. */
 function NotActingForUnit() {
   const t = useT()
   return (
-    <section className="mx-auto max-w-xl py-8" aria-labelledby="error-title">
-      <div role="alert">
-        <h1 id="error-title" className="text-2xl font-semibold">
-          <span className="text-stone-500">403</span> {t('unit.notUnit.title')}
-        </h1>
-        <p className="mt-2">{t('unit.notUnit.body')}</p>
-      </div>
-      <p className="mt-4">
-        <Link to="/account" className="text-brand-700 underline">
-          {t('unit.notUnit.switch')}
-        </Link>
-      </p>
-    </section>
+    <NotActingFor
+      title={t('unit.notUnit.title')}
+      body={t('unit.notUnit.body')}
+      switchLabel={t('unit.notUnit.switch')}
+      switchTo="/account"
+    />
   )
 }
 

@@ -18,7 +18,7 @@ describe(`cooperative console pages (${testDbKind()})`, async () => {
   const db = handle.db
   const { origin } = await startTestApp(handle)
 
-  async function cookieFor(userId: string, orgId: string): Promise<string> {
+  async function cookieFor(userId: string, orgId: string | null): Promise<string> {
     const { token } = await createSession(db, { userId, activeOrgId: orgId }, systemClock, {
       idleMinutes: 60,
       absoluteHours: 1,
@@ -92,5 +92,17 @@ describe(`cooperative console pages (${testDbKind()})`, async () => {
       const chinese = await page(path, minxianCookie)
       expect(chinese.text, path).toContain(zh[key])
     }
+  })
+
+  it('tells someone who acts for no cooperative (or no unit) how to switch identity, with a 403', async () => {
+    const consumer = await cookieFor(demo.consumer, null)
+    const coop = await page('/coop', consumer)
+    expect(coop.status).toBe(403)
+    expect(coop.text).toContain(zh['console.notCoop.body'])
+    expect(coop.text).toContain(zh['console.notCoop.switch'])
+    // A cooperative's admin on the unit pages.
+    const unit = await page('/unit', minxianCookie)
+    expect(unit.status).toBe(403)
+    expect(unit.text).toContain(zh['unit.notUnit.body'])
   })
 })
