@@ -26,7 +26,7 @@ import { parseForm } from '~/utils/form.server'
 import { invariantResponse } from '~/utils/guards.server'
 import type { MessageKey } from '~/utils/i18n'
 import { useLocale, useT } from '~/utils/locale'
-import { formatFen } from '~/utils/money'
+import { fenToYuanPlain, formatFen } from '~/utils/money'
 import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction = () => [{ title: '受益农户与收益规则 · 合作社后台 · 消费帮扶集市' }]
@@ -235,7 +235,7 @@ function RuleForm({ rule, lastResult }: { rule: RuleView; lastResult: Reply | nu
     defaultValue: {
       kind: rule.kind,
       percent: rule.kind === 'basis_points' ? (rule.basisPoints / 100).toFixed(2) : '',
-      yuanPerUnit: rule.kind === 'fen_per_unit' ? (Number(rule.fenPerUnit) / 100).toFixed(2) : '',
+      yuanPerUnit: rule.kind === 'fen_per_unit' ? fenToYuanPlain(rule.fenPerUnit) : '',
     },
   })
   const [kind, setKind] = useState<string>(rule.kind)

@@ -20,7 +20,7 @@ CREATE TABLE "chain_heads" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
--- Append-only audit log (DESIGN §5 "Hash chain", §8). Hand-written below this line: drizzle-kit does not model
+-- Append-only audit log (docs/architecture.md §4 and §5: the hash chain, §7: security). Hand-written below this line: drizzle-kit does not model
 -- triggers. The owner can still switch triggers off (session_replication_role = replica); the hash chain and the
 -- published head catch what that lets through.
 CREATE FUNCTION "refuse_change"() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -71,7 +71,7 @@ CREATE UNIQUE INDEX "aid_entries_reversal_unique" ON "aid_entries" USING btree (
 CREATE INDEX "aid_entries_payment_id_idx" ON "aid_entries" USING btree ("payment_id");--> statement-breakpoint
 CREATE INDEX "aid_entries_day_idx" ON "aid_entries" USING btree ("day");--> statement-breakpoint
 CREATE INDEX "household_credits_household_id_idx" ON "household_credits" USING btree ("household_id");--> statement-breakpoint
--- The ledger is append-only (DESIGN §5). Hand-written: drizzle-kit does not model triggers. refuse_change() comes
+-- The ledger is append-only (docs/architecture.md §5). Hand-written: drizzle-kit does not model triggers. refuse_change() comes
 -- from 0002_audit. Rollups and target_reach are maintained (updated) in the confirming transaction, so only the
 -- entries and their credits are frozen; both are recomputable from the chain.
 CREATE TRIGGER "aid_entries_no_update" BEFORE UPDATE ON "aid_entries"
