@@ -235,7 +235,7 @@ function RuleForm({ rule, lastResult }: { rule: RuleView; lastResult: Reply | nu
     defaultValue: {
       kind: rule.kind,
       percent: rule.kind === 'basis_points' ? (rule.basisPoints / 100).toFixed(2) : '',
-      yuanPerUnit: rule.kind === 'fen_per_unit' ? fenToYuanPlain(rule.fenPerUnit) : '',
+      yuanPerUnit: rule.kind === 'fen_per_unit' ? fenToYuanPlain(BigInt(rule.fenPerUnit)) : '',
     },
   })
   const [kind, setKind] = useState<string>(rule.kind)
