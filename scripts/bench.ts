@@ -53,7 +53,7 @@ async function productPage({ smoke }: ScenarioOptions): Promise<BenchOutcome> {
   const rate = 200
   const { warmS, runS } = durationsFor(smoke)
 
-  const { baseUrl, databaseUrl } = await startBenchServer()
+  const { baseUrl, databaseUrl, cpuMs } = await startBenchServer()
   const [row] = await queryOnce<{ slug: string }>(
     databaseUrl,
     `select slug from products where status = 'active' order by sku limit 1`,
@@ -80,11 +80,17 @@ async function productPage({ smoke }: ScenarioOptions): Promise<BenchOutcome> {
   await measure(`warm-up ${staticUrl}`, () =>
     runClosedLoop({ url: staticUrl, connections, durationS: warmS }),
   )
+  // The server's CPU per response: steadier than throughput on a shared machine, so it is reported beside it.
+  const withCpu = async (run: () => Promise<LoadResult>) => {
+    const before = cpuMs()
+    const result = await run()
+    return { ...result, cpuMsPerRequest: result.requests > 0 ? (cpuMs() - before) / result.requests : NaN }
+  }
   const product = await measure(`max rps, product page, ${connections} connections`, () =>
-    runClosedLoop({ url: productUrl, connections, durationS: runS }),
+    withCpu(() => runClosedLoop({ url: productUrl, connections, durationS: runS })),
   )
   const about = await measure(`max rps, /about, ${connections} connections`, () =>
-    runClosedLoop({ url: staticUrl, connections, durationS: runS }),
+    withCpu(() => runClosedLoop({ url: staticUrl, connections, durationS: runS })),
   )
   if (product.rps < rate) {
     log(
@@ -120,6 +126,8 @@ async function productPage({ smoke }: ScenarioOptions): Promise<BenchOutcome> {
       ratio: round(ratio, 3),
       p95Ms: round(paced.p95Ms, 1),
       p50Ms: round(paced.p50Ms, 1),
+      cpuMsPerRequest: round(product.cpuMsPerRequest, 2),
+      staticCpuMsPerRequest: round(about.cpuMsPerRequest, 2),
       rateRps: round(paced.rps, 1),
       durationS: round((Date.now() - startedAt) / 1000, 1),
       ...(smoke ? { smoke: true } : {}),

@@ -152,7 +152,15 @@ export function createApp(options: AppOptions): Express {
       '/assets',
       express.static(path.join(options.buildDir, 'client/assets'), { immutable: true, maxAge: '1y' }),
     )
-    app.use(express.static(path.join(options.buildDir, 'client'), { maxAge: '1h' }))
+    // Every file in public/ has an extension; a page's path (/products/…) has none, so it skips the file lookup.
+    const publicFiles = express.static(path.join(options.buildDir, 'client'), { maxAge: '1h' })
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      if (!/\.[^/]*$/.test(req.path)) {
+        next()
+        return
+      }
+      publicFiles(req, res, next)
+    })
   }
 
   // Bodies are limited before anything reads them (and before the session costs a query): 413 past the limit.
