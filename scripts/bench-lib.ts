@@ -4,8 +4,7 @@
  * clean-up stack that also runs on failure and on SIGINT/SIGTERM. Only the final JSON line goes to stdout;
  * everything here reports on stderr.
  */
-import { execFileSync, spawn } from 'node:child_process'
-import fs from 'node:fs'
+import { spawn } from 'node:child_process'
 import http from 'node:http'
 import net from 'node:net'
 import { performance } from 'node:perf_hooks'
@@ -238,8 +237,8 @@ export interface RunningServer {
   readyMs: number
   /** Access-log lines the server wrote, by status class ("2xx", "4xx", …); they are not echoed. */
   accessLog: Record<string, number>
-  /** CPU time the server process has used so far (user + system), in ms. */
-  cpuMs(): number
+  /** The server's process id (its CPU time is read from /proc). */
+  pid: number
   stop(): Promise<void>
 }
 
@@ -368,7 +367,7 @@ export async function startServer(options: {
   }
   const readyMs = Date.now() - started
   log(`server ready in ${(readyMs / 1000).toFixed(1)} s`)
-  return { baseUrl, readyMs, accessLog, cpuMs: () => processCpuMs(pid), stop }
+  return { baseUrl, readyMs, accessLog, pid, stop }
 }
 
 /** Fails loudly unless GET `url` answers 200 (no redirects followed): measuring a 404 page measures nothing. */
@@ -544,8 +543,8 @@ export interface BenchServer {
   baseUrl: string
   /** The bench database (fresh, migrated and seeded by the server's demo start). */
   databaseUrl: string
-  /** CPU time the server process has used so far, in ms. */
-  cpuMs(): number
+  /** The server's process id. */
+  pid: number
 }
 
 /**
@@ -558,7 +557,7 @@ export async function startBenchServer(): Promise<BenchServer> {
   await buildIfNeeded()
   const database = await createBenchDatabase(serverUrl, `xfbf_bench_${process.pid}`)
   const server = await startServer({ databaseUrl: database.url, port: await freePort() })
-  return { baseUrl: server.baseUrl, databaseUrl: database.url, cpuMs: server.cpuMs }
+  return { baseUrl: server.baseUrl, databaseUrl: database.url, pid: server.pid }
 }
 
 /** Durations of a scenario: short ones for `--smoke` (a mechanics check), real ones otherwise. */
@@ -573,18 +572,4 @@ export function describeRun(label: string, result: LoadResult): string {
     `p95 ${result.p95Ms.toFixed(1)} ms, max ${result.maxMs.toFixed(1)} ms` +
     (failures ? ` — FAILURES: ${JSON.stringify(failures)}` : '')
   )
-}
-
-let clockTicksPerSecond: number | undefined
-
-/**
- * CPU time a process has used (user + system, from /proc), in ms. Unlike throughput, the CPU one request costs barely
- * changes when other work shares the machine, so the benchmarks report it beside their timings.
- */
-export function processCpuMs(pid: number): number {
-  clockTicksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
-  // Fields after the command name (which may hold spaces) start at state; utime and stime are the 12th and 13th.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond
 }

@@ -22,9 +22,11 @@ import {
   runMain,
   startBenchServer,
 } from './bench-lib'
+import fs from 'node:fs'
 import { checkoutScenario } from './bench-checkout'
 import { coldStartScenario } from './bench-cold-start'
 import { confirmScenario } from './bench-confirm'
+import { cpuMsOfStat } from './bench-db'
 import { searchScenario } from './bench-search'
 
 interface ScenarioOptions {
@@ -53,7 +55,8 @@ async function productPage({ smoke }: ScenarioOptions): Promise<BenchOutcome> {
   const rate = 200
   const { warmS, runS } = durationsFor(smoke)
 
-  const { baseUrl, databaseUrl, cpuMs } = await startBenchServer()
+  const { baseUrl, databaseUrl, pid } = await startBenchServer()
+  const cpuMs = () => cpuMsOfStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')) ?? NaN
   const [row] = await queryOnce<{ slug: string }>(
     databaseUrl,
     `select slug from products where status = 'active' order by sku limit 1`,
