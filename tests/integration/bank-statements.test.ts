@@ -17,13 +17,19 @@ import { bankStatementLines } from '../../db/schema/statements'
 import { openTestDatabase, testDbKind } from '../support/db'
 import { buy, demoFinance, makeBuyable } from '../support/shopping'
 import { SEED_NOW } from '../support/test-clock'
+import { createSession } from '../../app/domains/accounts/sessions.server'
+import { systemClock } from '../../app/utils/clock'
+import { seedUuid } from '../../db/seed/synthetic'
+import { startTestApp } from '../support/app-server'
+import { sessionCookieFor } from '../support/session-cookie'
 
-let handle: DbHandle
+let handle: DbHandle | undefined
 let db: Db
 const clock: Clock = fixedClock(new Date(SEED_NOW.getTime() + 3_600_000))
 
 beforeAll(async () => {
-  handle = await openTestDatabase('seeded')
+  // The HTTP suite below opens it while its tests are collected; then it is the same database.
+  handle ??= await openTestDatabase('seeded')
   db = handle.db
   await makeBuyable(db, ['PRD001', 'PRD002'])
 })
@@ -233,5 +239,86 @@ describe(`bank statement import (${testDbKind()})`, () => {
     if (!uploaded.ok) throw new Error(uploaded.error)
     expect(await saveStatementMapping(db, { importId: uploaded.importId, mapping: { date: 0, credit: 1 }, userId: demoFinance }, clock)).toEqual({ ok: false, error: 'incomplete' })
     expect(await saveStatementMapping(db, { importId: uploaded.importId, mapping: { date: 0, credit: 1, reference: 1 }, userId: demoFinance }, clock)).toEqual({ ok: false, error: 'incomplete' })
+  })
+})
+
+describe(`bank statement import over HTTP (${testDbKind()})`, async () => {
+  const { origin } = await startTestApp(handle ?? (handle = await openTestDatabase('seeded')))
+  db = handle.db
+  await makeBuyable(db, ['PRD001', 'PRD002'])
+  const { token } = await createSession(db, { userId: demoFinance, activeOrgId: seedUuid('org:platform') }, systemClock, { idleMinutes: 60, absoluteHours: 1 })
+  const cookie = await sessionCookieFor(token)
+  const own = { Cookie: cookie, Origin: origin, 'Sec-Fetch-Site': 'same-origin' }
+
+  async function upload(bytes: Buffer, name = 'statement.csv') {
+    const body = new FormData()
+    body.set('file', new Blob([new Uint8Array(bytes)]), name)
+    const response = await fetch(`${origin}/admin/payments/statements?index`, { method: 'POST', redirect: 'manual', headers: own, body })
+    return { status: response.status, text: await response.text(), location: response.headers.get('location') }
+  }
+
+  async function post(path: string, form: Record<string, string>) {
+    const response = await fetch(`${origin}${path}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { ...own, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form),
+    })
+    return { status: response.status, text: await response.text() }
+  }
+
+  async function imports(): Promise<number> {
+    const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from bank_statement_imports`)
+    return row!.n
+  }
+
+  it('answers bad files with 4xx and a clear message next to the file field, and writes nothing', { timeout: 60_000 }, async () => {
+    const before = await imports()
+    const cases: Array<[string, Buffer, number, string]> = [
+      ['empty', Buffer.alloc(0), 422, '文件是空的'],
+      ['wrong encoding', Buffer.from([0x81, 0x30, 0xff, 0xfe, 0x00, 0x41, 0x81, 0x0a, 0xc0]), 422, '无法识别文件编码'],
+      ['no credit column', Buffer.from('姓名,电话,地址\n王五,13800138000,演示路 1 号\n'), 422, '没有贷方（收入）金额列'],
+      ['a zip that is no workbook', Buffer.from('PK\u0003\u0004garbage'), 422, '无法读取这个 XLSX 文件'],
+      ['too big', Buffer.alloc(5 * 1024 * 1024 + 10, 0x41), 413, '文件过大'],
+    ]
+    for (const [label, bytes, status, message] of cases) {
+      const answer = await upload(bytes)
+      expect(answer.status, label).toBe(status)
+      expect(answer.text, label).toContain(message)
+      if (status !== 413) expect(answer.text, label).toContain('id="statement-file-error"')
+    }
+    // Not multipart at all.
+    expect((await post('/admin/payments/statements?index', { file: 'x' })).status).toBe(415)
+    expect(await imports()).toBe(before)
+  })
+
+  it('uploads, maps, previews and confirms over HTTP; two confirm posts at once confirm each transfer once', { timeout: 60_000 }, async () => {
+    const unpaid = await unpaidOrders(3)
+    const csv = ['入账日期,存入金额,支取金额,付款人,备注,交易参考号', ...unpaid.map((p, i) => `2026-12-09,${yuan(p.amountFen)},,演示买家,${p.reference},R${i}`), '2026-12-09,10.00,,某人,往来款,R9'].join('\n')
+    const uploaded = await upload(Buffer.from(csv))
+    expect(uploaded.status).toBe(302)
+    const path = uploaded.location!
+    expect(path).toMatch(/^\/admin\/payments\/statements\/[0-9a-f-]{36}$/)
+    const page = await fetch(`${origin}${path}`, { headers: own })
+    const html = await page.text()
+    expect(html).toContain('指定各列')
+    // Choosing one column twice is answered next to the field.
+    const twice = await post(path, { intent: 'map', date: '0', credit: '1', reference: '1' })
+    expect(twice.status).toBe(400)
+    expect(twice.text).toContain('同一列不能用于两项')
+    expect((await post(path, { intent: 'map', date: '0', credit: '1', debit: '2', payer: '3', reference: '4', txnId: '5' })).status).toBe(200)
+    const preview = await (await fetch(`${origin}${path}`, { headers: own })).text()
+    expect(preview).toContain('确认全部 3 笔相符到账')
+    const before = await auditCount('payment.confirmed')
+    const [a, b] = await Promise.all([post(path, { intent: 'confirm' }), post(path, { intent: 'confirm' })])
+    expect([a.status, b.status]).toEqual([200, 200])
+    expect(await auditCount('payment.confirmed')).toBe(before + 3)
+    const statuses = await paymentStatuses(unpaid.map((p) => p.paymentId))
+    expect([...statuses.values()]).toEqual(['confirmed', 'confirmed', 'confirmed'])
+    // The same statement again: remembered layout, straight to a preview with nothing to confirm.
+    const again = await upload(Buffer.from(csv))
+    const second = await (await fetch(`${origin}${again.location!}`, { headers: own })).text()
+    expect(second).toContain('没有金额相符、待确认的到账')
+    expect(second).toContain('这笔流水已导入并确认过')
   })
 })
