@@ -274,7 +274,10 @@ function Preview({ view }: { view: View }) {
             {t('statement.preview.unreadable', { count: preview.unreadable.length })}{' '}
             {preview.unreadable
               .map((u) =>
-                t('statement.preview.unreadableLine', { line: u.line, problem: t(`statement.problem.${u.problem}`) }),
+                t('statement.preview.unreadableLine', {
+                  line: u.line,
+                  problem: t(`statement.problem.${u.problem}`),
+                }),
               )
               .join('、')}
           </p>
@@ -289,7 +292,10 @@ function Preview({ view }: { view: View }) {
       ) : null}
       {view.confirmedAt ? (
         <p className="text-sm text-stone-600">
-          {t('statement.confirmedAt', { time: shanghaiDateTime(view.confirmedAt), count: view.confirmedCount })}
+          {t('statement.confirmedAt', {
+            time: shanghaiDateTime(view.confirmedAt),
+            count: view.confirmedCount,
+          })}
         </p>
       ) : null}
       {matched.count > 0 ? (
@@ -305,7 +311,10 @@ function Preview({ view }: { view: View }) {
           {busy ? (
             <div role="status" className="space-y-1 text-sm text-stone-600">
               <p>{t('statement.confirming', { count: matched.count })}</p>
-              <progress className="h-2 w-full" aria-label={t('statement.confirming', { count: matched.count })} />
+              <progress
+                className="h-2 w-full"
+                aria-label={t('statement.confirming', { count: matched.count })}
+              />
             </div>
           ) : null}
         </Form>
@@ -354,7 +363,11 @@ function Preview({ view }: { view: View }) {
                 </thead>
                 <tbody>
                   {lines.map((l) => (
-                    <tr key={l.line} className="border-t border-stone-100 align-top" data-testid="statement-line">
+                    <tr
+                      key={l.line}
+                      className="border-t border-stone-100 align-top"
+                      data-testid="statement-line"
+                    >
                       <td className="py-1 pr-2 tabular-nums">{l.line}</td>
                       <td className="py-1 pr-2 whitespace-nowrap">{l.bookedOn}</td>
                       <td className="py-1 pr-2 text-right tabular-nums">{formatFen(l.amountFen, locale)}</td>

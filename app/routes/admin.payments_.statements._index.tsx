@@ -43,7 +43,10 @@ export async function action(args: ActionFunctionArgs) {
     })
   } catch (thrown) {
     if (!(thrown instanceof Response)) throw thrown
-    return refuse(thrown.status === 413 ? 'statement.error.too_large' : 'statement.error.refused', thrown.status)
+    return refuse(
+      thrown.status === 413 ? 'statement.error.too_large' : 'statement.error.refused',
+      thrown.status,
+    )
   }
   const file = uploads.files.find((f) => f.field === 'file')
   if (!file) return refuse('statement.error.noFile', 400)

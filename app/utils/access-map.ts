@@ -121,7 +121,10 @@ export const accessMap = {
     action: { intents: { confirm: 'confirm:payment:any', refund: 'refund:payment:any' } },
   },
   // Bank statement import (issue 18 item 5): finance alone, like confirming a transfer by hand (decision 007).
-  'routes/admin.payments_.statements._index': { loader: 'confirm:payment:any', action: 'confirm:payment:any' },
+  'routes/admin.payments_.statements._index': {
+    loader: 'confirm:payment:any',
+    action: 'confirm:payment:any',
+  },
   'routes/admin.payments_.statements.$importId': {
     loader: 'confirm:payment:any',
     action: { intents: { map: 'confirm:payment:any', confirm: 'confirm:payment:any' } },

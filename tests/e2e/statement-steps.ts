@@ -5,7 +5,10 @@ import { expect } from './fixtures'
  * Bank statement import (issue 18 item 5): a statement CSV in a common bank layout (preamble, header, lines), with
  * an extra column named by `layout` so that a test can ask for a layout never mapped before.
  */
-export function statementCsv(lines: Array<{ amount: string; memo: string; payer?: string }>, layout: string): string {
+export function statementCsv(
+  lines: Array<{ amount: string; memo: string; payer?: string }>,
+  layout: string,
+): string {
   return [
     '户名,消费帮扶集市平台（演示）',
     `交易日期,借方发生额,贷方发生额,对方户名,摘要,${layout}`,

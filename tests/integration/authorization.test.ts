@@ -868,7 +868,10 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
     await expectMatrix('upload a statement', finance, async (p) => {
       const body = new FormData()
       body.set('file', new File([statement], 'statement.csv', { type: 'text/csv' }))
-      const request = new Request('http://localhost/admin/payments/statements?index', { method: 'POST', body })
+      const request = new Request('http://localhost/admin/payments/statements?index', {
+        method: 'POST',
+        body,
+      })
       const action = route('routes/admin.payments_.statements._index').action!
       const observed = await outcomeOf(() =>
         Promise.resolve(action({ request, params: {}, context: contextFor(p) })),
@@ -895,6 +898,8 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
     await expectMatrix('map a statement', finance, (p) =>
       callAction(id, p, { intent: 'map', date: '0', credit: '1', reference: '2', payer: '3' }, params),
     )
-    await expectMatrix('confirm a statement', finance, (p) => callAction(id, p, { intent: 'confirm' }, params))
+    await expectMatrix('confirm a statement', finance, (p) =>
+      callAction(id, p, { intent: 'confirm' }, params),
+    )
   })
 })

@@ -31,7 +31,16 @@ const writtenArb = fc
   })
 
 /** Text around the reference that holds no digit next to it and no other reference. */
-const aroundArb = fc.constantFrom('', '货款', '付款 ', '订单：', '转账附言 ', '（演示单位）', ' 谢谢', '支付宝转入 ')
+const aroundArb = fc.constantFrom(
+  '',
+  '货款',
+  '付款 ',
+  '订单：',
+  '转账附言 ',
+  '（演示单位）',
+  ' 谢谢',
+  '支付宝转入 ',
+)
 
 describe('bank statement rules', () => {
   it('finds the reference however it is written, wherever it stands in the remark', () => {
@@ -73,7 +82,9 @@ describe('bank statement rules', () => {
   })
 
   it('guesses the columns of common Chinese headers, debit before the looser credit names', () => {
-    expect(guessMapping(['交易日期', '借方发生额（元）', '贷方发生额（元）', '对方户名', '摘要', '交易流水号'])).toEqual({
+    expect(
+      guessMapping(['交易日期', '借方发生额（元）', '贷方发生额（元）', '对方户名', '摘要', '交易流水号']),
+    ).toEqual({
       date: 0,
       debit: 1,
       credit: 2,
@@ -105,9 +116,9 @@ describe('bank statement rules', () => {
       })
     fc.assert(
       fc.property(
-        fc.array(paymentArb, { minLength: 1, maxLength: 8 }).chain((ps) =>
-          fc.tuple(fc.constant(ps), fc.array(lineArb(ps.length), { maxLength: 40 })),
-        ),
+        fc
+          .array(paymentArb, { minLength: 1, maxLength: 8 })
+          .chain((ps) => fc.tuple(fc.constant(ps), fc.array(lineArb(ps.length), { maxLength: 40 }))),
         ([ps, specs]) => {
           const candidates = ps.map((p, i) => ({
             ...p,
@@ -132,7 +143,9 @@ describe('bank statement rules', () => {
           })
           const credits = read.filter((l) => l.kind === 'credit')
           const fingerprints = credits.map((_, i) => `f${i}`)
-          const recorded = new Set(fingerprints.filter((_, i) => specs.filter((s) => s.kind === 'credit')[i]!.recorded))
+          const recorded = new Set(
+            fingerprints.filter((_, i) => specs.filter((s) => s.kind === 'credit')[i]!.recorded),
+          )
           const preview = classifyStatement(read, {
             fingerprints,
             payments: new Map(candidates.map((c) => [c.reference, c])),
@@ -158,7 +171,10 @@ describe('bank statement rules', () => {
           for (const c of candidates) {
             if (c.status === 'confirmed' || c.orderStatus !== 'pending_payment') continue
             const exact = preview.lines.some(
-              (l) => l.payment?.paymentId === c.paymentId && l.amountFen === c.amountFen && !recorded.has(l.fingerprint),
+              (l) =>
+                l.payment?.paymentId === c.paymentId &&
+                l.amountFen === c.amountFen &&
+                !recorded.has(l.fingerprint),
             )
             expect(matched.some((l) => l.payment!.paymentId === c.paymentId)).toBe(exact)
           }
@@ -170,15 +186,40 @@ describe('bank statement rules', () => {
 
   it('reads a line with a mapping: credits, debits, a signed amount column, totals rows', () => {
     const mapping = { date: 0, credit: 1, debit: 2, reference: 3, payer: 4 }
-    expect(readStatementLine({ line: 2, cells: ['2026-12-05', '100.00', '', 'BT20261205000001', '王五'] }, mapping)).toMatchObject({
+    expect(
+      readStatementLine(
+        { line: 2, cells: ['2026-12-05', '100.00', '', 'BT20261205000001', '王五'] },
+        mapping,
+      ),
+    ).toMatchObject({
       kind: 'credit',
       amountFen: 10000n,
       references: ['BT20261205000001'],
     })
-    expect(readStatementLine({ line: 3, cells: ['2026-12-05', '', '50.00', '货款', ''] }, mapping)).toEqual({ kind: 'debit', line: 3, amountFen: 5000n })
-    expect(readStatementLine({ line: 4, cells: ['2026-12-05', '-50.00', '', '货款', ''] }, { date: 0, credit: 1, reference: 3 })).toEqual({ kind: 'debit', line: 4, amountFen: 5000n })
-    expect(readStatementLine({ line: 5, cells: ['合计', '150.00', '50.00', '', ''] }, mapping)).toEqual({ kind: 'ignored', line: 5 })
-    expect(readStatementLine({ line: 6, cells: ['昨天', '1.00', '', '', ''] }, mapping)).toEqual({ kind: 'unreadable', line: 6, problem: 'date' })
-    expect(readStatementLine({ line: 7, cells: ['2026-12-05', '1.2.3', '', '', ''] }, mapping)).toEqual({ kind: 'unreadable', line: 7, problem: 'amount' })
+    expect(readStatementLine({ line: 3, cells: ['2026-12-05', '', '50.00', '货款', ''] }, mapping)).toEqual({
+      kind: 'debit',
+      line: 3,
+      amountFen: 5000n,
+    })
+    expect(
+      readStatementLine(
+        { line: 4, cells: ['2026-12-05', '-50.00', '', '货款', ''] },
+        { date: 0, credit: 1, reference: 3 },
+      ),
+    ).toEqual({ kind: 'debit', line: 4, amountFen: 5000n })
+    expect(readStatementLine({ line: 5, cells: ['合计', '150.00', '50.00', '', ''] }, mapping)).toEqual({
+      kind: 'ignored',
+      line: 5,
+    })
+    expect(readStatementLine({ line: 6, cells: ['昨天', '1.00', '', '', ''] }, mapping)).toEqual({
+      kind: 'unreadable',
+      line: 6,
+      problem: 'date',
+    })
+    expect(readStatementLine({ line: 7, cells: ['2026-12-05', '1.2.3', '', '', ''] }, mapping)).toEqual({
+      kind: 'unreadable',
+      line: 7,
+      problem: 'amount',
+    })
   })
 })

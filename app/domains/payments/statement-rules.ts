@@ -39,7 +39,16 @@ const headerHints: Record<StatementRole, RegExp[]> = {
   ],
   debit: [/^借方发生额/, /^支出金额/, /^借方金额/, /^支取金额/, /^支出/, /^借方/, /^debit/i],
   reference: [/^附言$/, /^摘要$/, /^用途$/, /^备注$/, /附言/, /摘要/, /用途/, /备注/, /^memo/i, /^remark/i],
-  payer: [/^对方户名$/, /^对方账户名称$/, /^付款人名称$/, /^付款人$/, /户名/, /对方名称/, /付款方/, /^payer/i],
+  payer: [
+    /^对方户名$/,
+    /^对方账户名称$/,
+    /^付款人名称$/,
+    /^付款人$/,
+    /户名/,
+    /对方名称/,
+    /付款方/,
+    /^payer/i,
+  ],
   txnId: [/^流水号$/, /^交易流水号$/, /流水号/, /^交易序号$/, /^凭证号$/, /^交易参考号$/, /^transaction id/i],
 }
 
@@ -171,7 +180,10 @@ export type StatementLine =
 const summaryRow = /合计|小计|总计|本页|累计|余额汇总/
 
 /** One row below the header, read with a mapping. */
-export function readStatementLine(row: { line: number; cells: string[] }, mapping: StatementMapping): StatementLine {
+export function readStatementLine(
+  row: { line: number; cells: string[] },
+  mapping: StatementMapping,
+): StatementLine {
   const cell = (index: number | undefined) => (index === undefined ? '' : (row.cells[index] ?? '').trim())
   const credit = parseStatementAmount(cell(mapping.credit))
   const debit = mapping.debit === undefined ? 'empty' : parseStatementAmount(cell(mapping.debit))

@@ -2,11 +2,7 @@ import { createHash } from 'node:crypto'
 import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client.server'
 import { orders, payments } from '../../../db/schema/orders'
-import {
-  bankStatementImports,
-  bankStatementLayouts,
-  bankStatementLines,
-} from '../../../db/schema/statements'
+import { bankStatementImports, bankStatementLayouts, bankStatementLines } from '../../../db/schema/statements'
 import { decodeText, parseCsv, readXlsx, type SheetRow } from '../../services/spreadsheets/index.server'
 import type { Clock } from '../../utils/clock'
 import { isUuid } from '../../utils/ids'

@@ -35,7 +35,8 @@ export const statements: Record<keyof typeof zh, string> = {
   'statement.error.too_large': 'The file is too large: at most 5 MB (and 20 MB once an XLSX is unpacked).',
   'statement.error.unsupported':
     'This kind of XLSX file (encrypted or specially compressed) is not supported: save it as a plain XLSX or CSV.',
-  'statement.error.too_many_entries': 'This XLSX file has an unusual structure: save it as a plain XLSX or CSV.',
+  'statement.error.too_many_entries':
+    'This XLSX file has an unusual structure: save it as a plain XLSX or CSV.',
   'statement.error.no_header':
     'No header row found: the first sheet should have columns such as date, credit amount and remark.',
   'statement.error.no_credit':
@@ -51,8 +52,7 @@ export const statements: Record<keyof typeof zh, string> = {
   'statement.map.column': 'Column {n}: {name}',
   'statement.map.required': 'Choose this column.',
   'statement.map.twice': 'One column cannot be used twice.',
-  'statement.map.incomplete':
-    'Map the date, credit amount and remark columns, each column used once only.',
+  'statement.map.incomplete': 'Map the date, credit amount and remark columns, each column used once only.',
   'statement.map.save': 'Save and preview',
   'statement.role.date': 'Date',
   'statement.role.credit': 'Credit amount (incoming)',

@@ -36,7 +36,8 @@ export const statements = {
   'statement.error.refused': '上传内容无法读取，请用页面上的表单重新上传。',
   'statement.error.notFound': '找不到这次导入。',
   'statement.map.title': '指定各列',
-  'statement.map.intro': '这是首次导入这种格式的流水，请指定各列的含义。保存后，同样表头的流水再次导入时会自动使用。',
+  'statement.map.intro':
+    '这是首次导入这种格式的流水，请指定各列的含义。保存后，同样表头的流水再次导入时会自动使用。',
   'statement.map.sample': '文件的前几行',
   'statement.map.sampleCaption': '流水文件的表头和前几行',
   'statement.map.none': '（无）',
