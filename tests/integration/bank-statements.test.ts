@@ -426,6 +426,12 @@ describe(`bank statement import over HTTP (${testDbKind()})`, async () => {
         expect(answer.text, label).toContain(message)
         if (status !== 413) expect(answer.text, label).toContain('id="statement-file-error"')
       }
+      // A file name with a NUL byte in it is refused before it is read.
+      const named = await upload(
+        Buffer.from('交易日期,贷方发生额,摘要\n2026-12-05,1.00,往来款\n'),
+        'a\u0000b.csv',
+      )
+      expect(named.status).toBe(400)
       // Not multipart at all.
       expect((await post('/admin/payments/statements?index', { file: 'x' })).status).toBe(415)
       expect(await imports()).toBe(before)

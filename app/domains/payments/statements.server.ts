@@ -119,7 +119,9 @@ export async function uploadStatement(
   const [created] = await db
     .insert(bankStatementImports)
     .values({
-      fileName: input.fileName.slice(0, 200) || 'statement',
+      // A name is the browser's claim: control characters (NUL, which PostgreSQL refuses) are dropped.
+      // eslint-disable-next-line no-control-regex
+      fileName: input.fileName.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').slice(0, 200) || 'statement',
       encoding: file.encoding,
       signature,
       status: layout ? 'ready' : 'mapping',
