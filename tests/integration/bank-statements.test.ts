@@ -21,6 +21,11 @@ import { createSession } from '../../app/domains/accounts/sessions.server'
 import { systemClock } from '../../app/utils/clock'
 import { seedUuid } from '../../db/seed/synthetic'
 import { startTestApp } from '../support/app-server'
+import { and } from 'drizzle-orm'
+import { memberships } from '../../db/schema/memberships'
+import { readPastedLines, requisitionForm } from '../../app/domains/procurement'
+import { submitRequisition } from '../../app/domains/procurement/index.server'
+import { testBankTransfer } from '../support/shopping'
 import { sessionCookieFor } from '../support/session-cookie'
 
 let handle: DbHandle | undefined
@@ -322,6 +327,49 @@ describe(`bank statement import (${testDbKind()})`, () => {
       ).toMatchObject({ confirmed: 1 })
     },
   )
+
+  it('matches a unit order’s pending transfer the same way as a consumer’s', async () => {
+    // A unit buyer within the spending limit orders at once: the order waits for its transfer (对公转账).
+    const gulou = seedUuid('org:gulou-unit')
+    const unitBuyer = seedUuid('user:buyer@gulou.demo.example')
+    await db
+      .update(memberships)
+      .set({ spendingLimitFen: 100_000_000n })
+      .where(and(eq(memberships.userId, unitBuyer), eq(memberships.orgId, gulou)))
+    const read = readPastedLines('PRD001 2')
+    if (!read.ok) throw new Error(read.error)
+    const submitted = await submitRequisition(
+      db,
+      {
+        actor: { orgId: gulou, userId: unitBuyer, role: 'unit_buyer' },
+        rows: read.rows,
+        form: requisitionForm.parse({
+          intent: 'submit',
+          recipient: '王五',
+          phone: '13800138000',
+          address: '鼓楼区演示路 8 号',
+        }),
+      },
+      clock,
+      testBankTransfer,
+    )
+    if (!submitted.ok || !submitted.orderId) throw new Error('the unit order was not placed')
+    const [payment] = await db
+      .select({ id: payments.id, reference: payments.reference, amountFen: payments.amountFen })
+      .from(payments)
+      .where(eq(payments.orderId, submitted.orderId))
+    const csv = [
+      '交易日期,贷方发生额,借方发生额,对方户名,摘要',
+      `2026-12-10,${yuan(payment!.amountFen)},,鼓楼区演示预算单位（演示）,货款${payment!.reference}`,
+    ].join('\r\n')
+    const uploaded = await importAndMap(Buffer.from(csv), 'unit.csv')
+    const view = (await getStatementImport(db, uploaded.importId))!
+    expect(view.preview!.groups.matched.count).toBe(1)
+    expect(
+      await confirmStatementImport(db, { importId: uploaded.importId, userId: demoFinance }, clock),
+    ).toMatchObject({ confirmed: 1 })
+    expect((await paymentStatuses([payment!.id])).get(payment!.id)).toBe('confirmed')
+  })
 
   it('refuses a mapping without the required columns or with a column used twice', async () => {
     const uploaded = await uploadStatement(

@@ -255,6 +255,12 @@ export type PaymentCandidate = {
   orderNumber: string
 }
 
+/**
+ * The order statuses in which confirmPayment confirms a payment (app/domains/payments/confirm.server.ts): a payment
+ * whose order is in any other is `closed` here. Keep the two in step.
+ */
+export const CONFIRMABLE_ORDER_STATUSES: readonly string[] = ['pending_payment']
+
 export const statementGroups = ['matched', 'short', 'over', 'duplicate', 'closed', 'unknown'] as const
 export type StatementGroup = (typeof statementGroups)[number]
 
@@ -369,7 +375,7 @@ export function classifyStatement(
     else if (line.references.length > 1) put('unknown', 'several_references')
     else if (!payment) put('unknown', 'unknown_reference')
     else if (payment.status === 'confirmed') put('duplicate', 'already_paid')
-    else if (payment.orderStatus !== 'pending_payment') put('closed', 'order_closed')
+    else if (!CONFIRMABLE_ORDER_STATUSES.includes(payment.orderStatus)) put('closed', 'order_closed')
     else if (line.amountFen < payment.amountFen) put('short', 'short')
     else if (line.amountFen > payment.amountFen) put('over', 'over')
     else if (taken.has(payment.paymentId)) put('duplicate', 'twice_in_file')
