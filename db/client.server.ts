@@ -21,6 +21,8 @@ import * as outbox from './schema/outbox'
 import * as procurement from './schema/procurement'
 import * as regions from './schema/regions'
 import * as targets from './schema/targets'
+// Bank statement import (issue 18 item 5).
+import * as statements from './schema/statements'
 
 export const schema = {
   ...regions,
@@ -36,6 +38,7 @@ export const schema = {
   ...orders,
   ...ledger,
   ...procurement,
+  ...statements,
 }
 export type Schema = typeof schema
 

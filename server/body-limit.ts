@@ -78,6 +78,13 @@ export const bodyLimits: readonly BodyLimitClass[] = [
     maxBytes: EVIDENCE_UPLOAD_BODY_LIMIT,
     streamed: true,
   },
+  // Bank statement import (issue 18 item 5): one statement file (5 MB, STATEMENT_FILE_BYTES) and no other field.
+  {
+    name: 'bank-statement',
+    matches: (p) => /^\/admin\/payments\/statements(\.data)?\/?$/.test(p),
+    maxBytes: BULK_ORDER_BODY_LIMIT,
+    streamed: true,
+  },
   { name: 'forms', matches: () => true, maxBytes: FORM_BODY_LIMIT, streamed: false },
 ]
 

@@ -18,6 +18,8 @@ import { procurement } from './zh/procurement'
 import { households } from './zh/households'
 // Office dashboard and 公示 (issue 19).
 import { office } from './zh/office'
+// Bank statement import (issue 18 item 5).
+import { statements } from './zh/statements'
 
 /**
  * Every Chinese message, one module per area in zh/. Its keys are the app's message keys (MessageKey). The browser
@@ -44,4 +46,6 @@ export const messages = {
   ...households,
   // Office dashboard and 公示 (issue 19).
   ...office,
+  // Bank statement import (issue 18 item 5).
+  ...statements,
 }

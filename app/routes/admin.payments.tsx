@@ -104,6 +104,12 @@ export default function Payments() {
     <div className="space-y-4">
       <h2 className="text-xl font-semibold">{t('payments.title')}</h2>
       <p className="text-sm text-stone-600">{t('payments.intro')}</p>
+      {/* Bank statement import (issue 18 item 5). */}
+      <p className="text-sm">
+        <Link to="/admin/payments/statements" className="text-brand-700 underline">
+          {t('statement.link')}
+        </Link>
+      </p>
       {refunded ? (
         <p role="status" className="rounded border border-stone-200 bg-stone-50 p-3 text-sm">
           {t('payments.refunded', {

@@ -120,6 +120,15 @@ export const accessMap = {
     loader: 'confirm:payment:any',
     action: { intents: { confirm: 'confirm:payment:any', refund: 'refund:payment:any' } },
   },
+  // Bank statement import (issue 18 item 5): finance alone, like confirming a transfer by hand (decision 007).
+  'routes/admin.payments_.statements._index': {
+    loader: 'confirm:payment:any',
+    action: 'confirm:payment:any',
+  },
+  'routes/admin.payments_.statements.$importId': {
+    loader: 'confirm:payment:any',
+    action: { intents: { map: 'confirm:payment:any', confirm: 'confirm:payment:any' } },
+  },
 
   // Listing review and supplier admission (issue 15): the platform's pages under /admin, an office's under /office.
   // The routes also require the active membership to be the platform admin's or an office's (403 otherwise), and

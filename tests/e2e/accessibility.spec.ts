@@ -4,6 +4,8 @@ import { checkOutByTransfer } from './checkout-steps'
 import { expect, test } from './fixtures'
 import { seedUuid } from '../../db/seed/synthetic'
 import { createInvitationLink } from './invitation-link'
+// Bank statement import (issue 18 item 5).
+import { saveGuessedMapping, statementCsv, uploadStatement } from './statement-steps'
 
 /**
  * Every page of the app, one test each, checked by axe against WCAG 2.1 A and AA (see ./axe.ts). A page that needs
@@ -112,6 +114,41 @@ const pages: PageCheck[] = [
 
   // Platform administration.
   { what: 'finance payments', as: 'finance@demo.example', open: visit('/admin/payments') },
+  // Bank statement import (issue 18 item 5): the upload page with a refused file, a new layout's column mapping,
+  // and the preview.
+  {
+    what: 'statement upload with a file error',
+    as: 'finance@demo.example',
+    open: async (page) => {
+      await uploadStatement(page, '姓名,电话,地址\r\n王五,13800138000,演示路\r\n', 'roster.csv')
+      await expect(page.getByRole('alert')).toBeVisible()
+    },
+  },
+  {
+    what: 'statement column mapping',
+    as: 'finance@demo.example',
+    open: async (page) => {
+      await uploadStatement(page, statementCsv([{ amount: '12.34', memo: '往来款' }], `导出${Date.now()}`))
+      await expect(page.getByRole('heading', { name: '指定各列' })).toBeVisible()
+    },
+  },
+  {
+    what: 'statement preview',
+    as: 'finance@demo.example',
+    open: async (page) => {
+      await uploadStatement(
+        page,
+        statementCsv(
+          [
+            { amount: '12.34', memo: '往来款' },
+            { amount: '56.00', memo: 'BT20990101000001' },
+          ],
+          `导出${Date.now()}`,
+        ),
+      )
+      await saveGuessedMapping(page)
+    },
+  },
   { what: 'verify organisations', as: 'admin@demo.example', open: visit('/admin/organizations') },
   { what: 'create an office', as: 'admin@demo.example', open: visit('/admin/offices/new') },
   { what: 'audit log', as: 'admin@demo.example', open: visit('/admin/audit') },

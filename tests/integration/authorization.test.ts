@@ -857,4 +857,49 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
       callLoader('routes/_storefront.targets.$id.gongshi', p, { id }),
     )
   })
+
+  // --- Bank statement import (issue 18 item 5): finance alone, like confirming a transfer by hand. ----------------
+  it('lets only finance import bank statements, map their columns and confirm the matched transfers', async () => {
+    const finance: Person[] = ['finance']
+    await expectMatrix('statement upload page', finance, (p) =>
+      callLoader('routes/admin.payments_.statements._index', p),
+    )
+    const statement = '交易日期,贷方发生额,借方发生额,对方户名,摘要\r\n2026-12-05,10.00,,演示,往来款\r\n'
+    await expectMatrix('upload a statement', finance, async (p) => {
+      const body = new FormData()
+      body.set('file', new File([statement], 'statement.csv', { type: 'text/csv' }))
+      const request = new Request('http://localhost/admin/payments/statements?index', {
+        method: 'POST',
+        body,
+      })
+      const action = route('routes/admin.payments_.statements._index').action!
+      const observed = await outcomeOf(() =>
+        Promise.resolve(action({ request, params: {}, context: contextFor(p) })),
+      )
+      // A stored statement opens its preview: that redirect is the success.
+      return observed.status === 302 && observed.detail.includes('→ /admin/payments/statements/')
+        ? { ...observed, outcome: 'allowed' }
+        : observed
+    })
+    const { uploadStatement } = await import('../../app/domains/payments/index.server')
+    const uploaded = await uploadStatement(
+      db,
+      {
+        fileName: 'matrix.csv',
+        bytes: Buffer.from('记账日期,金额,附言,户名,其他\r\n2026-12-05,10.00,往来款,演示,x\r\n'),
+        userId: seedUuid('user:finance@demo.example'),
+      },
+      systemClock,
+    )
+    if (!uploaded.ok) throw new Error(uploaded.error)
+    const params = { importId: uploaded.importId }
+    const id = 'routes/admin.payments_.statements.$importId'
+    await expectMatrix('a statement preview', finance, (p) => callLoader(id, p, params))
+    await expectMatrix('map a statement', finance, (p) =>
+      callAction(id, p, { intent: 'map', date: '0', credit: '1', reference: '2', payer: '3' }, params),
+    )
+    await expectMatrix('confirm a statement', finance, (p) =>
+      callAction(id, p, { intent: 'confirm' }, params),
+    )
+  })
 })

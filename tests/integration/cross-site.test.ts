@@ -33,6 +33,8 @@ describe(`cross-site requests (${testDbKind()})`, async () => {
     orderId: seedUuid('test:no-such-order'),
     productId: seedUuid('test:no-such-product'),
     requisitionId: seedUuid('test:no-such-requisition'),
+    // Bank statement import (issue 18 item 5).
+    importId: seedUuid('test:no-such-statement-import'),
   }
   const actionRoutes = Object.entries(build.routes)
     .filter(([, route]) => typeof route.module.action === 'function')

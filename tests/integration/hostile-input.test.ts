@@ -28,6 +28,9 @@ import { testBankTransfer } from '../support/shopping'
 import { createHousehold, getProductBeneficiaries } from '../../app/domains/households/index.server'
 import { householdForm, syntheticIdNumber } from '../support/households'
 import { sellerOrders } from '../../db/schema/orders'
+// Bank statement import (issue 18 item 5).
+import { payments } from '../../db/schema/orders'
+import { saveStatementMapping, uploadStatement } from '../../app/domains/payments/index.server'
 
 /**
  * Every action and every resource route of the build, called by a signed-in user who may call it, with what an
@@ -159,6 +162,33 @@ describe(`hostile input (${testDbKind()})`, async () => {
   const hostileLinked = (await getProductBeneficiaries(db, { ...reviewActor, productId: hostileProduct }))!
     .links[0]!
 
+  // Bank statement import (issue 18 item 5): a mapped statement whose one line pays the pending transfer.
+  const [pendingPayment] = await db
+    .select({ reference: payments.reference, amountFen: payments.amountFen })
+    .from(payments)
+    .where(eq(payments.id, pending.paymentId))
+  const statement = await uploadStatement(
+    db,
+    {
+      fileName: 'hostile.csv',
+      bytes: Buffer.from(
+        `交易日期,贷方发生额,借方发生额,对方户名,摘要\r\n2026-12-05,${(Number(pendingPayment!.amountFen) / 100).toFixed(2)},,演示,${pendingPayment!.reference}\r\n`,
+      ),
+      userId: seedUuid('user:finance@demo.example'),
+    },
+    systemClock,
+  )
+  if (!statement.ok) throw new Error(`uploadStatement: ${statement.error}`)
+  await saveStatementMapping(
+    db,
+    {
+      importId: statement.importId,
+      mapping: { date: 0, credit: 1, debit: 2, payer: 3, reference: 4 },
+      userId: seedUuid('user:finance@demo.example'),
+    },
+    systemClock,
+  )
+
   /** A valid submission per action route (one per intent), with the route parameters it is posted to. */
   const actionForms: Record<string, Sample> = {
     'routes/_storefront.login': {
@@ -276,6 +306,15 @@ describe(`hostile input (${testDbKind()})`, async () => {
           received: (Number(pending.paidFen) / 100).toFixed(2),
         },
         { intent: 'refund', paymentId: pending.paymentId, reference: 'BT0001' },
+      ],
+    },
+    // Bank statement import (issue 18 item 5). The upload is multipart only: any urlencoded form is refused (415).
+    'routes/admin.payments_.statements._index': { forms: [{ file: 'statement.csv' }] },
+    'routes/admin.payments_.statements.$importId': {
+      params: { importId: statement.importId },
+      forms: [
+        { intent: 'map', date: '0', credit: '1', debit: '2', payer: '3', reference: '4' },
+        { intent: 'confirm' },
       ],
     },
     // Listing review and supplier admission.
@@ -489,6 +528,8 @@ describe(`hostile input (${testDbKind()})`, async () => {
     // Government procurement (issue 16).
     requisitionId: requisition.requisitionId,
     productId: consoleProduct,
+    // Bank statement import (issue 18 item 5).
+    importId: statement.importId,
   }
 
   const actionRoutes = Object.entries(build.routes)

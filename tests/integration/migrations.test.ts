@@ -16,6 +16,10 @@ const expectedTables = [
   'aid_product_rollups',
   'aid_rollups',
   'audit_events',
+  // Bank statement import (issue 18 item 5).
+  'bank_statement_imports',
+  'bank_statement_layouts',
+  'bank_statement_lines',
   'bases',
   'cart_items',
   'carts',
