@@ -20,6 +20,7 @@ import * as organizations from './schema/organizations'
 import * as outbox from './schema/outbox'
 import * as procurement from './schema/procurement'
 import * as regions from './schema/regions'
+import * as tallies from './schema/tallies'
 import * as targets from './schema/targets'
 // Bank statement import (issue 18 item 5).
 import * as statements from './schema/statements'
@@ -39,6 +40,7 @@ export const schema = {
   ...ledger,
   ...procurement,
   ...statements,
+  ...tallies,
 }
 export type Schema = typeof schema
 

@@ -26,6 +26,7 @@ import fs from 'node:fs'
 import { checkoutScenario } from './bench-checkout'
 import { coldStartScenario } from './bench-cold-start'
 import { confirmScenario } from './bench-confirm'
+import { dashboardScenario } from './bench-dashboard'
 import { cpuMsOfStat } from './bench-db'
 import { searchScenario } from './bench-search'
 
@@ -38,6 +39,7 @@ const scenarios: Record<string, (options: ScenarioOptions) => Promise<BenchOutco
   search: searchScenario,
   checkout: checkoutScenario,
   confirm: confirmScenario,
+  dashboard: dashboardScenario,
   'cold-start': coldStartScenario,
 }
 

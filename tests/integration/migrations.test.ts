@@ -60,6 +60,8 @@ const expectedTables = [
   'sessions',
   'stock_movements',
   'target_reach',
+  'target_tallies',
+  'target_tally_heads',
   'targets',
   'users',
 ]

@@ -5,6 +5,7 @@ import { describeError } from '../../utils/errors.server'
 import { addDays, recordCertificationBoundaries } from '../catalog/index.server'
 import { autoConfirmReceipts, expireOrders } from '../orders/index.server'
 import { applySearchOutbox, rebuildSearchIndexIfFailed } from '../search/index.server'
+import { foldTargetTallies } from '../targets/index.server'
 
 /**
  * One pass of the background jobs (docs/architecture.md §1): the in-process loop of server.ts runs it every few seconds in
@@ -38,6 +39,13 @@ export async function runBackgroundJobs(db: Db, clock: Clock, log: (line: string
     if (received > 0) log(`Orders: ${received} shipment(s) received automatically after 10 days`)
   } catch (error) {
     log(`Automatic receipt failed (will retry): ${describeError(error, { stack: false })}`)
+  }
+  try {
+    const folded = await foldTargetTallies(db, clock)
+    if (folded > 0)
+      log(`Targets: ${folded} ledger entr${folded === 1 ? 'y' : 'ies'} folded into the target tallies`)
+  } catch (error) {
+    log(`Target tallies failed (will retry): ${describeError(error, { stack: false })}`)
   }
   try {
     const purged = await purgeOutbox(db, clock)

@@ -9,6 +9,7 @@ import { type Clock, shanghaiToday } from '../../utils/clock'
 import { isUuid } from '../../utils/ids'
 import { ledgerHead } from '../ledger/index.server'
 import { isInSubtree, isRegionCode, subtreePrefix } from '../regions'
+import { readTallies, tallyTotal } from './tallies.server'
 import { referenceData } from '../regions/index.server'
 import type { DashboardFilters } from './dashboard-forms'
 import { periodElapsedBp } from './pace'
@@ -90,8 +91,18 @@ async function recentFen(db: Db, target: TargetRow, today: string): Promise<bigi
   return BigInt(row?.amount ?? '0')
 }
 
-async function officeTargetOf(db: Db, row: TargetRow, today: string): Promise<OfficeTarget> {
-  const summary = await summaryOf(db, row)
+async function officeTargetOf(
+  db: Db,
+  row: TargetRow,
+  today: string,
+  /** Progress and the last 30 days' amount when the caller already has them (from the tallies). */
+  known?: { achievedFen: bigint; last30DaysFen: bigint },
+): Promise<OfficeTarget> {
+  const summary = await summaryOf(
+    db,
+    row,
+    known ? { state: 'counted', achieved: known.achievedFen.toString() } : undefined,
+  )
   const paceBp = periodElapsedBp(row.periodStart, row.periodEnd, today)
   const achieved = summary.progress.state === 'counted' ? BigInt(summary.progress.achieved) : 0n
   const inPeriod = today >= row.periodStart && today <= row.periodEnd
@@ -104,7 +115,7 @@ async function officeTargetOf(db: Db, row: TargetRow, today: string): Promise<Of
         ? forecastFrom({
             achievedFen: achieved,
             goalFen: row.goal,
-            last30DaysFen: await recentFen(db, row, today),
+            last30DaysFen: known?.last30DaysFen ?? (await recentFen(db, row, today)),
             today,
             periodEnd: row.periodEnd,
           })
@@ -207,6 +218,12 @@ export async function getTargetDashboard(
     row.helperCodes.length === 0 || row.helperCodes.some((root) => isInSubtree(code, root))
   const helped = input.helped && inHelped(input.helped) ? input.helped : null
   const helper = input.helper && inHelper(input.helper) ? input.helper : null
+
+  // The whole period unfiltered — what an office opens — comes from the target's tallies when they can serve.
+  if (from === row.periodStart && to === row.periodEnd && !helped && !helper) {
+    const tallied = await dashboardFromTallies(db, row, today)
+    if (tallied) return tallied
+  }
 
   const where = and(
     scopeConditions(row, { from, to }),
@@ -330,6 +347,96 @@ export async function getTargetDashboard(
       byBuyer: buyers.map((r) => ({ key: r.key, label: r.label, amountFen: r.amount })),
       byCategory: plain(categoryRows),
       byProduct: productList.map((r) => ({ key: r.key, label: r.label, amountFen: r.amount })),
+    },
+  }
+}
+
+/**
+ * The unfiltered dashboard from the target's tallies (decision 026): the same tables as the rollup path, without a
+ * sum over the period's rollups. Null when the tallies cannot serve.
+ */
+async function dashboardFromTallies(db: Db, row: TargetRow, today: string): Promise<TargetDashboard | null> {
+  const view = await readTallies(db, row, [
+    'helped',
+    'helper',
+    'channel',
+    'category',
+    'buyer',
+    'product',
+    'day',
+  ])
+  if (!view) return null
+  const rowsOf = (dimension: Parameters<typeof tallyTotal>[1]) => view.rows.get(dimension) ?? []
+  const buyerRows = rowsOf('buyer').filter((r) => r.key !== '')
+  const productRows = rowsOf('product').slice(0, 50)
+  const days = [...rowsOf('day')].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+  const last30From = addDays(today, -29)
+  const last30DaysFen = days
+    .filter((d) => d.key >= last30From && d.key <= today)
+    .reduce((s, d) => s + d.amountFen, 0n)
+  const [target, buyerNames, productNames, { regions }] = await Promise.all([
+    officeTargetOf(db, row, today, { achievedFen: tallyTotal(view, 'channel'), last30DaysFen }),
+    buyerRows.length === 0
+      ? Promise.resolve([])
+      : db
+          .select({ id: organizations.id, name: organizations.name })
+          .from(organizations)
+          .where(
+            inArray(
+              organizations.id,
+              buyerRows.map((r) => r.key),
+            ),
+          ),
+    productRows.length === 0
+      ? Promise.resolve([])
+      : db
+          .select({ id: products.id, name: products.name })
+          .from(products)
+          .where(
+            inArray(
+              products.id,
+              productRows.map((r) => r.key),
+            ),
+          ),
+    referenceData(db),
+  ])
+  const nameOf = (list: Array<{ id: string; name: string }>) => new Map(list.map((e) => [e.id, e.name]))
+  const buyers = nameOf(buyerNames)
+  const productsById = nameOf(productNames)
+  const regionName = (code: string) => regions.get(code)?.name ?? code
+  const table = (dimension: Parameters<typeof tallyTotal>[1], label: (key: string) => string) =>
+    rowsOf(dimension).map((r) => ({ key: r.key, label: label(r.key), amountFen: r.amountFen.toString() }))
+  let running = 0n
+  const cumulative = days.map((d) => {
+    running += d.amountFen
+    return { day: d.key, fen: running.toString() }
+  })
+  const codes = (dimension: 'helped' | 'helper') =>
+    [...rowsOf(dimension)]
+      .map((r) => r.key)
+      .sort()
+      .map((code) => ({ code, name: regionName(code) }))
+  return {
+    target,
+    filters: { from: row.periodStart, to: row.periodEnd, helped: null, helper: null },
+    options: { helped: codes('helped'), helper: codes('helper') },
+    totalFen: tallyTotal(view, 'channel').toString(),
+    cumulative,
+    tables: {
+      byHelpedRegion: table('helped', regionName),
+      byChannel: table('channel', (key) => key),
+      byHelperRegion: table('helper', regionName),
+      byBuyer: buyerRows.map((r) => ({
+        key: r.key,
+        label: buyers.get(r.key) ?? r.key,
+        amountFen: r.amountFen.toString(),
+      })),
+      byCategory: table('category', (key) => key),
+      byProduct: productRows.map((r) => ({
+        key: r.key,
+        label: productsById.get(r.key) ?? r.key,
+        amountFen: r.amountFen.toString(),
+      })),
     },
   }
 }

@@ -13,3 +13,5 @@ export {
   type TargetDashboard,
   targetInJurisdiction,
 } from './dashboard.server'
+// Target tallies (decision 026): folded in by the background jobs, read by progress and the dashboard.
+export { foldTargetTallies, readTallies, TALLY_TAIL_LIMIT } from './tallies.server'

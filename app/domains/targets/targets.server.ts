@@ -6,6 +6,7 @@ import { isUuid } from '../../utils/ids'
 import { subtreePrefix } from '../regions'
 import type { TargetScope } from '../ledger/index.server'
 import { referenceData } from '../regions/index.server'
+import { readTallies, tallyTotal } from './tallies.server'
 
 export type TargetProgress =
   /** Reference targets: their documented outcomes are quoted instead, never a computed figure. */
@@ -36,9 +37,10 @@ export function scopeConditions(
 }
 
 /**
- * The one place progress toward a target is computed (docs/architecture.md §5): the sum of the ledger's rollups inside the
- * target's scope and period, or the people reached (members of the households in target_reach). It reads only
- * aid_rollups and target_reach, never the entries, so it stays fast however long the ledger grows.
+ * The one place progress toward a target is computed (docs/architecture.md §5): the sum of the ledger's entries inside
+ * the target's scope and period — read from the target's tallies plus the few entries after them, or from the
+ * rollups when the tallies cannot serve (decision 026) — or the people reached (members of the households in
+ * target_reach). Neither path sums the whole ledger, so it stays fast however long the ledger grows.
  */
 export async function targetProgress(db: Db, target: TargetScopeRow): Promise<TargetProgress> {
   if (target.kind === 'reference') return { state: 'unavailable' }
@@ -49,6 +51,9 @@ export async function targetProgress(db: Db, target: TargetScopeRow): Promise<Ta
       .where(eq(targetReach.targetId, target.id))
     return { state: 'counted', achieved: row?.people ?? '0' }
   }
+  // The tallies and the entries after them when the job keeps up (decision 026); the rollups otherwise.
+  const tallied = await readTallies(db, target, ['channel'])
+  if (tallied) return { state: 'counted', achieved: tallyTotal(tallied, 'channel').toString() }
   const [row] = await db
     .select({ amount: sql<string>`coalesce(sum(${aidRollups.amountFen}), 0)::text` })
     .from(aidRollups)
@@ -101,7 +106,8 @@ export type TargetRow = TargetScopeRow & {
   documentedOutcomes: string[]
 }
 
-export async function summaryOf(db: Db, row: TargetRow): Promise<TargetSummary> {
+/** A target as listed; `progress` when the caller has already read it (the dashboard, from the tallies). */
+export async function summaryOf(db: Db, row: TargetRow, progress?: TargetProgress): Promise<TargetSummary> {
   return {
     id: row.id,
     key: row.key,
@@ -114,7 +120,7 @@ export async function summaryOf(db: Db, row: TargetRow): Promise<TargetSummary> 
     periodEnd: row.periodEnd,
     sourceText: row.sourceText,
     documentedOutcomes: row.documentedOutcomes,
-    progress: await targetProgress(db, row),
+    progress: progress ?? (await targetProgress(db, row)),
     reach: row.kind === 'demo' ? await targetReachOf(db, row.id) : null,
   }
 }

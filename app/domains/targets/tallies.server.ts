@@ -1,0 +1,245 @@
+import { and, asc, between, eq, inArray, like, ne, or, type SQL, sql } from 'drizzle-orm'
+import { type Db, preparedRows } from '../../../db/client.server'
+import { aidEntries } from '../../../db/schema/ledger'
+import { type TallyDimension, targetTallies, targetTallyHeads } from '../../../db/schema/tallies'
+import { targets } from '../../../db/schema/targets'
+import type { Clock } from '../../utils/clock'
+import { subtreePrefix } from '../regions'
+import type { TargetScopeRow } from './targets.server'
+
+/**
+ * Target tallies (decision 026): each counted amount target's entries summed once per breakdown, folded in by the
+ * background job up to a ledger seq; readers add the entries after that seq (the "tail") in the same statement, so
+ * what they show is exact at the moment they read, and costs the same whether the ledger holds a thousand entries or
+ * ten million. When the tallies are missing, summed for another scope, or too far behind (the job stopped), readers
+ * get null and fall back to the rollups — slower, never different.
+ */
+
+/** Entries a reader will add on top of the tallies; beyond this the rollups are cheaper. */
+export const TALLY_TAIL_LIMIT = 20_000
+/** Entries one pass of the job folds into one target's tallies. */
+export const TALLY_FOLD_BATCH = 50_000
+
+type TallyScope = Pick<
+  TargetScopeRow,
+  'id' | 'periodStart' | 'periodEnd' | 'helpedCodes' | 'helperCodes' | 'buyerChannels' | 'certifiedOnly'
+>
+
+/** What the tallies were summed for: a target whose period, regions, channels or certification changed starts over. */
+export function tallyScopeKey(target: TallyScope): string {
+  const sorted = (codes: readonly string[]) => [...codes].sort()
+  return JSON.stringify([
+    target.periodStart,
+    target.periodEnd,
+    sorted(target.helpedCodes),
+    sorted(target.helperCodes),
+    sorted(target.buyerChannels),
+    target.certifiedOnly,
+  ])
+}
+
+const inSubtrees = (
+  column: typeof aidEntries.originCode | typeof aidEntries.buyerRegionCode,
+  codes: readonly string[],
+): SQL | undefined =>
+  codes.length === 0 ? undefined : or(...codes.map((code) => like(column, `${subtreePrefix(code)}%`)))
+
+/** The entries inside a target's scope and period: the same rule as the rollups' and the ledger's entryInScope. */
+function entriesInScope(target: TallyScope): SQL | undefined {
+  return and(
+    between(aidEntries.day, target.periodStart, target.periodEnd),
+    inSubtrees(aidEntries.originCode, target.helpedCodes),
+    inSubtrees(aidEntries.buyerRegionCode, target.helperCodes),
+    target.buyerChannels.length === 0 ? undefined : inArray(aidEntries.buyerChannel, target.buyerChannels),
+    target.certifiedOnly ? eq(aidEntries.certified, true) : undefined,
+  )
+}
+
+/** One row per entry and breakdown: the key the entry is counted under in each dimension. */
+const entryKeys = sql`cross join lateral (values
+  ('helped', ${aidEntries.originCode}::text),
+  ('helper', ${aidEntries.buyerRegionCode}::text),
+  ('channel', ${aidEntries.buyerChannel}),
+  ('category', ${aidEntries.productCategory}),
+  ('buyer', coalesce(${aidEntries.buyerOrgId}::text, '')),
+  ('product', ${aidEntries.productId}::text),
+  ('day', ${aidEntries.day}::text)
+) as d(dimension, key)`
+
+const dimensionIn = (dimensions: readonly TallyDimension[]) =>
+  sql`d.dimension in (${sql.join(
+    dimensions.map((d) => sql`${d}`),
+    sql`, `,
+  )})`
+
+/** Sums of the target's entries with afterSeq < seq ≤ throughSeq (or every later one), by dimension and key. */
+function entrySums(
+  target: TallyScope,
+  range: { after: SQL | number; through?: number },
+  dimensions: readonly TallyDimension[],
+): SQL {
+  return sql`select d.dimension, d.key, sum(${aidEntries.amountFen}) as amount_fen, count(*)::int as entries
+    from ${aidEntries} ${entryKeys}
+    where ${aidEntries.seq} > ${range.after}
+      ${range.through === undefined ? sql`` : sql`and ${aidEntries.seq} <= ${range.through}`}
+      and ${entriesInScope(target) ?? sql`true`}
+      and ${dimensionIn(dimensions)}
+    group by d.dimension, d.key`
+}
+
+const allDimensions: readonly TallyDimension[] = [
+  'helped',
+  'helper',
+  'channel',
+  'category',
+  'buyer',
+  'product',
+  'day',
+]
+
+async function ledgerHeadSeq(db: Db): Promise<number> {
+  const [row] = await db
+    .select({ seq: sql<string>`coalesce(max(${aidEntries.seq}), 0)::text` })
+    .from(aidEntries)
+  return Number(row?.seq ?? 0)
+}
+
+/**
+ * One pass of the job: folds up to `batch` new entries into each counted amount target's tallies, each target in its
+ * own transaction under its head row's lock (two processes folding at once wait for each other, never count twice).
+ * Returns the entries folded (summed over targets).
+ */
+export async function foldTargetTallies(
+  db: Db,
+  clock: Clock,
+  options: { batch?: number } = {},
+): Promise<number> {
+  const batch = options.batch ?? TALLY_FOLD_BATCH
+  const counted = await db
+    .select({
+      id: targets.id,
+      periodStart: targets.periodStart,
+      periodEnd: targets.periodEnd,
+      helpedCodes: targets.helpedCodes,
+      helperCodes: targets.helperCodes,
+      buyerChannels: targets.buyerChannels,
+      certifiedOnly: targets.certifiedOnly,
+    })
+    .from(targets)
+    .where(and(ne(targets.kind, 'reference'), eq(targets.metric, 'amount_fen')))
+    .orderBy(asc(targets.id))
+  // Appends take the chain's head lock and commit in seq order, so every entry up to this seq is committed.
+  const head = await ledgerHeadSeq(db)
+  let folded = 0
+  for (const target of counted) {
+    const scope = tallyScopeKey(target)
+    folded += await db.transaction(async (tx) => {
+      await tx
+        .insert(targetTallyHeads)
+        .values({ targetId: target.id, throughSeq: 0, scope, refreshedAt: clock.now() })
+        .onConflictDoNothing()
+      const [state] = await tx
+        .select({ throughSeq: targetTallyHeads.throughSeq, scope: targetTallyHeads.scope })
+        .from(targetTallyHeads)
+        .where(eq(targetTallyHeads.targetId, target.id))
+        .for('update')
+      if (!state) return 0
+      let through = state.throughSeq
+      if (state.scope !== scope) {
+        await tx.delete(targetTallies).where(eq(targetTallies.targetId, target.id))
+        through = 0
+      }
+      const upTo = Math.min(head, through + batch)
+      if (upTo > through) {
+        await tx.execute(sql`insert into ${targetTallies} (target_id, dimension, key, amount_fen, entries)
+          select ${target.id}::uuid, s.dimension, s.key, s.amount_fen, s.entries
+          from (${entrySums(target, { after: through, through: upTo }, allDimensions)}) s
+          on conflict (target_id, dimension, key) do update
+            set amount_fen = ${targetTallies.amountFen} + excluded.amount_fen,
+                entries = ${targetTallies.entries} + excluded.entries`)
+      }
+      if (upTo > through || state.scope !== scope) {
+        await tx
+          .update(targetTallyHeads)
+          .set({ throughSeq: Math.max(upTo, through), scope, refreshedAt: clock.now() })
+          .where(eq(targetTallyHeads.targetId, target.id))
+      }
+      return Math.max(0, upTo - through)
+    })
+  }
+  return folded
+}
+
+export type TallyRow = { key: string; amountFen: bigint; entries: number }
+export type TallyView = { throughSeq: number; rows: Map<TallyDimension, TallyRow[]> }
+
+/**
+ * A target's sums by the given dimensions: its tallies plus the entries after them, read in one statement (one
+ * snapshot: the job folding meanwhile cannot make an entry count twice or not at all). Null when the tallies cannot
+ * serve (missing, another scope, or more than TALLY_TAIL_LIMIT entries behind): the caller reads the rollups.
+ * Keys whose sum is zero are dropped (a sale and its refund).
+ */
+export async function readTallies(
+  db: Db,
+  target: TallyScope,
+  dimensions: readonly TallyDimension[],
+  options: { tailLimit?: number } = {},
+): Promise<TallyView | null> {
+  const tailLimit = options.tailLimit ?? TALLY_TAIL_LIMIT
+  const scope = tallyScopeKey(target)
+  // One statement, so one snapshot: the job folding meanwhile cannot make an entry count twice or not at all. The
+  // tail is read only when it is short (the condition is a constant the planner checks before scanning).
+  const through = sql`(select ${targetTallyHeads.throughSeq} from ${targetTallyHeads}
+    where ${targetTallyHeads.targetId} = ${target.id} and ${targetTallyHeads.scope} = ${scope})`
+  const lag = sql`((select coalesce(max(${aidEntries.seq}), 0) from ${aidEntries}) - ${through})`
+  const rows = await preparedRows<{
+    dimension: string
+    key: string | null
+    amount: string | null
+    entries: number
+  }>(
+    db,
+    sql`
+    with snap as (
+      select ${targetTallies.dimension} as dimension, ${targetTallies.key} as key,
+             ${targetTallies.amountFen} as amount_fen, ${targetTallies.entries} as entries
+      from ${targetTallies}
+      where ${targetTallies.targetId} = ${target.id}
+        and ${targetTallies.dimension} in (${sql.join(
+          dimensions.map((d) => sql`${d}`),
+          sql`, `,
+        )})
+        and ${lag} <= ${tailLimit}
+    ), tail as (
+      select * from (${entrySums(target, { after: through }, dimensions)}) t where ${lag} <= ${tailLimit}
+    )
+    select '#head' as dimension, ${through}::text as key, ${lag}::text as amount, 0 as entries
+    union all
+    select dimension, key, sum(amount_fen)::text, sum(entries)::int
+    from (select * from snap union all select * from tail) x
+    group by dimension, key
+    having sum(amount_fen) <> 0`,
+  )
+  const marker = rows.find((r) => r.dimension === '#head')
+  if (!marker || marker.key === null || marker.amount === null || Number(marker.amount) > tailLimit)
+    return null
+  const byDimension = new Map<TallyDimension, TallyRow[]>(dimensions.map((d) => [d, []]))
+  for (const row of rows) {
+    if (row.dimension === '#head') continue
+    byDimension.get(row.dimension as TallyDimension)?.push({
+      key: row.key ?? '',
+      amountFen: BigInt(row.amount ?? 0),
+      entries: Number(row.entries),
+    })
+  }
+  for (const list of byDimension.values())
+    list.sort((a, b) =>
+      a.amountFen === b.amountFen ? a.key.localeCompare(b.key) : a.amountFen > b.amountFen ? -1 : 1,
+    )
+  return { throughSeq: Number(marker.key), rows: byDimension }
+}
+
+/** The sum of one dimension's rows (every dimension sums to the target's total). */
+export function tallyTotal(view: TallyView, dimension: TallyDimension): bigint {
+  return (view.rows.get(dimension) ?? []).reduce((sum, row) => sum + row.amountFen, 0n)
+}
