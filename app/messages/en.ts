@@ -19,6 +19,8 @@ import { procurement } from './en/procurement'
 import { households } from './en/households'
 // Office dashboard and 公示 (issue 19).
 import { office } from './en/office'
+// Office dashboard II (decision 024): office targets, lagging units, published heads, receipts.
+import { officeTargets } from './en/office-targets'
 
 /** Every English message, one module per area in en/; each area has exactly the keys of its Chinese twin. */
 export const messages: Messages = {
@@ -42,4 +44,6 @@ export const messages: Messages = {
   ...households,
   // Office dashboard and 公示 (issue 19).
   ...office,
+  // Office dashboard II.
+  ...officeTargets,
 }

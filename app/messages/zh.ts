@@ -18,6 +18,8 @@ import { procurement } from './zh/procurement'
 import { households } from './zh/households'
 // Office dashboard and 公示 (issue 19).
 import { office } from './zh/office'
+// Office dashboard II (decision 024): office targets, lagging units, published heads, receipts.
+import { officeTargets } from './zh/office-targets'
 
 /**
  * Every Chinese message, one module per area in zh/. Its keys are the app's message keys (MessageKey). The browser
@@ -44,4 +46,6 @@ export const messages = {
   ...households,
   // Office dashboard and 公示 (issue 19).
   ...office,
+  // Office dashboard II.
+  ...officeTargets,
 }

@@ -3,6 +3,7 @@ import { purgeOutbox } from '../../services/mail/index.server'
 import { type Clock, shanghaiDate } from '../../utils/clock'
 import { describeError } from '../../utils/errors.server'
 import { addDays, recordCertificationBoundaries } from '../catalog/index.server'
+import { publishDailyHead } from '../ledger/index.server'
 import { autoConfirmReceipts, expireOrders } from '../orders/index.server'
 import { applySearchOutbox, rebuildSearchIndexIfFailed } from '../search/index.server'
 
@@ -38,6 +39,12 @@ export async function runBackgroundJobs(db: Db, clock: Clock, log: (line: string
     if (received > 0) log(`Orders: ${received} shipment(s) received automatically after 10 days`)
   } catch (error) {
     log(`Automatic receipt failed (will retry): ${describeError(error, { stack: false })}`)
+  }
+  try {
+    // Once per Asia/Shanghai day (decision 024): idempotent, so every pass may try.
+    await publishDailyHead(db, clock)
+  } catch (error) {
+    log(`Publishing the ledger head failed (will retry): ${describeError(error, { stack: false })}`)
   }
   try {
     const purged = await purgeOutbox(db, clock)

@@ -8,6 +8,7 @@ import { targets } from '../../../db/schema/targets'
 import { type Clock, shanghaiToday } from '../../utils/clock'
 import { isUuid } from '../../utils/ids'
 import { ledgerHead } from '../ledger/index.server'
+import { listLaggingUnits } from '../procurement/index.server'
 import { isInSubtree, isRegionCode, subtreePrefix } from '../regions'
 import { referenceData } from '../regions/index.server'
 import type { DashboardFilters } from './dashboard-forms'
@@ -60,7 +61,7 @@ export function targetInJurisdiction(
   target: { kind: string; helpedCodes: string[]; helperCodes: string[] },
   jurisdiction: readonly string[],
 ): boolean {
-  if (target.kind !== 'demo') return false
+  if (target.kind === 'reference') return false
   const inside = (codes: string[]) =>
     codes.length > 0 && codes.every((code) => jurisdiction.some((root) => isInSubtree(code, root)))
   return inside(target.helpedCodes) || inside(target.helperCodes)
@@ -72,6 +73,8 @@ export type OfficeTarget = TargetSummary & {
   /** What even progress would have reached by today (goal × pace), floored. */
   expected: string
   forecast: TargetForecast | null
+  /** An office target kept by the acting office (its admins may edit it; decision 024). */
+  ownTarget: boolean
 }
 
 export type OfficeTargetGroup = OfficeTarget & { children: OfficeTarget[] }
@@ -90,7 +93,12 @@ async function recentFen(db: Db, target: TargetRow, today: string): Promise<bigi
   return BigInt(row?.amount ?? '0')
 }
 
-async function officeTargetOf(db: Db, row: TargetRow, today: string): Promise<OfficeTarget> {
+async function officeTargetOf(
+  db: Db,
+  row: TargetRow,
+  today: string,
+  actingOrgId?: string,
+): Promise<OfficeTarget> {
   const summary = await summaryOf(db, row)
   const paceBp = periodElapsedBp(row.periodStart, row.periodEnd, today)
   const achieved = summary.progress.state === 'counted' ? BigInt(summary.progress.achieved) : 0n
@@ -98,6 +106,7 @@ async function officeTargetOf(db: Db, row: TargetRow, today: string): Promise<Of
   return {
     ...summary,
     paceBp,
+    ownTarget: row.kind === 'office' && row.ownerOrgId !== null && row.ownerOrgId === actingOrgId,
     expected: ((row.goal * BigInt(paceBp)) / 10_000n).toString(),
     forecast:
       row.metric === 'amount_fen' && inPeriod
@@ -128,7 +137,7 @@ export async function listOfficeTargets(
   const rows = (
     await db.select(targetColumns).from(targets).orderBy(asc(targets.sortOrder), asc(targets.key))
   ).filter((row) => targetInJurisdiction(row, jurisdiction))
-  const views = await Promise.all(rows.map((row) => officeTargetOf(db, row, today)))
+  const views = await Promise.all(rows.map((row) => officeTargetOf(db, row, today, actor.orgId)))
   const ids = new Set(views.map((v) => v.id))
   return views
     .filter((v) => v.parentId === null || !ids.has(v.parentId))
@@ -167,6 +176,22 @@ export type TargetDashboard = {
   /** Cumulative counted amount per day with sales, from the period's start (or `from`). */
   cumulative: Array<{ day: string; fen: string }>
   tables: DashboardTables
+  /**
+   * Office dashboard II (decision 024): the units of the office's jurisdiction behind the pro-rata pace of their
+   * reserved share this year (amounts in fen as decimal strings), the largest shortfall first.
+   */
+  lagging: {
+    year: number
+    units: Array<{
+      orgId: string
+      name: string
+      uscc: string | null
+      reservedFen: string
+      expectedFen: string
+      doneFen: string
+      shortfallFen: string
+    }>
+  }
 }
 
 const prefixIn = (column: SQL | typeof aidRollups.helpedCode, codes: readonly string[]): SQL | undefined =>
@@ -198,7 +223,7 @@ export async function getTargetDashboard(
   const [row] = await db.select(targetColumns).from(targets).where(eq(targets.id, id))
   if (!row || !targetInJurisdiction(row, jurisdiction) || row.metric !== 'amount_fen') return null
   const today = shanghaiToday(clock)
-  const target = await officeTargetOf(db, row, today)
+  const target = await officeTargetOf(db, row, today, actor.orgId)
   const from = clampDate(input.from, row.periodStart, row.periodEnd, row.periodStart)
   const to = clampDate(input.to, from, row.periodEnd, row.periodEnd)
   const inHelped = (code: string) =>
@@ -304,6 +329,7 @@ export async function getTargetDashboard(
     choices(sql`${aidRollups.helperCode}`),
   ])
   const { regions } = await referenceData(db)
+  const lagging = await listLaggingUnits(db, { regionRoots: jurisdiction, today })
   const regionName = (code: string) => regions.get(code)?.name ?? code
   const named = (rows: Array<{ key: string; amount: string }>) =>
     rows.map((r) => ({ key: r.key, label: regionName(r.key), amountFen: r.amount }))
@@ -331,6 +357,18 @@ export async function getTargetDashboard(
       byCategory: plain(categoryRows),
       byProduct: productList.map((r) => ({ key: r.key, label: r.label, amountFen: r.amount })),
     },
+    lagging: {
+      year: lagging.year,
+      units: lagging.units.map((u) => ({
+        orgId: u.orgId,
+        name: u.name,
+        uscc: u.uscc,
+        reservedFen: u.reservedFen.toString(),
+        expectedFen: u.expectedFen.toString(),
+        doneFen: u.doneFen.toString(),
+        shortfallFen: u.shortfallFen.toString(),
+      })),
+    },
   }
 }
 
@@ -349,6 +387,6 @@ export type PublicNotice = {
  */
 export async function getPublicNotice(db: Db, id: string, clock: Clock): Promise<PublicNotice | null> {
   const target = await getTargetDetail(db, id, shanghaiToday(clock))
-  if (!target || target.kind !== 'demo') return null
+  if (!target || target.kind === 'reference') return null
   return { target, head: await ledgerHead(db) }
 }

@@ -13,3 +13,14 @@ export {
   type TargetDashboard,
   targetInJurisdiction,
 } from './dashboard.server'
+// Office dashboard II (decision 024): office targets, created and edited by the office's admins.
+export {
+  createOfficeTarget,
+  defaultPeriod,
+  getTargetForEdit,
+  type ParentChoice,
+  parentChoices,
+  type TargetEditView,
+  type TargetSaveResult,
+  updateOfficeTarget,
+} from './target-edit.server'
