@@ -7,7 +7,7 @@ import { organizations } from '../../../db/schema/organizations'
 import { targets } from '../../../db/schema/targets'
 import { type Clock, shanghaiToday } from '../../utils/clock'
 import { isUuid } from '../../utils/ids'
-import { ledgerHead } from '../ledger/index.server'
+import { ledgerHead, type PublishedHead, publishedHeads } from '../ledger/index.server'
 import { listLaggingUnits } from '../procurement/index.server'
 import { isInSubtree, isRegionCode, subtreePrefix } from '../regions'
 import { referenceData } from '../regions/index.server'
@@ -378,6 +378,8 @@ export async function getTargetDashboard(
 export type PublicNotice = {
   target: TargetDetail
   head: { seq: number; hash: string; updatedAt: string | null }
+  /** Office dashboard II (decision 024): the heads published once a day, newest first. */
+  published: PublishedHead[]
 }
 
 /**
@@ -388,5 +390,6 @@ export type PublicNotice = {
 export async function getPublicNotice(db: Db, id: string, clock: Clock): Promise<PublicNotice | null> {
   const target = await getTargetDetail(db, id, shanghaiToday(clock))
   if (!target || target.kind === 'reference') return null
-  return { target, head: await ledgerHead(db) }
+  const [head, published] = await Promise.all([ledgerHead(db), publishedHeads(db, 30)])
+  return { target, head, published }
 }
