@@ -89,7 +89,8 @@ export function OfficeTargetForm({
     parentId: values.parentId ?? '',
     helped: values.helped.map((r) => r.code).join('\n'),
     helper: values.helper.map((r) => r.code).join('\n'),
-    channels: values.channels,
+    channelDirect: values.channels.includes('direct_purchase') ? 'on' : undefined,
+    channelAssist: values.channels.includes('sales_assist') ? 'on' : undefined,
     certifiedOnly: values.certifiedOnly ? 'on' : undefined,
   }
   const [form, fields] = useSchemaForm(mode === 'new' ? newTargetForm : editTargetForm, {
@@ -151,19 +152,22 @@ export function OfficeTargetForm({
           />
           <fieldset>
             <legend className="text-sm font-medium">{t('targetForm.channels')}</legend>
-            {targetChannelChoices.map((choice) => (
+            {(
+              [
+                ['direct_purchase', fields.channelDirect],
+                ['sales_assist', fields.channelAssist],
+              ] as const
+            ).map(([choice, meta]) => (
               <label key={choice} className="mt-1 flex items-center gap-2 text-sm">
                 <input
-                  type="checkbox"
-                  name={fields.channels.name}
-                  value={choice}
+                  {...getInputProps(meta, { type: 'checkbox' })}
                   defaultChecked={values.channels.includes(choice)}
-                  aria-describedby={fields.channels.errors ? fields.channels.errorId : undefined}
+                  aria-describedby={fields.channelDirect.errors ? fields.channelDirect.errorId : undefined}
                 />
                 {t(`targetForm.channel.${choice}`)}
               </label>
             ))}
-            <ErrorList id={fields.channels.errorId} errors={fields.channels.errors} />
+            <ErrorList id={fields.channelDirect.errorId} errors={fields.channelDirect.errors} />
           </fieldset>
           <label className="flex items-center gap-2 text-sm">
             <input

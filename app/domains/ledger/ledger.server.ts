@@ -1,4 +1,4 @@
-import { and, asc, eq, ne, sql } from 'drizzle-orm'
+import { and, asc, ne, sql } from 'drizzle-orm'
 import { type Db, queryRows } from '../../../db/client.server'
 import { type AidCategory, aidEntries, householdCredits } from '../../../db/schema/ledger'
 import { targets } from '../../../db/schema/targets'

@@ -165,11 +165,11 @@ const sameScope = (a: Scope, b: Scope) =>
  */
 async function checkTarget(
   tx: Db,
+  regions: ReadonlyMap<string, unknown>,
   jurisdiction: string[],
   values: { id: string | null; goal: bigint; periodEnd: string; parentId: string | undefined; scope: Scope },
 ): Promise<{ errors: TargetFieldErrors; unknownCodes: string[] }> {
   const errors: TargetFieldErrors = {}
-  const { regions } = await referenceData(tx)
   const { scope } = values
   const unknownCodes = [...scope.helpedCodes, ...scope.helperCodes].filter((code) => !regions.has(code))
   if (scope.helpedCodes.some((c) => !regions.has(c))) errors.helped = ['targetForm.error.regions.unknown']
@@ -271,8 +271,10 @@ export async function createOfficeTarget(
   const jurisdiction = await adminJurisdiction(db, actor)
   if (!jurisdiction) return { ok: false, status: 404 }
   const scope = scopeOf(input.scope)
+  // Reference data is read outside the transaction (it is cached per database).
+  const { regions } = await referenceData(db)
   return db.transaction(async (tx) => {
-    const { errors, unknownCodes } = await checkTarget(tx, jurisdiction, {
+    const { errors, unknownCodes } = await checkTarget(tx, regions, jurisdiction, {
       id: null,
       goal: input.goal,
       periodEnd: input.periodEnd,
@@ -333,6 +335,7 @@ export async function updateOfficeTarget(
 ): Promise<TargetSaveResult> {
   const jurisdiction = await adminJurisdiction(db, actor)
   if (!jurisdiction) return { ok: false, status: 404 }
+  const { regions } = await referenceData(db)
   return db.transaction(async (tx) => {
     if (!isUuid(id)) return { ok: false as const, status: 404 as const }
     const [row] = await tx
@@ -362,7 +365,7 @@ export async function updateOfficeTarget(
       }
     }
     const scope = asked ?? stored
-    const { errors, unknownCodes } = await checkTarget(tx, jurisdiction, {
+    const { errors, unknownCodes } = await checkTarget(tx, regions, jurisdiction, {
       id,
       goal: input.goal,
       periodEnd: input.periodEnd,

@@ -59,6 +59,33 @@ const regionList = z.preprocess(
     .refine((codes) => codes.every(isRegionCode), 'targetForm.error.regions.invalid'),
 )
 
+type ScopeForm = {
+  metric: 'amount_fen' | 'people'
+  helped: string[]
+  helper: string[]
+  channelDirect: boolean
+  channelAssist: boolean
+  certifiedOnly: boolean
+  periodStart: string
+}
+
+/** The scope as the domain takes it; an issue on `channelDirect` when no channel is chosen. */
+function scopeInput(form: ScopeForm, ctx: z.RefinementCtx): TargetScopeInput {
+  const channels: TargetChannelChoice[] = [
+    ...(form.channelDirect ? (['direct_purchase'] as const) : []),
+    ...(form.channelAssist ? (['sales_assist'] as const) : []),
+  ]
+  if (channels.length === 0) issue(ctx, 'channelDirect', 'targetForm.error.channels')
+  return {
+    metric: form.metric,
+    helped: form.helped,
+    helper: form.helper,
+    channels,
+    certifiedOnly: form.certifiedOnly,
+    periodStart: form.periodStart,
+  }
+}
+
 const issue = (ctx: z.RefinementCtx, path: string, message: string) =>
   ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message })
 
@@ -99,12 +126,9 @@ const scopeFields = {
   metric: z.enum(['amount_fen', 'people'], { message: 'targetForm.error.metric' }),
   helped: regionList,
   helper: regionList,
-  channels: z.preprocess(
-    (v) => (v === undefined || v === null ? [] : typeof v === 'string' ? [v] : v),
-    z
-      .array(z.enum(targetChannelChoices, { message: 'targetForm.error.channels' }))
-      .min(1, 'targetForm.error.channels'),
-  ),
+  // One checkbox each: the request boundary refuses a field sent twice.
+  channelDirect: z.preprocess((v) => v === 'on' || v === 'true', z.boolean()),
+  channelAssist: z.preprocess((v) => v === 'on' || v === 'true', z.boolean()),
   certifiedOnly: z.preprocess((v) => v === 'on' || v === 'true', z.boolean()),
   periodStart: day('targetForm.error.periodStart'),
 }
@@ -143,14 +167,7 @@ export const newTargetForm = z
       goal: goalFen ?? 0n,
       periodEnd: form.periodEnd,
       parentId: form.parentId,
-      scope: {
-        metric: form.metric,
-        helped: form.helped,
-        helper: form.helper,
-        channels: form.channels,
-        certifiedOnly: form.certifiedOnly,
-        periodStart: form.periodStart,
-      },
+      scope: scopeInput(form, ctx),
     }
   })
 
@@ -171,7 +188,8 @@ export const editTargetForm = z
     metric: scopeFields.metric.optional(),
     helped: z.string().optional(),
     helper: z.string().optional(),
-    channels: z.unknown().optional(),
+    channelDirect: z.string().optional(),
+    channelAssist: z.string().optional(),
     certifiedOnly: z.string().optional(),
     periodStart: z.string().optional(),
   })
@@ -179,13 +197,11 @@ export const editTargetForm = z
     const hasScope = form.metric !== undefined || form.periodStart !== undefined
     let scope: TargetScopeInput | null = null
     if (hasScope) {
-      const parsed = z
-        .object(scopeFields)
-        .safeParse({ ...form, certifiedOnly: form.certifiedOnly ?? undefined })
+      const parsed = z.object(scopeFields).safeParse(form)
       if (!parsed.success) {
         for (const i of parsed.error.issues) ctx.addIssue({ ...i, path: i.path })
       } else {
-        scope = parsed.data
+        scope = scopeInput(parsed.data, ctx)
         if (scope.helped.length === 0 && scope.helper.length === 0)
           issue(ctx, 'helped', 'targetForm.error.regions.required')
         if (isDay(scope.periodStart) && isDay(form.periodEnd) && form.periodEnd < scope.periodStart)
@@ -205,6 +221,6 @@ export type TargetField =
   | 'metric'
   | 'helped'
   | 'helper'
-  | 'channels'
+  | 'channelDirect'
   | 'certifiedOnly'
   | 'periodStart'
