@@ -34,7 +34,13 @@ export function TargetCard({ target }: { target: TargetCardView }) {
       <div className="flex items-start justify-between gap-2">
         <h4 className="font-medium">{target.name}</h4>
         <Badge tone={target.kind === 'reference' ? 'blue' : 'amber'}>
-          {t(target.kind === 'demo' ? 'target.demo' : target.kind === 'office' ? 'target.office' : 'target.reference')}
+          {t(
+            target.kind === 'demo'
+              ? 'target.demo'
+              : target.kind === 'office'
+                ? 'target.office'
+                : 'target.reference',
+          )}
         </Badge>
       </div>
       <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">

@@ -146,7 +146,10 @@ export const accessMap = {
   // Office dashboard II (decision 024): the office's admins create and edit its own targets (the route also requires
   // acting for the office as its admin; the domain keeps to the office's own targets and jurisdiction).
   'routes/office.targets.new': { loader: 'manage:targets:active-org', action: 'manage:targets:active-org' },
-  'routes/office.targets.$id_.edit': { loader: 'manage:targets:active-org', action: 'manage:targets:active-org' },
+  'routes/office.targets.$id_.edit': {
+    loader: 'manage:targets:active-org',
+    action: 'manage:targets:active-org',
+  },
   'routes/_storefront.targets.$id.gongshi': { loader: 'public' },
   'routes/office.listings': {
     loader: 'review:listing:jurisdiction',

@@ -12,7 +12,13 @@ import { LEDGER_CHAIN, type TargetScope } from './ledger.server'
  * reach of a target created or changed after sales were counted (target_reach is otherwise kept by confirmations).
  */
 
-export type PublishedHead = { day: string; seq: number; hash: string; headAt: string | null; publishedAt: string }
+export type PublishedHead = {
+  day: string
+  seq: number
+  hash: string
+  headAt: string | null
+  publishedAt: string
+}
 
 /**
  * Publishes today's head (Asia/Shanghai, from the injected clock) unless today's is already published: the job

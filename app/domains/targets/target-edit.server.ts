@@ -40,7 +40,13 @@ export type TargetSaveResult =
 /** An office admin acting for the office (the route checks the role; the domain re-reads the membership). */
 export type OfficeAdmin = OfficeActor
 
-export type ParentChoice = { id: string; name: string; metric: 'amount_fen' | 'people'; periodStart: string; periodEnd: string }
+export type ParentChoice = {
+  id: string
+  name: string
+  metric: 'amount_fen' | 'people'
+  periodStart: string
+  periodEnd: string
+}
 
 export type TargetEditView = {
   id: string
@@ -80,7 +86,11 @@ export async function saleCountedAgainst(db: Db, target: TargetRow): Promise<boo
 }
 
 /** The targets a new or edited target may hang under: the office's counted top-level targets (one level deep). */
-export async function parentChoices(db: Db, actor: OfficeAdmin, exceptId?: string): Promise<ParentChoice[] | null> {
+export async function parentChoices(
+  db: Db,
+  actor: OfficeAdmin,
+  exceptId?: string,
+): Promise<ParentChoice[] | null> {
   const jurisdiction = await officeJurisdiction(db, actor)
   if (!jurisdiction) return null
   const rows = await db
@@ -109,7 +119,11 @@ async function ownTarget(db: Db, actor: OfficeAdmin, id: string): Promise<Target
 }
 
 /** The edit form's view of one of the office's own targets; null when not the acting office's (404). */
-export async function getTargetForEdit(db: Db, actor: OfficeAdmin, id: string): Promise<TargetEditView | null> {
+export async function getTargetForEdit(
+  db: Db,
+  actor: OfficeAdmin,
+  id: string,
+): Promise<TargetEditView | null> {
   const jurisdiction = await adminJurisdiction(db, actor)
   if (!jurisdiction) return null
   const row = await ownTarget(db, actor, id)
@@ -174,11 +188,7 @@ async function checkTarget(
   const unknownCodes = [...scope.helpedCodes, ...scope.helperCodes].filter((code) => !regions.has(code))
   if (scope.helpedCodes.some((c) => !regions.has(c))) errors.helped = ['targetForm.error.regions.unknown']
   if (scope.helperCodes.some((c) => !regions.has(c))) errors.helper = ['targetForm.error.regions.unknown']
-  if (
-    !errors.helped &&
-    !errors.helper &&
-    !targetInJurisdiction({ kind: 'office', ...scope }, jurisdiction)
-  ) {
+  if (!errors.helped && !errors.helper && !targetInJurisdiction({ kind: 'office', ...scope }, jurisdiction)) {
     errors.helped = ['targetForm.error.regions.outside']
   }
   if (values.periodEnd < scope.periodStart) errors.periodEnd = ['targetForm.error.periodEnd.beforeStart']
@@ -281,7 +291,8 @@ export async function createOfficeTarget(
       parentId: input.parentId,
       scope,
     })
-    if (Object.keys(errors).length > 0) return { ok: false as const, status: 400 as const, errors, unknownCodes }
+    if (Object.keys(errors).length > 0)
+      return { ok: false as const, status: 400 as const, errors, unknownCodes }
     const id = randomUUID()
     const now = clock.now()
     await tx.insert(targets).values({
@@ -355,7 +366,11 @@ export async function updateOfficeTarget(
     const frozen = await saleCountedAgainst(tx, row)
     const asked = input.scope ? scopeOf(input.scope) : null
     if (frozen && asked && !sameScope(asked, stored)) {
-      return { ok: false as const, status: 409 as const, errors: { helped: ['targetForm.error.scopeFrozen'] } }
+      return {
+        ok: false as const,
+        status: 409 as const,
+        errors: { helped: ['targetForm.error.scopeFrozen'] },
+      }
     }
     if (!frozen && !asked) {
       return {
@@ -372,7 +387,8 @@ export async function updateOfficeTarget(
       parentId: input.parentId,
       scope,
     })
-    if (Object.keys(errors).length > 0) return { ok: false as const, status: 400 as const, errors, unknownCodes }
+    if (Object.keys(errors).length > 0)
+      return { ok: false as const, status: 400 as const, errors, unknownCodes }
     const now = clock.now()
     const before = auditDetails({
       name: row.name,

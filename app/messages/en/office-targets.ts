@@ -7,7 +7,8 @@ export const officeTargets: Record<keyof typeof zh, string> = {
   'office.targets.new': 'New target',
   'office.targets.edit': 'Edit',
   'office.targets.gongshiLink': 'Public notice',
-  'office.targets.analystReadOnly': 'The office’s admins create and edit targets; analysts can only read them.',
+  'office.targets.analystReadOnly':
+    'The office’s admins create and edit targets; analysts can only read them.',
 
   'targetForm.newTitle': 'New target',
   'targetForm.editTitle': 'Edit target',
@@ -54,7 +55,8 @@ export const officeTargets: Record<keyof typeof zh, string> = {
   'targetForm.error.name.required': 'Enter a name (2–60 characters).',
   'targetForm.error.name.tooLong': 'The name has at most 60 characters.',
   'targetForm.error.goal.required': 'Enter the goal.',
-  'targetForm.error.goal.amount': 'Enter an amount above zero (yuan, at most two decimals, up to ¥100 billion).',
+  'targetForm.error.goal.amount':
+    'Enter an amount above zero (yuan, at most two decimals, up to ¥100 billion).',
   'targetForm.error.goal.people': 'Enter a whole number of people above zero (up to 100 million).',
   'targetForm.error.goal.belowChildren': 'The goal cannot be below the sum of its sub-targets.',
   'targetForm.error.metric': 'Choose a metric.',
@@ -71,7 +73,8 @@ export const officeTargets: Record<keyof typeof zh, string> = {
   'targetForm.error.parent.unknown': 'Choose a top-level target of the office’s jurisdiction as parent.',
   'targetForm.error.parent.period': 'A sub-target’s period must lie within its parent’s.',
   'targetForm.error.parent.exceeds': 'The sub-targets of this parent would add up to more than its goal.',
-  'targetForm.error.parent.hasChildren': 'This target has sub-targets, so it cannot become a sub-target itself.',
+  'targetForm.error.parent.hasChildren':
+    'This target has sub-targets, so it cannot become a sub-target itself.',
   'targetForm.error.scopeFrozen':
     'Sales were counted against this target, so its scope cannot change; create a new target instead.',
 

@@ -34,8 +34,7 @@ export const officeTargets = {
   'targetForm.periodEnd': '结束日期',
   'targetForm.parent': '上级目标',
   'targetForm.parentNone': '无（独立目标）',
-  'targetForm.parentHint':
-    '分解目标的期间须在上级目标期间内；同一指标的分解目标之和不得超过上级目标。',
+  'targetForm.parentHint': '分解目标的期间须在上级目标期间内；同一指标的分解目标之和不得超过上级目标。',
   'targetForm.submitNew': '创建目标',
   'targetForm.submitEdit': '保存修改',
   'targetForm.cancel': '返回目标任务',
@@ -43,7 +42,8 @@ export const officeTargets = {
   'targetForm.frozen.body':
     '已有销售计入此目标，计入范围不能再改（否则已公布的进度会被改写）。名称、目标值、结束日期和上级目标仍可修改。如需不同的范围，请新建目标。',
   'targetForm.frozen.createNew': '改为新建目标',
-  'targetForm.frozen.scope': '计入范围：{metric}；受帮扶地区 {helped}；帮扶地区 {helper}；渠道 {channels}；{certified}；开始日期 {start}',
+  'targetForm.frozen.scope':
+    '计入范围：{metric}；受帮扶地区 {helped}；帮扶地区 {helper}；渠道 {channels}；{certified}；开始日期 {start}',
   'targetForm.any': '不限',
   'targetForm.certifiedYes': '仅认定产品',
   'targetForm.certifiedNo': '不限认定',
