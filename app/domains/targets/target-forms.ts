@@ -46,23 +46,26 @@ const day = (message: string) =>
   z.string({ required_error: message, invalid_type_error: message }).trim().refine(isDay, message)
 
 /** Region codes, one per line or separated by commas or spaces (the region picker writes one per line). */
-const regionList = z.preprocess(
-  (v) =>
-    typeof v === 'string'
-      ? [...new Set(v.split(/[\s,，、;；]+/).filter((code) => code !== ''))]
-      : v === undefined || v === null
-        ? []
-        : v,
-  z
-    .array(z.string(), { invalid_type_error: 'targetForm.error.regions.invalid' })
-    .max(50, 'targetForm.error.regions.tooMany')
-    .refine((codes) => codes.every(isRegionCode), 'targetForm.error.regions.invalid'),
-)
+const regionList = z
+  .preprocess(
+    (v) =>
+      typeof v === 'string'
+        ? [...new Set(v.split(/[\s,，、;；]+/).filter((code) => code !== ''))]
+        : v === undefined || v === null
+          ? []
+          : v,
+    z
+      .array(z.string(), { invalid_type_error: 'targetForm.error.regions.invalid' })
+      .max(50, 'targetForm.error.regions.tooMany')
+      .refine((codes) => codes.every(isRegionCode), 'targetForm.error.regions.invalid'),
+    // Optional for the browser too (an empty side means "any"): no `required` attribute on the field.
+  )
+  .optional()
 
 type ScopeForm = {
   metric: 'amount_fen' | 'people'
-  helped: string[]
-  helper: string[]
+  helped?: string[] | undefined
+  helper?: string[] | undefined
   channelDirect: boolean
   channelAssist: boolean
   certifiedOnly: boolean
@@ -78,8 +81,8 @@ function scopeInput(form: ScopeForm, ctx: z.RefinementCtx): TargetScopeInput {
   if (channels.length === 0) issue(ctx, 'channelDirect', 'targetForm.error.channels')
   return {
     metric: form.metric,
-    helped: form.helped,
-    helper: form.helper,
+    helped: form.helped ?? [],
+    helper: form.helper ?? [],
     channels,
     certifiedOnly: form.certifiedOnly,
     periodStart: form.periodStart,
@@ -157,7 +160,7 @@ export const newTargetForm = z
   .superRefine((form, ctx) => {
     if (isDay(form.periodStart) && isDay(form.periodEnd) && form.periodEnd < form.periodStart)
       issue(ctx, 'periodEnd', 'targetForm.error.periodEnd.beforeStart')
-    if (form.helped.length === 0 && form.helper.length === 0)
+    if (!form.helped?.length && !form.helper?.length)
       issue(ctx, 'helped', 'targetForm.error.regions.required')
   })
   .transform((form, ctx): TargetInput => {
