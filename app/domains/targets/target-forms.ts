@@ -157,13 +157,12 @@ export type TargetUpdateInput = Omit<TargetInput, 'scope'> & { scope: TargetScop
 /** A new office target: everything is asked. */
 export const newTargetForm = z
   .object({ name, goal, periodEnd: day('targetForm.error.periodEnd'), parentId, ...scopeFields })
-  .superRefine((form, ctx) => {
+  // Every check in one step, so that each problem is reported at once (a refinement's issue would stop the rest).
+  .transform((form, ctx): TargetInput => {
     if (isDay(form.periodStart) && isDay(form.periodEnd) && form.periodEnd < form.periodStart)
       issue(ctx, 'periodEnd', 'targetForm.error.periodEnd.beforeStart')
     if (!form.helped?.length && !form.helper?.length)
       issue(ctx, 'helped', 'targetForm.error.regions.required')
-  })
-  .transform((form, ctx): TargetInput => {
     const goalFen = goalValue(form.metric, form.goal, ctx)
     return {
       name: form.name,
