@@ -65,6 +65,26 @@ test('the office’s target pages pass axe', async ({ page, login }) => {
   await page.getByRole('button', { name: '创建目标' }).click()
   await expect(page.getByText('请填写目标名称（2–60个字）。')).toBeVisible()
   await expectAccessible(page, 'new office target with errors')
+  // The edit page of a target saved just now (nothing counted yet: the whole form).
+  const name = `axe 检查目标 ${Date.now() % 100000}`
+  await page.getByLabel('目标名称').fill(name)
+  await page.getByLabel('目标值').fill('1000')
+  const [province, city, county] = ['福建省', '福州市', '鼓楼区']
+  const helping = page.getByRole('group', { name: '帮扶地区', exact: true })
+  await helping.getByLabel('省份').selectOption({ label: province })
+  await helping.getByLabel('城市').selectOption({ label: city })
+  await helping.getByLabel('区县').selectOption({ label: county })
+  await helping.getByRole('button', { name: /添加/ }).click()
+  await page.getByRole('button', { name: '创建目标' }).click()
+  await expect(page.getByRole('heading', { level: 2, name: '目标任务' })).toBeVisible()
+  await page
+    .getByTestId('office-target')
+    .filter({ hasText: name })
+    .getByRole('link', { name: '编辑' })
+    .click()
+  await expect(page.getByRole('heading', { level: 2, name: '编辑目标任务' })).toBeVisible()
+  await expect(page.getByLabel('目标名称')).toHaveValue(name)
+  await expectAccessible(page, 'edit office target')
 })
 
 test('a consumer’s paid order moves the 公示 total by its amount, and its receipt is covered by the head', async ({
