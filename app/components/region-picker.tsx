@@ -205,18 +205,21 @@ export function RegionListPicker({
   label,
   hint,
   fallback,
+  initial,
 }: {
   meta: FieldMetadata<unknown>
   label: string
   hint?: string
   fallback: ReactNode
+  /** Regions already chosen (an edit form). */
+  initial?: Array<{ code: string; name: string }>
 }) {
   const t = useT()
   const id = useId()
   const chain = useRegionChain(null)
   const [hydrated, setHydrated] = useState(false)
   useEffect(() => setHydrated(true), [])
-  const [chosen, setChosen] = useState<Array<{ code: string; name: string }>>([])
+  const [chosen, setChosen] = useState<Array<{ code: string; name: string }>>(initial ?? [])
   if (!hydrated) return <>{fallback}</>
   const pick = chain.chosen
   const already = pick ? chosen.some((r) => r.code === pick.code) : false

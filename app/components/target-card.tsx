@@ -6,7 +6,7 @@ import { formatAmountShort, progressPercent } from '~/utils/money'
 export type TargetCardView = {
   id: string
   name: string
-  kind: 'demo' | 'reference'
+  kind: 'demo' | 'reference' | 'office'
   metric: 'amount_fen' | 'people'
   goal: string
   periodStart: string
@@ -33,8 +33,14 @@ export function TargetCard({ target }: { target: TargetCardView }) {
     <li className="rounded-lg border border-stone-200 bg-white p-4">
       <div className="flex items-start justify-between gap-2">
         <h4 className="font-medium">{target.name}</h4>
-        <Badge tone={target.kind === 'demo' ? 'amber' : 'blue'}>
-          {t(target.kind === 'demo' ? 'target.demo' : 'target.reference')}
+        <Badge tone={target.kind === 'reference' ? 'blue' : 'amber'}>
+          {t(
+            target.kind === 'demo'
+              ? 'target.demo'
+              : target.kind === 'office'
+                ? 'target.office'
+                : 'target.reference',
+          )}
         </Badge>
       </div>
       <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
@@ -45,7 +51,7 @@ export function TargetCard({ target }: { target: TargetCardView }) {
           {target.periodStart} — {target.periodEnd}
         </dd>
       </dl>
-      {target.kind === 'demo' ? (
+      {target.kind !== 'reference' ? (
         <div className="mt-3">
           <div className="flex justify-between text-sm">
             <span className="text-stone-500">{t('target.progress')}</span>
@@ -91,7 +97,7 @@ export function TargetCard({ target }: { target: TargetCardView }) {
         </div>
       ) : null}
       {/* Office dashboard and 公示 (issue 19): a counted target's public notice. */}
-      {target.kind === 'demo' ? (
+      {target.kind !== 'reference' ? (
         <p className="mt-2 text-sm">
           <Link
             to={`/targets/${target.id}/gongshi`}

@@ -21,6 +21,8 @@ import { households } from './en/households'
 import { office } from './en/office'
 // Bank statement import (issue 18 item 5).
 import { statements } from './en/statements'
+// Office dashboard II (decision 024): office targets, lagging units, published heads, receipts.
+import { officeTargets } from './en/office-targets'
 
 /** Every English message, one module per area in en/; each area has exactly the keys of its Chinese twin. */
 export const messages: Messages = {
@@ -46,4 +48,6 @@ export const messages: Messages = {
   ...office,
   // Bank statement import (issue 18 item 5).
   ...statements,
+  // Office dashboard II.
+  ...officeTargets,
 }

@@ -20,6 +20,8 @@ import { households } from './zh/households'
 import { office } from './zh/office'
 // Bank statement import (issue 18 item 5).
 import { statements } from './zh/statements'
+// Office dashboard II (decision 024): office targets, lagging units, published heads, receipts.
+import { officeTargets } from './zh/office-targets'
 
 /**
  * Every Chinese message, one module per area in zh/. Its keys are the app's message keys (MessageKey). The browser
@@ -48,4 +50,6 @@ export const messages = {
   ...office,
   // Bank statement import (issue 18 item 5).
   ...statements,
+  // Office dashboard II.
+  ...officeTargets,
 }

@@ -102,6 +102,58 @@ export default function TargetPublicNotice() {
           <code>{command}</code>
         </pre>
       </section>
+      {/* Office dashboard II (decision 024): the heads published once a day, kept as history. */}
+      <section aria-labelledby="gongshi-history" className="rounded-lg border border-stone-200 bg-white p-4">
+        <h2 id="gongshi-history" className="font-semibold">
+          {t('gongshi.history')}
+        </h2>
+        {notice.published.length === 0 ? (
+          <p className="mt-2 text-sm text-stone-600">{t('gongshi.history.empty')}</p>
+        ) : (
+          <>
+            <p className="mt-2 text-sm">{t('gongshi.history.intro')}</p>
+            <pre className="mt-1 overflow-x-auto rounded bg-stone-100 p-2 text-xs">
+              <code data-testid="gongshi-history-command">
+                {`npm run ledger:verify -- --expect ${notice.published[0]!.seq}:${notice.published[0]!.hash}`}
+              </code>
+            </pre>
+            <div className="mt-2 overflow-x-auto">
+              <table className="w-full text-sm" data-testid="gongshi-history">
+                <caption className="sr-only">{t('gongshi.history')}</caption>
+                <thead>
+                  <tr className="border-b text-left text-stone-500">
+                    <th scope="col" className="py-1 pr-2">
+                      {t('gongshi.history.col.day')}
+                    </th>
+                    <th scope="col" className="py-1 pr-2">
+                      {t('gongshi.history.col.seq')}
+                    </th>
+                    <th scope="col" className="py-1 pr-2">
+                      {t('gongshi.history.col.hash')}
+                    </th>
+                    <th scope="col" className="py-1">
+                      {t('gongshi.history.col.time')}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {notice.published.map((p) => (
+                    <tr key={p.day} className="border-b align-top">
+                      <th scope="row" className="py-1 pr-2 text-left font-normal whitespace-nowrap">
+                        {p.day}
+                      </th>
+                      <td className="py-1 pr-2 tabular-nums">{p.seq}</td>
+                      <td className="py-1 pr-2 break-all font-mono text-xs">{p.hash}</td>
+                      <td className="py-1 whitespace-nowrap">{shanghaiDateTime(p.publishedAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <p className="mt-2 text-sm text-stone-600">{t('gongshi.history.check')}</p>
+          </>
+        )}
+      </section>
     </article>
   )
 }

@@ -226,6 +226,8 @@ export default function OrderPage() {
         ) : null}
       </section>
 
+      {order.receipt ? <LedgerReceipt receipt={order.receipt} /> : null}
+
       <section className="grid gap-4 sm:grid-cols-2">
         <div>
           <h3 className="font-semibold">{t('order.delivery')}</h3>
@@ -403,5 +405,82 @@ function SellerFulfilment({
         </details>
       ) : null}
     </div>
+  )
+}
+
+/**
+ * Office dashboard II (decision 024): the ledger entries this order's payment wrote, with their seq and hash, the
+ * counted and credited totals, and how anyone can check them against the ledger and the 公示 page's published head.
+ */
+function LedgerReceipt({
+  receipt,
+}: {
+  receipt: {
+    entries: Array<{ seq: number; hash: string; kind: 'sale' | 'reversal'; amountFen: string }>
+    countedFen: string
+    creditedFen: string
+  }
+}) {
+  const t = useT()
+  const locale = useLocale()
+  const last = receipt.entries[receipt.entries.length - 1]!
+  return (
+    <section aria-labelledby="ledger-receipt" className="rounded-lg border border-stone-200 bg-white p-4">
+      <h3 id="ledger-receipt" className="font-semibold">
+        {t('receipt.title')}
+      </h3>
+      <p className="mt-1 text-sm text-stone-600">{t('receipt.intro')}</p>
+      <div className="mt-2 overflow-x-auto">
+        <table className="w-full text-sm" data-testid="ledger-receipt">
+          <caption className="sr-only">{t('receipt.title')}</caption>
+          <thead>
+            <tr className="border-b text-left text-stone-500">
+              <th scope="col" className="py-1 pr-2">
+                {t('receipt.col.seq')}
+              </th>
+              <th scope="col" className="py-1 pr-2">
+                {t('receipt.col.kind')}
+              </th>
+              <th scope="col" className="py-1 pr-2 text-right">
+                {t('receipt.col.amount')}
+              </th>
+              <th scope="col" className="py-1">
+                {t('receipt.col.hash')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {receipt.entries.map((e) => (
+              <tr key={e.seq} className="border-b align-top" data-testid="receipt-entry">
+                <th
+                  scope="row"
+                  className="py-1 pr-2 text-left font-normal tabular-nums"
+                  data-testid="receipt-seq"
+                >
+                  {e.seq}
+                </th>
+                <td className="py-1 pr-2">{t(`receipt.kind.${e.kind}`)}</td>
+                <td className="py-1 pr-2 text-right tabular-nums">
+                  {formatFen(BigInt(e.amountFen), locale)}
+                </td>
+                <td className="py-1 font-mono text-xs break-all" data-testid="receipt-hash">
+                  {e.hash}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+        <dt className="text-stone-500">{t('receipt.counted')}</dt>
+        <dd data-testid="receipt-counted">{formatFen(BigInt(receipt.countedFen), locale)}</dd>
+        <dt className="text-stone-500">{t('receipt.credited')}</dt>
+        <dd>{formatFen(BigInt(receipt.creditedFen), locale)}</dd>
+      </dl>
+      <p className="mt-2 text-sm">{t('receipt.check')}</p>
+      <pre className="mt-1 overflow-x-auto rounded bg-stone-100 p-2 text-xs">
+        <code data-testid="receipt-command">{`npm run ledger:verify -- --expect ${last.seq}:${last.hash}`}</code>
+      </pre>
+    </section>
   )
 }

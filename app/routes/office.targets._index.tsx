@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import type { ReactNode } from 'react'
 import { Link, useLoaderData } from '@remix-run/react'
 import { type OfficeTargetView, TargetFigures } from '~/components/office-targets'
 import { listOfficeTargets } from '~/domains/targets/index.server'
@@ -17,16 +18,38 @@ export async function loader(args: LoaderFunctionArgs) {
   const office = officeReviewer(auth)
   const groups = await listOfficeTargets(getDb(), { userId: office.userId, orgId: office.orgId }, systemClock)
   invariantResponse(groups, 'Not acting for an office', { status: 403 })
-  return { groups }
+  return { groups, canEdit: office.role === 'office_admin' }
 }
 
 export default function OfficeTargets() {
-  const { groups } = useLoaderData<typeof loader>()
+  const { groups, canEdit } = useLoaderData<typeof loader>()
   const t = useT()
+  // Office dashboard II (decision 024): admins create and edit the office's own targets.
+  const editLink = (target: { id: string; ownTarget: boolean }) =>
+    canEdit && target.ownTarget ? (
+      <Link
+        to={`/office/targets/${target.id}/edit`}
+        className="ml-2 text-sm font-normal text-brand-700 underline"
+      >
+        {t('office.targets.edit')}
+      </Link>
+    ) : null
   return (
     <div className="space-y-4">
       <h2 className="text-xl font-semibold">{t('office.targets.title')}</h2>
       <p className="text-sm text-stone-600">{t('office.targets.intro')}</p>
+      {canEdit ? (
+        <p>
+          <Link
+            to="/office/targets/new"
+            className="inline-block rounded bg-brand-600 px-3 py-1.5 text-sm text-white hover:bg-brand-700"
+          >
+            {t('office.targets.new')}
+          </Link>
+        </p>
+      ) : (
+        <p className="text-sm text-stone-600">{t('office.targets.analystReadOnly')}</p>
+      )}
       {groups.length === 0 ? <p className="text-stone-600">{t('office.targets.empty')}</p> : null}
       {groups.map((group) => (
         <section
@@ -43,6 +66,18 @@ export default function OfficeTargets() {
             ) : (
               group.name
             )}
+            {group.kind === 'office' ? (
+              <span className="ml-2 rounded bg-amber-100 px-1.5 text-xs font-normal text-amber-900">
+                {t('target.office')}
+              </span>
+            ) : null}
+            {editLink(group)}
+            <Link
+              to={`/targets/${group.id}/gongshi`}
+              className="ml-2 text-sm font-normal text-brand-700 underline"
+            >
+              {t('office.targets.gongshiLink')}
+            </Link>
           </h3>
           <TargetFigures target={group} />
           {group.children.length > 0 ? (
@@ -67,7 +102,7 @@ export default function OfficeTargets() {
                 </thead>
                 <tbody>
                   {group.children.map((child) => (
-                    <ChildRow key={child.id} target={child} />
+                    <ChildRow key={child.id} target={child} edit={editLink(child)} />
                   ))}
                 </tbody>
               </table>
@@ -79,7 +114,7 @@ export default function OfficeTargets() {
   )
 }
 
-function ChildRow({ target }: { target: OfficeTargetView }) {
+function ChildRow({ target, edit }: { target: OfficeTargetView; edit: ReactNode }) {
   return (
     <tr className="border-b align-top" data-testid="office-subtarget">
       <th scope="row" className="py-1 pr-2 text-left font-normal">
@@ -90,6 +125,7 @@ function ChildRow({ target }: { target: OfficeTargetView }) {
         ) : (
           target.name
         )}
+        {edit}
       </th>
       <TargetFigures target={target} cells />
     </tr>

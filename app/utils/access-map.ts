@@ -38,6 +38,8 @@ export type Permission =
   | 'manage:proceeds:own-org'
   // Office dashboard and 公示 (issue 19): an office's analysts and admins read its jurisdiction's targets.
   | 'read:targets:active-org'
+  // Office dashboard II (decision 024): an office's admins create and edit the office's own targets.
+  | 'manage:targets:active-org'
 
 /** `public`: anyone; `signed-in`: any user with a session; otherwise a permission some role grants. */
 export type Access = 'public' | 'signed-in' | Permission
@@ -150,6 +152,13 @@ export const accessMap = {
   'routes/office.targets.$id_.print': { loader: 'read:targets:active-org' },
   'routes/office.targets.$id_.export[.]csv': { loader: 'read:targets:active-org' },
   'routes/office.targets.$id_.export[.]xlsx': { loader: 'read:targets:active-org' },
+  // Office dashboard II (decision 024): the office's admins create and edit its own targets (the route also requires
+  // acting for the office as its admin; the domain keeps to the office's own targets and jurisdiction).
+  'routes/office.targets.new': { loader: 'manage:targets:active-org', action: 'manage:targets:active-org' },
+  'routes/office.targets.$id_.edit': {
+    loader: 'manage:targets:active-org',
+    action: 'manage:targets:active-org',
+  },
   'routes/_storefront.targets.$id.gongshi': { loader: 'public' },
   'routes/office.listings': {
     loader: 'review:listing:jurisdiction',

@@ -50,8 +50,23 @@ export async function exportTableFor(args: LoaderFunctionArgs, auth: RequestAuth
   )
   invariantResponse(dashboard, 'Not one of this office’s targets', { status: 404 })
   const locale = await localeOf(args.request)
-  const tableTitle = translate(locale, tableTitles[query.table])
   const { from, to } = dashboard.filters
+  if (query.table === 'laggingUnits') {
+    // Office dashboard II (decision 024): one row per lagging unit, its shortfall as the amount.
+    const { year, units } = dashboard.lagging
+    return {
+      title: `${translate(locale, 'office.dashboard.laggingUnits')} · ${year}`,
+      fileName: `lagging-units-${year}`,
+      headers: [
+        translate(locale, 'office.lagging.col.unit'),
+        translate(locale, 'office.export.col.uscc'),
+        translate(locale, 'office.lagging.col.shortfall'),
+      ],
+      rows: units.map((u) => [u.name, u.uscc ?? '', BigInt(u.shortfallFen)]),
+      totalLabel: translate(locale, 'office.dashboard.total'),
+    }
+  }
+  const tableTitle = translate(locale, tableTitles[query.table])
   return {
     title: `${dashboard.target.name} · ${tableTitle} · ${from} — ${to}`,
     fileName: `target-${query.table}-${from}-${to}`,

@@ -34,6 +34,8 @@ const rolePermissions: Record<Role, readonly Permission[]> = {
   office_admin: [
     // Office dashboard and 公示 (issue 19).
     'read:targets:active-org',
+    // Office dashboard II (decision 024).
+    'manage:targets:active-org',
     'manage:membership:own-org',
     'review:listing:jurisdiction',
     'recommend:supplier:jurisdiction',

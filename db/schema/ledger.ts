@@ -214,3 +214,16 @@ export const aidBuyerRollups = pgTable(
     }),
   ],
 )
+
+/**
+ * The ledger head as published once per Asia/Shanghai day (the job loop; decision 024): a history anyone can hold
+ * the chain to with `npm run ledger:verify -- --expect SEQ:HASH`. One row per day, written once, never changed.
+ */
+export const ledgerPublishedHeads = pgTable('ledger_published_heads', {
+  day: date('day').primaryKey(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  hash: text('hash').notNull(),
+  /** When the head was last moved (the chain head's time), and when it was published. */
+  headAt: timestamp('head_at', { withTimezone: true }),
+  publishedAt: timestamp('published_at', { withTimezone: true }).notNull(),
+})

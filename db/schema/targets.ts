@@ -10,9 +10,17 @@ import {
   pgTable,
   text,
   uuid,
+  timestamp,
 } from 'drizzle-orm/pg-core'
+import { users } from './accounts'
+import { organizations } from './organizations'
 
-export const targetKinds = ['demo', 'reference'] as const
+/**
+ * demo: seeded, labelled 演示; reference: documented historical targets (quoted, never computed); office: made and
+ * kept by an office on its dashboard (decision 024). demo and office targets are counted.
+ */
+export const targetKinds = ['demo', 'reference', 'office'] as const
+export type TargetKind = (typeof targetKinds)[number]
 export const targetMetrics = ['amount_fen', 'people'] as const
 export type TargetMetric = (typeof targetMetrics)[number]
 export const buyerChannels = ['consumer', 'gov_unit', 'trade_union', 'enterprise'] as const
@@ -60,10 +68,16 @@ export const targets = pgTable(
       .notNull()
       .default(sql`'{}'::text[]`),
     sortOrder: integer('sort_order').notNull().default(0),
+    /** The office that made and keeps an office target (null for demo and reference targets). */
+    ownerOrgId: uuid('owner_org_id').references(() => organizations.id),
+    createdBy: uuid('created_by').references(() => users.id),
+    updatedAt: timestamp('updated_at', { withTimezone: true }),
   },
   (t) => [
     index('targets_parent_id_idx').on(t.parentId),
-    check('targets_kind_check', sql`${t.kind} in ('demo', 'reference')`),
+    check('targets_kind_check', sql`${t.kind} in ('demo', 'reference', 'office')`),
+    check('targets_office_owner_check', sql`(${t.kind} = 'office') = (${t.ownerOrgId} is not null)`),
+    index('targets_owner_org_id_idx').on(t.ownerOrgId),
     check('targets_metric_check', sql`${t.metric} in ('amount_fen', 'people')`),
     check('targets_goal_positive', sql`${t.goal} > 0`),
     check('targets_period_check', sql`${t.periodEnd} >= ${t.periodStart}`),

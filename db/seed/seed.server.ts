@@ -1,6 +1,7 @@
 import { count, eq, sql } from 'drizzle-orm'
 import { slugFromName } from '../../app/domains/catalog/index.server'
-import { shanghaiYear, startOfShanghaiDate } from '../../app/utils/clock'
+import { publishDailyHead } from '../../app/domains/ledger/index.server'
+import { fixedClock, shanghaiYear, startOfShanghaiDate } from '../../app/utils/clock'
 import { makeUscc } from '../../app/utils/uscc'
 import { hashPassword } from '../../app/services/passwords.server'
 import { type Db, queryRows } from '../client.server'
@@ -66,7 +67,11 @@ export async function seedDatabase(db: Db, options: SeedOptions): Promise<void> 
     if (options.history ?? true)
       steps.push([
         'demo-history',
-        (tx) => seedDemoHistory(tx, { now, password: DEMO_PASSWORD }).then(() => {}),
+        // The day's head is published at once (decision 024), so the 公示 pages' history is never empty.
+        (tx) =>
+          seedDemoHistory(tx, { now, password: DEMO_PASSWORD })
+            .then(() => publishDailyHead(tx, fixedClock(now)))
+            .then(() => {}),
       ])
   }
   for (const [step, run] of steps) {

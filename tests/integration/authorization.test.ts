@@ -11,6 +11,7 @@ import { openTestDatabase, testDbKind } from '../support/db'
 import { buy, makeBuyable, seededProductId } from '../support/shopping'
 // Listing review and supplier admission.
 import { eq } from 'drizzle-orm'
+import { targets } from '../../db/schema/targets'
 import { createListing, submitListing } from '../../app/domains/catalog/index.server'
 import { systemClock } from '../../app/utils/clock'
 import {
@@ -900,6 +901,47 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
     )
     await expectMatrix('confirm a statement', finance, (p) =>
       callAction(id, p, { intent: 'confirm' }, params),
+    )
+  })
+
+  // --- Office dashboard II (decision 024): only the office's admins create and edit its own targets. ------------
+  it('lets only the acting office’s admins create and edit the office’s own targets', async () => {
+    const year = new Date().getFullYear()
+    const form = (name: string) => ({
+      name,
+      metric: 'amount_fen',
+      goal: '1000',
+      helped: '621102',
+      helper: '350102',
+      channelDirect: 'on',
+      channelAssist: 'on',
+      periodStart: `${year}-01-01`,
+      periodEnd: `${year}-12-31`,
+    })
+    const admins: Person[] = ['officeAdmin']
+    await expectMatrix('new target form', admins, (p) => callLoader('routes/office.targets.new', p))
+    // A saved target answers with a redirect to the office's targets: that, and only that, is its success.
+    const savedOr = (observed: Observed) =>
+      /→ \/office\/targets$/.test(observed.detail) ? { ...observed, outcome: 'allowed' as const } : observed
+    await expectMatrix('create a target', admins, async (p) =>
+      savedOr(await callAction('routes/office.targets.new', p, form(`矩阵目标 ${p}`))),
+    )
+    const [own] = await db
+      .select({ id: targets.id })
+      .from(targets)
+      .where(eq(targets.name, '矩阵目标 officeAdmin'))
+    await expectMatrix('edit target form', admins, (p) =>
+      callLoader('routes/office.targets.$id_.edit', p, { id: own!.id }),
+    )
+    await expectMatrix('edit a target', admins, async (p) =>
+      savedOr(
+        await callAction('routes/office.targets.$id_.edit', p, form('矩阵目标 officeAdmin'), { id: own!.id }),
+      ),
+    )
+    // A demo target is nobody's to edit here: 404 for everyone.
+    const demoTarget = seedUuid('target:demo-2026-fz-dx')
+    await expectMatrix('edit a demo target', [], (p) =>
+      callLoader('routes/office.targets.$id_.edit', p, { id: demoTarget }),
     )
   })
 })

@@ -31,6 +31,7 @@ import { sellerOrders } from '../../db/schema/orders'
 // Bank statement import (issue 18 item 5).
 import { payments } from '../../db/schema/orders'
 import { saveStatementMapping, uploadStatement } from '../../app/domains/payments/index.server'
+import { createOfficeTarget } from '../../app/domains/targets/index.server'
 
 /**
  * Every action and every resource route of the build, called by a signed-in user who may call it, with what an
@@ -109,6 +110,39 @@ describe(`hostile input (${testDbKind()})`, async () => {
     .update(organizations)
     .set({ sellerRecommendedAt: new Date(), sellerRecommendingOrg: reviewDemo.office })
     .where(eq(organizations.id, toVerify.orgId))
+
+  // Office dashboard II (decision 024): an office target of the demo office, to edit.
+  const hostileYear = new Date().getFullYear()
+  const officeTarget = await createOfficeTarget(
+    db,
+    { userId: seedUuid('user:office-admin@fuzhou.demo.example'), orgId: reviewDemo.office },
+    {
+      name: '恶意输入测试目标',
+      goal: 100_000n,
+      periodEnd: `${hostileYear}-12-31`,
+      parentId: undefined,
+      scope: {
+        metric: 'amount_fen',
+        helped: ['621102'],
+        helper: ['350102'],
+        channels: ['sales_assist'],
+        certifiedOnly: false,
+        periodStart: `${hostileYear}-01-01`,
+      },
+    },
+    systemClock,
+  )
+  if (!officeTarget.ok) throw new Error('office target not created')
+  const targetForm = {
+    name: '恶意输入测试目标',
+    metric: 'amount_fen',
+    goal: '1000',
+    helped: '621102',
+    helper: '350102',
+    channelAssist: 'on',
+    periodStart: `${hostileYear}-01-01`,
+    periodEnd: `${hostileYear}-12-31`,
+  }
 
   // Government procurement (issue 16): a requisition awaiting approval (the buyer's limit is 0).
   const gulouBuyer = seedUuid('user:buyer@gulou.demo.example')
@@ -334,6 +368,9 @@ describe(`hostile input (${testDbKind()})`, async () => {
       forms: [{ intent: 'recommend', supplierOrgId: toRecommend.orgId, note: '县里核实过种植基地' }],
     },
     'routes/admin.suppliers': { forms: [{ intent: 'verify', supplierOrgId: toVerify.orgId }] },
+    // Office dashboard II (decision 024): an office admin's target forms.
+    'routes/office.targets.new': { forms: [targetForm] },
+    'routes/office.targets.$id_.edit': { params: { id: officeTarget.id }, forms: [targetForm] },
     // Government procurement (issue 16). The requisition and plan forms are multipart (a file beside the fields):
     // every urlencoded attempt below is refused as such.
     'routes/unit.requisitions.new': {

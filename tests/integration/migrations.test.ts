@@ -31,6 +31,8 @@ const expectedTables = [
   'households',
   'import_jobs',
   'invitations',
+  // Office dashboard II (decision 024).
+  'ledger_published_heads',
   'login_throttles',
   'memberships',
   'notifications',

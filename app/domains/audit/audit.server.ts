@@ -55,6 +55,9 @@ export const auditActions = [
   // Cooperative console II: a product's proceeds rule and its beneficiary households.
   'proceeds_rule.changed',
   'beneficiaries.changed',
+  // Office dashboard II: an office's targets (decision 024).
+  'target.created',
+  'target.updated',
 ] as const
 export type AuditAction = (typeof auditActions)[number]
 
@@ -68,6 +71,8 @@ export const auditSubjectTypes = [
   'user',
   // Government procurement (issue 16).
   'requisition',
+  // Office dashboard II.
+  'target',
 ] as const
 export type AuditSubjectType = (typeof auditSubjectTypes)[number]
 

@@ -60,6 +60,18 @@ const fields = {
   reservedShareBp: 'text',
   purchasedOn: 'text',
   noCanteen: 'yesNo',
+  // Office dashboard II: an office's targets (decision 024).
+  goalFen: 'money',
+  goalPeople: 'text',
+  metric: 'code',
+  helpedCodes: 'regions',
+  helperCodes: 'regions',
+  channels: 'text',
+  certifiedOnly: 'yesNo',
+  periodStart: 'text',
+  periodEnd: 'text',
+  parentId: 'id',
+  changed: 'text',
 } as const satisfies Record<string, Treatment>
 
 export type AuditDetailField = keyof typeof fields
@@ -88,6 +100,8 @@ const codeMessages: Record<string, MessageKey> = {
   signup: 'audit.value.signup',
   'signup-ip': 'audit.value.signupIp',
   reset: 'audit.value.reset',
+  amount_fen: 'audit.value.metricAmount',
+  people: 'audit.value.metricPeople',
   'reset-ip': 'audit.value.resetIp',
 }
 

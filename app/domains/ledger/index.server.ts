@@ -12,3 +12,13 @@ export {
 } from './ledger.server'
 export { ledgerBreakDescriptions, rollupMismatches, verifyLedger } from './verify.server'
 export { refundedProceeds, reversedCredits } from './reversals'
+// Office dashboard II (decision 024): the daily published head, a payment's receipt, a target's reach rebuilt.
+export {
+  type PaymentReceipt,
+  paymentReceipt,
+  publishDailyHead,
+  type PublishedHead,
+  publishedHeads,
+  type ReceiptEntry,
+  rebuildTargetReach,
+} from './published.server'

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm'
+import { and, asc, ne, sql } from 'drizzle-orm'
 import { type Db, queryRows } from '../../../db/client.server'
 import { type AidCategory, aidEntries, householdCredits } from '../../../db/schema/ledger'
 import { targets } from '../../../db/schema/targets'
@@ -262,7 +262,7 @@ export async function appendSaleEntries(
                  'periodEnd', to_char(t.period_end, 'YYYY-MM-DD'), 'helpedCodes', t.helped_codes,
                  'helperCodes', t.helper_codes, 'buyerChannels', t.buyer_channels,
                  'certifiedOnly', t.certified_only)), '[]'::json)
-          from targets t where t.kind = 'demo') as targets,
+          from targets t where t.kind <> 'reference') as targets,
        (select count(*)::int from chain_heads where chain = any(${params.array(chains, 'text')})) as heads
      from payments pay
      where pay.id = ${params.add(event.paymentId, 'uuid')}`,
@@ -382,7 +382,7 @@ export async function appendEntries(
   return { written }
 }
 
-/** The demo targets whose period overlaps the entries' days. */
+/** The counted (demo and office) targets whose period overlaps the entries' days. */
 async function demoScopes(
   tx: Db,
   contents: ReadonlyArray<Omit<LedgerEntryContent, 'seq'>>,
@@ -401,7 +401,7 @@ async function demoScopes(
     .from(targets)
     .where(
       and(
-        eq(targets.kind, 'demo'),
+        ne(targets.kind, 'reference'),
         sql`${targets.periodStart} <= ${days.reduce((a, b) => (a > b ? a : b))}::date`,
         sql`${targets.periodEnd} >= ${days.reduce((a, b) => (a < b ? a : b))}::date`,
       ),

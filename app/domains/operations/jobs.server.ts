@@ -3,6 +3,7 @@ import { purgeOutbox } from '../../services/mail/index.server'
 import { type Clock, shanghaiDate } from '../../utils/clock'
 import { describeError } from '../../utils/errors.server'
 import { addDays, recordCertificationBoundaries } from '../catalog/index.server'
+import { publishDailyHead } from '../ledger/index.server'
 import { autoConfirmReceipts, expireOrders } from '../orders/index.server'
 import { applySearchOutbox, rebuildSearchIndexIfFailed } from '../search/index.server'
 import { foldTargetTallies } from '../targets/index.server'
@@ -46,6 +47,12 @@ export async function runBackgroundJobs(db: Db, clock: Clock, log: (line: string
       log(`Targets: ${folded} ledger entr${folded === 1 ? 'y' : 'ies'} folded into the target tallies`)
   } catch (error) {
     log(`Target tallies failed (will retry): ${describeError(error, { stack: false })}`)
+  }
+  try {
+    // Once per Asia/Shanghai day (decision 024): idempotent, so every pass may try.
+    await publishDailyHead(db, clock)
+  } catch (error) {
+    log(`Publishing the ledger head failed (will retry): ${describeError(error, { stack: false })}`)
   }
   try {
     const purged = await purgeOutbox(db, clock)

@@ -14,7 +14,7 @@ import {
 import { organizations } from '../../../db/schema/organizations'
 import type { PaymentInstructions, PaymentMethod } from '../payments/index.server'
 import { isUuid } from '../../utils/ids'
-import { creditedByPayment } from '../ledger/index.server'
+import { creditedByPayment, type PaymentReceipt, paymentReceipt } from '../ledger/index.server'
 import type { PaymentQueueFilter } from '../payments'
 
 /**
@@ -82,6 +82,8 @@ export type OrderDetailView = OrderSummaryView & {
   } | null
   /** Once paid: the households this order's payment credits now (refunds reversed) and the amount. */
   credited: { households: number; amountFen: number } | null
+  /** Office dashboard II (decision 024): once paid, the ledger entries the payment wrote (seq, hash) and their sums. */
+  receipt: PaymentReceipt | null
   /** Shown while the order waits for payment. */
   instructions: (Omit<PaymentInstructions, 'amountFen'> & { amountFen: number }) | null
   timeline: TimelineStep[]
@@ -192,7 +194,7 @@ export async function getBuyerOrder(
     db.select().from(payments).where(eq(payments.orderId, order.id)).orderBy(desc(payments.createdAt)),
   ])
   const payment = paymentRows[0] ?? null
-  const [refundRows, credited] = await Promise.all([
+  const [refundRows, credited, receipt] = await Promise.all([
     payment
       ? db
           .select({
@@ -205,6 +207,7 @@ export async function getBuyerOrder(
           .where(eq(refunds.paymentId, payment.id))
       : [],
     payment?.status === 'confirmed' ? creditedByPayment(db, payment.id) : null,
+    payment?.status === 'confirmed' ? paymentReceipt(db, payment.id) : null,
   ])
   const sellers = sellerRows.map((s) => {
     const lines = lineRows
@@ -259,6 +262,7 @@ export async function getBuyerOrder(
         }
       : null,
     credited: credited ? { households: credited.households, amountFen: Number(credited.amountFen) } : null,
+    receipt,
     instructions: instructions ? { ...instructions, amountFen: Number(instructions.amountFen) } : null,
     timeline: timelineOf(order, payment?.status ?? null, refundRows[0]?.lastAt ?? null),
     canCancel: pending,

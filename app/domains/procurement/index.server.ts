@@ -16,6 +16,8 @@ export {
 } from './notifications.server'
 export {
   getPlanView,
+  type LaggingUnit,
+  listLaggingUnits,
   openPurchaseEvidence,
   platformPurchasesByMonth,
   type PlanView,

@@ -54,3 +54,25 @@ export function burnDown(reservedFen: bigint, months: readonly MonthFigures[]): 
       return { ...m, monthFen, cumulativeFen: cumulative, remainingFen: remaining > 0n ? remaining : 0n }
     })
 }
+
+// Office dashboard II (decision 024): units lagging on their reserved share.
+/**
+ * What a unit should have bought by a day at an even pace through the year: the reserved amount times the share of
+ * the year's days elapsed (the day itself counted), floored to the fen — a unit is only called behind when it is
+ * behind by at least a fen.
+ */
+export function proRataReservedFen(reservedFen: bigint, elapsedDays: number, yearDays: number): bigint {
+  if (!Number.isInteger(elapsedDays) || !Number.isInteger(yearDays) || yearDays <= 0)
+    throw new RangeError('days must be whole and the year non-empty')
+  const days = Math.min(Math.max(elapsedDays, 0), yearDays)
+  return (reservedFen * BigInt(days)) / BigInt(yearDays)
+}
+
+/** Days of a year elapsed by an Asia/Shanghai date (1 on 1 January), and the year's length. */
+export function yearElapsed(today: string): { year: number; elapsedDays: number; yearDays: number } {
+  const year = Number(today.slice(0, 4))
+  const start = Date.UTC(year, 0, 1)
+  const day = Date.parse(`${today}T00:00:00Z`)
+  const yearDays = (Date.UTC(year + 1, 0, 1) - start) / 86_400_000
+  return { year, elapsedDays: Math.round((day - start) / 86_400_000) + 1, yearDays }
+}

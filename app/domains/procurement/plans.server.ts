@@ -11,7 +11,16 @@ import type { Clock } from '../../utils/clock'
 import { recordAuditEvent } from '../audit/index.server'
 import { isBuyerOrganizationKind } from '../orders'
 import type { ExternalPurchaseForm, PlanForm } from './forms'
-import { type BurnDownRow, burnDown, type MonthFigures, progressBp, reservedAmountFen } from './plan-math'
+import {
+  type BurnDownRow,
+  burnDown,
+  type MonthFigures,
+  progressBp,
+  proRataReservedFen,
+  reservedAmountFen,
+  yearElapsed,
+} from './plan-math'
+import { subtreePrefix } from '../regions'
 import type { UnitActor } from './unit-actor'
 
 export type PlanView = {
@@ -273,4 +282,80 @@ export async function openPurchaseEvidence(
   if (!opened) return null
   const extension = input.key.slice(input.key.lastIndexOf('.') + 1)
   return { contentType: row.contentType, ...opened, filename: `purchase-${row.purchasedOn}.${extension}` }
+}
+
+// Office dashboard II (decision 024) -----------------------------------------------------------------------------
+
+export type LaggingUnit = {
+  orgId: string
+  name: string
+  uscc: string | null
+  regionCode: string
+  reservedFen: bigint
+  /** What an even pace through the year would have bought by today. */
+  expectedFen: bigint
+  /** Counted here (the buyer rollups, to today) plus the unit's own purchases recorded from elsewhere. */
+  doneFen: bigint
+  shortfallFen: bigint
+}
+
+/**
+ * The units of an office's jurisdiction (their region in one of `regionRoots`' subtrees) whose purchases this year
+ * so far are behind the pro-rata pace of their reserved amount, the largest shortfall first. Platform purchases come
+ * from the buyer rollups, never the entries; staff purchases (职工消费帮扶) do not count, as on the plan page.
+ */
+export async function listLaggingUnits(
+  db: Db,
+  input: { regionRoots: readonly string[]; today: string },
+): Promise<{ year: number; units: LaggingUnit[] }> {
+  const { year, elapsedDays, yearDays } = yearElapsed(input.today)
+  if (input.regionRoots.length === 0) return { year, units: [] }
+  const prefixes = input.regionRoots.map((code) => `${subtreePrefix(code)}%`)
+  const rows = await queryRows<{
+    org_id: string
+    name: string
+    uscc: string | null
+    region_code: string
+    base_fen: string
+    share_bp: number
+    platform: string
+    external: string
+  }>(
+    db,
+    sql`select o.id as org_id, o.name, o.uscc, o.region_code, p.base_fen::text as base_fen,
+               p.reserved_share_bp as share_bp,
+               (select coalesce(sum(r.amount_fen), 0)::text from aid_buyer_rollups r
+                 where r.buyer_org_id = o.id and r.day >= make_date(${year}::int, 1, 1)
+                   and r.day <= ${input.today}::date) as platform,
+               (select coalesce(sum(x.amount_fen), 0)::text from external_purchases x
+                 where x.org_id = o.id and x.kind = 'unit' and x.purchased_on >= make_date(${year}::int, 1, 1)
+                   and x.purchased_on <= ${input.today}::date) as external
+          from procurement_plans p
+          join organizations o on o.id = p.org_id
+         where p.year = ${year} and not p.no_canteen
+           and (${sql.join(
+             prefixes.map((prefix) => sql`o.region_code like ${prefix}`),
+             sql` or `,
+           )})
+         order by o.name`,
+  )
+  const units = rows
+    .map((r): LaggingUnit => {
+      const reservedFen = reservedAmountFen(toBigInt(r.base_fen), Number(r.share_bp))
+      const expectedFen = proRataReservedFen(reservedFen, elapsedDays, yearDays)
+      const doneFen = toBigInt(r.platform) + toBigInt(r.external)
+      return {
+        orgId: r.org_id,
+        name: r.name,
+        uscc: r.uscc,
+        regionCode: r.region_code,
+        reservedFen,
+        expectedFen,
+        doneFen,
+        shortfallFen: expectedFen - doneFen,
+      }
+    })
+    .filter((u) => u.shortfallFen > 0n)
+    .sort((a, b) => (a.shortfallFen === b.shortfallFen ? 0 : a.shortfallFen > b.shortfallFen ? -1 : 1))
+  return { year, units }
 }

@@ -34,7 +34,8 @@ export const exportTables = [
  * at all means the first (by helped county).
  */
 export const exportQuery = z.object({
-  table: z.enum(exportTables).default('byHelpedRegion'),
+  // Office dashboard II: the units lagging on their reserved share are exported from the same link (decision 024).
+  table: z.enum([...exportTables, 'laggingUnits']).default('byHelpedRegion'),
   from: strictDay.optional(),
   to: strictDay.optional(),
   helped: strictRegion.optional(),

@@ -7,7 +7,8 @@ import { organizations } from '../../../db/schema/organizations'
 import { targets } from '../../../db/schema/targets'
 import { type Clock, shanghaiToday } from '../../utils/clock'
 import { isUuid } from '../../utils/ids'
-import { ledgerHead } from '../ledger/index.server'
+import { ledgerHead, type PublishedHead, publishedHeads } from '../ledger/index.server'
+import { listLaggingUnits } from '../procurement/index.server'
 import { isInSubtree, isRegionCode, subtreePrefix } from '../regions'
 import { readTallies, tallyTotal } from './tallies.server'
 import { referenceData } from '../regions/index.server'
@@ -61,7 +62,7 @@ export function targetInJurisdiction(
   target: { kind: string; helpedCodes: string[]; helperCodes: string[] },
   jurisdiction: readonly string[],
 ): boolean {
-  if (target.kind !== 'demo') return false
+  if (target.kind === 'reference') return false
   const inside = (codes: string[]) =>
     codes.length > 0 && codes.every((code) => jurisdiction.some((root) => isInSubtree(code, root)))
   return inside(target.helpedCodes) || inside(target.helperCodes)
@@ -73,6 +74,8 @@ export type OfficeTarget = TargetSummary & {
   /** What even progress would have reached by today (goal × pace), floored. */
   expected: string
   forecast: TargetForecast | null
+  /** An office target kept by the acting office (its admins may edit it; decision 024). */
+  ownTarget: boolean
 }
 
 export type OfficeTargetGroup = OfficeTarget & { children: OfficeTarget[] }
@@ -95,6 +98,7 @@ async function officeTargetOf(
   db: Db,
   row: TargetRow,
   today: string,
+  actingOrgId?: string,
   /** Progress and the last 30 days' amount when the caller already has them (from the tallies). */
   known?: { achievedFen: bigint; last30DaysFen: bigint },
 ): Promise<OfficeTarget> {
@@ -109,6 +113,7 @@ async function officeTargetOf(
   return {
     ...summary,
     paceBp,
+    ownTarget: row.kind === 'office' && row.ownerOrgId !== null && row.ownerOrgId === actingOrgId,
     expected: ((row.goal * BigInt(paceBp)) / 10_000n).toString(),
     forecast:
       row.metric === 'amount_fen' && inPeriod
@@ -139,7 +144,7 @@ export async function listOfficeTargets(
   const rows = (
     await db.select(targetColumns).from(targets).orderBy(asc(targets.sortOrder), asc(targets.key))
   ).filter((row) => targetInJurisdiction(row, jurisdiction))
-  const views = await Promise.all(rows.map((row) => officeTargetOf(db, row, today)))
+  const views = await Promise.all(rows.map((row) => officeTargetOf(db, row, today, actor.orgId)))
   const ids = new Set(views.map((v) => v.id))
   return views
     .filter((v) => v.parentId === null || !ids.has(v.parentId))
@@ -178,6 +183,22 @@ export type TargetDashboard = {
   /** Cumulative counted amount per day with sales, from the period's start (or `from`). */
   cumulative: Array<{ day: string; fen: string }>
   tables: DashboardTables
+  /**
+   * Office dashboard II (decision 024): the units of the office's jurisdiction behind the pro-rata pace of their
+   * reserved share this year (amounts in fen as decimal strings), the largest shortfall first.
+   */
+  lagging: {
+    year: number
+    units: Array<{
+      orgId: string
+      name: string
+      uscc: string | null
+      reservedFen: string
+      expectedFen: string
+      doneFen: string
+      shortfallFen: string
+    }>
+  }
 }
 
 const prefixIn = (column: SQL | typeof aidRollups.helpedCode, codes: readonly string[]): SQL | undefined =>
@@ -209,7 +230,6 @@ export async function getTargetDashboard(
   const [row] = await db.select(targetColumns).from(targets).where(eq(targets.id, id))
   if (!row || !targetInJurisdiction(row, jurisdiction) || row.metric !== 'amount_fen') return null
   const today = shanghaiToday(clock)
-  const target = await officeTargetOf(db, row, today)
   const from = clampDate(input.from, row.periodStart, row.periodEnd, row.periodStart)
   const to = clampDate(input.to, from, row.periodEnd, row.periodEnd)
   const inHelped = (code: string) =>
@@ -221,9 +241,10 @@ export async function getTargetDashboard(
 
   // The whole period unfiltered — what an office opens — comes from the target's tallies when they can serve.
   if (from === row.periodStart && to === row.periodEnd && !helped && !helper) {
-    const tallied = await dashboardFromTallies(db, row, today)
+    const tallied = await dashboardFromTallies(db, row, today, actor.orgId, jurisdiction)
     if (tallied) return tallied
   }
+  const target = await officeTargetOf(db, row, today, actor.orgId)
 
   const where = and(
     scopeConditions(row, { from, to }),
@@ -321,6 +342,7 @@ export async function getTargetDashboard(
     choices(sql`${aidRollups.helperCode}`),
   ])
   const { regions } = await referenceData(db)
+  const lagging = await laggingOf(db, jurisdiction, today)
   const regionName = (code: string) => regions.get(code)?.name ?? code
   const named = (rows: Array<{ key: string; amount: string }>) =>
     rows.map((r) => ({ key: r.key, label: regionName(r.key), amountFen: r.amount }))
@@ -348,6 +370,24 @@ export async function getTargetDashboard(
       byCategory: plain(categoryRows),
       byProduct: productList.map((r) => ({ key: r.key, label: r.label, amountFen: r.amount })),
     },
+    lagging,
+  }
+}
+
+/** The units of the jurisdiction behind the pace of their reserved share, as the dashboard shows them. */
+async function laggingOf(db: Db, jurisdiction: string[], today: string): Promise<TargetDashboard['lagging']> {
+  const lagging = await listLaggingUnits(db, { regionRoots: jurisdiction, today })
+  return {
+    year: lagging.year,
+    units: lagging.units.map((u) => ({
+      orgId: u.orgId,
+      name: u.name,
+      uscc: u.uscc,
+      reservedFen: u.reservedFen.toString(),
+      expectedFen: u.expectedFen.toString(),
+      doneFen: u.doneFen.toString(),
+      shortfallFen: u.shortfallFen.toString(),
+    })),
   }
 }
 
@@ -355,7 +395,13 @@ export async function getTargetDashboard(
  * The unfiltered dashboard from the target's tallies (decision 026): the same tables as the rollup path, without a
  * sum over the period's rollups. Null when the tallies cannot serve.
  */
-async function dashboardFromTallies(db: Db, row: TargetRow, today: string): Promise<TargetDashboard | null> {
+async function dashboardFromTallies(
+  db: Db,
+  row: TargetRow,
+  today: string,
+  actingOrgId: string,
+  jurisdiction: string[],
+): Promise<TargetDashboard | null> {
   const view = await readTallies(db, row, [
     'helped',
     'helper',
@@ -374,8 +420,8 @@ async function dashboardFromTallies(db: Db, row: TargetRow, today: string): Prom
   const last30DaysFen = days
     .filter((d) => d.key >= last30From && d.key <= today)
     .reduce((s, d) => s + d.amountFen, 0n)
-  const [target, buyerNames, productNames, { regions }] = await Promise.all([
-    officeTargetOf(db, row, today, { achievedFen: tallyTotal(view, 'channel'), last30DaysFen }),
+  const [target, buyerNames, productNames, { regions }, lagging] = await Promise.all([
+    officeTargetOf(db, row, today, actingOrgId, { achievedFen: tallyTotal(view, 'channel'), last30DaysFen }),
     buyerRows.length === 0
       ? Promise.resolve([])
       : db
@@ -399,6 +445,7 @@ async function dashboardFromTallies(db: Db, row: TargetRow, today: string): Prom
             ),
           ),
     referenceData(db),
+    laggingOf(db, jurisdiction, today),
   ])
   const nameOf = (list: Array<{ id: string; name: string }>) => new Map(list.map((e) => [e.id, e.name]))
   const buyers = nameOf(buyerNames)
@@ -438,6 +485,7 @@ async function dashboardFromTallies(db: Db, row: TargetRow, today: string): Prom
         amountFen: r.amountFen.toString(),
       })),
     },
+    lagging,
   }
 }
 
@@ -447,6 +495,8 @@ async function dashboardFromTallies(db: Db, row: TargetRow, today: string): Prom
 export type PublicNotice = {
   target: TargetDetail
   head: { seq: number; hash: string; updatedAt: string | null }
+  /** Office dashboard II (decision 024): the heads published once a day, newest first. */
+  published: PublishedHead[]
 }
 
 /**
@@ -456,6 +506,7 @@ export type PublicNotice = {
  */
 export async function getPublicNotice(db: Db, id: string, clock: Clock): Promise<PublicNotice | null> {
   const target = await getTargetDetail(db, id, shanghaiToday(clock))
-  if (!target || target.kind !== 'demo') return null
-  return { target, head: await ledgerHead(db) }
+  if (!target || target.kind === 'reference') return null
+  const [head, published] = await Promise.all([ledgerHead(db), publishedHeads(db, 30)])
+  return { target, head, published }
 }

@@ -15,3 +15,14 @@ export {
 } from './dashboard.server'
 // Target tallies (decision 026): folded in by the background jobs, read by progress and the dashboard.
 export { foldTargetTallies, readTallies, TALLY_TAIL_LIMIT } from './tallies.server'
+// Office dashboard II (decision 024): office targets, created and edited by the office's admins.
+export {
+  createOfficeTarget,
+  defaultPeriod,
+  getTargetForEdit,
+  type ParentChoice,
+  parentChoices,
+  type TargetEditView,
+  type TargetSaveResult,
+  updateOfficeTarget,
+} from './target-edit.server'

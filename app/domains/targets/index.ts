@@ -8,3 +8,13 @@ export {
   type ExportQuery,
   exportTables,
 } from './dashboard-forms'
+// Office dashboard II (decision 024): the office's target form.
+export {
+  buyerChannelsOf,
+  choicesOfChannels,
+  editTargetForm,
+  newTargetForm,
+  targetChannelChoices,
+  type TargetChannelChoice,
+  type TargetField,
+} from './target-forms'

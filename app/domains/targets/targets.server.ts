@@ -1,7 +1,7 @@
 import { and, asc, between, eq, inArray, like, or, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client.server'
 import { aidRollups, targetReach } from '../../../db/schema/ledger'
-import { targets } from '../../../db/schema/targets'
+import { type TargetKind, targets } from '../../../db/schema/targets'
 import { isUuid } from '../../utils/ids'
 import { subtreePrefix } from '../regions'
 import type { TargetScope } from '../ledger/index.server'
@@ -14,7 +14,7 @@ export type TargetProgress =
   /** Fen (amount targets) or persons (people targets), as a decimal string; floored, never rounded up. */
   | { state: 'counted'; achieved: string }
 
-export type TargetScopeRow = TargetScope & { kind: 'demo' | 'reference'; metric: 'amount_fen' | 'people' }
+export type TargetScopeRow = TargetScope & { kind: TargetKind; metric: 'amount_fen' | 'people' }
 
 const inSubtrees = (
   column: typeof aidRollups.helpedCode | typeof aidRollups.helperCode,
@@ -66,7 +66,7 @@ export type TargetSummary = {
   key: string
   parentId: string | null
   name: string
-  kind: 'demo' | 'reference'
+  kind: TargetKind
   metric: 'amount_fen' | 'people'
   /** Fen for amounts, persons for people; a decimal string because 2×10¹⁰ fen does not fit every client. */
   goal: string
@@ -95,9 +95,12 @@ export const targetColumns = {
   helperCodes: targets.helperCodes,
   buyerChannels: targets.buyerChannels,
   certifiedOnly: targets.certifiedOnly,
+  ownerOrgId: targets.ownerOrgId,
 }
 
 export type TargetRow = TargetScopeRow & {
+  /** The office that keeps an office target (decision 024); null for demo and reference targets. */
+  ownerOrgId: string | null
   key: string
   parentId: string | null
   name: string
@@ -121,7 +124,7 @@ export async function summaryOf(db: Db, row: TargetRow, progress?: TargetProgres
     sourceText: row.sourceText,
     documentedOutcomes: row.documentedOutcomes,
     progress: progress ?? (await targetProgress(db, row)),
-    reach: row.kind === 'demo' ? await targetReachOf(db, row.id) : null,
+    reach: row.kind !== 'reference' ? await targetReachOf(db, row.id) : null,
   }
 }
 

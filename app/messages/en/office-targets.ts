@@ -1,0 +1,133 @@
+import type { officeTargets as zh } from '../zh/office-targets'
+
+// English messages of Office dashboard II (decision 024).
+export const officeTargets: Record<keyof typeof zh, string> = {
+  'target.office': 'Office target',
+
+  'office.targets.new': 'New target',
+  'office.targets.edit': 'Edit',
+  'office.targets.gongshiLink': 'Public notice',
+  'office.targets.analystReadOnly':
+    'The office’s admins create and edit targets; analysts can only read them.',
+
+  'targetForm.newTitle': 'New target',
+  'targetForm.editTitle': 'Edit target',
+  'targetForm.intro':
+    'Targets count from the sales ledger: confirmed payments only, refunds deducted. Once a sale is counted, the scope (regions, channels, certified only, metric, start date) can no longer change.',
+  'targetForm.name': 'Name',
+  'targetForm.metric': 'Metric',
+  'targetForm.metric.amount_fen': 'Sales amount (yuan)',
+  'targetForm.metric.people': 'People reached',
+  'targetForm.goal': 'Goal',
+  'targetForm.goalHint': 'Amounts in yuan, at most two decimals, e.g. 30000000; people as a whole number.',
+  'targetForm.helped': 'Helped regions',
+  'targetForm.helpedHint': 'Counts products from these regions; leave empty for any.',
+  'targetForm.helpedCodes': 'Helped region codes',
+  'targetForm.helper': 'Helping regions',
+  'targetForm.helperHint':
+    'Counts buyers (a unit’s region or a consumer’s delivery county) in these regions; leave empty for any.',
+  'targetForm.helperCodes': 'Helping region codes',
+  'targetForm.codesHint': 'One six-digit region code per line, e.g. 350102.',
+  'targetForm.scopeHint': 'The helped or the helping regions must all lie in the office’s jurisdiction.',
+  'targetForm.channels': 'Channels counted',
+  'targetForm.channel.direct_purchase': 'Direct purchase (budget units, trade unions, enterprises)',
+  'targetForm.channel.sales_assist': 'Sales assistance (consumers)',
+  'targetForm.certifiedOnly': 'Only products holding a valid aid-product certificate on the day of sale',
+  'targetForm.periodStart': 'Start date',
+  'targetForm.periodEnd': 'End date',
+  'targetForm.parent': 'Parent target',
+  'targetForm.parentNone': 'None (a target of its own)',
+  'targetForm.parentHint':
+    'A sub-target’s period lies within its parent’s; sub-targets of the same metric add up to at most the parent’s goal.',
+  'targetForm.submitNew': 'Create target',
+  'targetForm.submitEdit': 'Save changes',
+  'targetForm.cancel': 'Back to targets',
+  'targetForm.frozen.title': 'Scope locked',
+  'targetForm.frozen.body':
+    'Sales were counted against this target, so its scope can no longer change (that would rewrite published progress). Name, goal, end date and parent stay editable. For a different scope, create a new target.',
+  'targetForm.frozen.createNew': 'Create a new target instead',
+  'targetForm.frozen.scope':
+    'Scope: {metric}; helped {helped}; helping {helper}; channels {channels}; {certified}; from {start}',
+  'targetForm.any': 'any',
+  'targetForm.certifiedYes': 'certified products only',
+  'targetForm.certifiedNo': 'certified or not',
+  'targetForm.error.summary': 'Please correct the fields marked in red.',
+  'targetForm.error.name.required': 'Enter a name (2–60 characters).',
+  'targetForm.error.name.tooLong': 'The name has at most 60 characters.',
+  'targetForm.error.goal.required': 'Enter the goal.',
+  'targetForm.error.goal.amount':
+    'Enter an amount above zero (yuan, at most two decimals, up to ¥100 billion).',
+  'targetForm.error.goal.people': 'Enter a whole number of people above zero (up to 100 million).',
+  'targetForm.error.goal.belowChildren': 'The goal cannot be below the sum of its sub-targets.',
+  'targetForm.error.metric': 'Choose a metric.',
+  'targetForm.error.channels': 'Choose at least one channel.',
+  'targetForm.error.periodStart': 'Enter a valid start date.',
+  'targetForm.error.periodEnd': 'Enter a valid end date.',
+  'targetForm.error.periodEnd.beforeStart': 'The end date cannot be before the start date.',
+  'targetForm.error.regions.invalid': 'Region codes have six digits.',
+  'targetForm.error.regions.tooMany': 'Choose at most 50 regions.',
+  'targetForm.error.regions.required': 'Choose helped regions, helping regions or both.',
+  'targetForm.error.regions.unknown': 'Some region codes do not exist.',
+  'targetForm.error.regions.outside':
+    'The helped or the helping regions must all lie in the office’s jurisdiction.',
+  'targetForm.error.parent.unknown': 'Choose a top-level target of the office’s jurisdiction as parent.',
+  'targetForm.error.parent.period': 'A sub-target’s period must lie within its parent’s.',
+  'targetForm.error.parent.exceeds': 'The sub-targets of this parent would add up to more than its goal.',
+  'targetForm.error.parent.hasChildren':
+    'This target has sub-targets, so it cannot become a sub-target itself.',
+  'targetForm.error.scopeFrozen':
+    'Sales were counted against this target, so its scope cannot change; create a new target instead.',
+
+  'audit.action.target.created': 'Target created',
+  'audit.action.target.updated': 'Target changed',
+  'audit.subject.target': 'Target',
+  'audit.field.goalFen': 'Goal (amount)',
+  'audit.field.goalPeople': 'Goal (people)',
+  'audit.field.metric': 'Metric',
+  'audit.field.helpedCodes': 'Helped regions',
+  'audit.field.helperCodes': 'Helping regions',
+  'audit.field.channels': 'Channels',
+  'audit.field.certifiedOnly': 'Certified only',
+  'audit.field.periodStart': 'Start date',
+  'audit.field.periodEnd': 'End date',
+  'audit.field.parentId': 'Parent target',
+  'audit.field.changed': 'Changed',
+  'audit.value.metricAmount': 'Sales amount',
+  'audit.value.metricPeople': 'People reached',
+
+  'office.lagging.title': 'Units lagging on their reserved share',
+  'office.lagging.intro':
+    'Budget units of the jurisdiction in {year} whose purchases (counted here plus recorded elsewhere) are behind the pro-rata pace of their reserved amount.',
+  'office.lagging.col.unit': 'Unit',
+  'office.lagging.col.reserved': 'Reserved',
+  'office.lagging.col.expected': 'Expected by now',
+  'office.lagging.col.done': 'Purchased',
+  'office.lagging.col.shortfall': 'Shortfall',
+  'office.lagging.empty': 'No unit of the jurisdiction is behind its pace.',
+  'office.export.col.uscc': 'Unified social credit code',
+  'office.dashboard.laggingUnits': 'Units lagging on their reserved share (shortfall)',
+
+  'gongshi.history': 'Daily published ledger heads',
+  'gongshi.history.intro':
+    'Once a day (Beijing time) the platform publishes the ledger head and keeps it. Any day’s sequence number and hash can be checked with:',
+  'gongshi.history.col.day': 'Date',
+  'gongshi.history.col.seq': 'Seq',
+  'gongshi.history.col.hash': 'Hash',
+  'gongshi.history.col.time': 'Published',
+  'gongshi.history.empty': 'No head published yet.',
+  'gongshi.history.check':
+    'Run the command in the platform’s source directory; "ok": true means the ledger still holds that entry and nothing before it was rewritten. An order receipt’s seq at or below a day’s published seq is covered by that day’s figures.',
+
+  'receipt.title': 'Ledger receipt',
+  'receipt.intro': 'The entries this order’s confirmed payment wrote to the consumption-aid ledger:',
+  'receipt.col.seq': 'Seq',
+  'receipt.col.hash': 'Hash',
+  'receipt.col.kind': 'Kind',
+  'receipt.col.amount': 'Counted',
+  'receipt.kind.sale': 'Sale',
+  'receipt.kind.reversal': 'Refund reversal',
+  'receipt.counted': 'Counted in the ledger',
+  'receipt.credited': 'Credited to households',
+  'receipt.check':
+    'Anyone can run the command below to confirm the ledger still holds this hash at this seq; once a head published on the public notice has a seq at or above it, this sale is in the published figures.',
+}
