@@ -55,6 +55,11 @@ export const auditActions = [
   // Cooperative console II: a product's proceeds rule and its beneficiary households.
   'proceeds_rule.changed',
   'beneficiaries.changed',
+  // Government procurement II (decision 022): 验收, the cooperative's answer to a dispute, the unit's payment term.
+  'order.accepted',
+  'dispute.returned',
+  'dispute.contested',
+  'payment_term.set',
 ] as const
 export type AuditAction = (typeof auditActions)[number]
 
@@ -68,6 +73,8 @@ export const auditSubjectTypes = [
   'user',
   // Government procurement (issue 16).
   'requisition',
+  // Government procurement II.
+  'seller_order',
 ] as const
 export type AuditSubjectType = (typeof auditSubjectTypes)[number]
 

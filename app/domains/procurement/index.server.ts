@@ -38,3 +38,13 @@ export {
   type SubmitResult,
   submitRequisition,
 } from './requisitions.server'
+export {
+  acceptSellerOrder,
+  type AcceptResult,
+  getUnitOrder,
+  paymentTermOf,
+  setPaymentTerm,
+  type UnitOrderDetail,
+  type UnitPurchaseRow,
+  unitPurchasesForYear,
+} from './acceptance.server'
