@@ -1,5 +1,4 @@
 import { toCsv, toXlsx } from '~/services/exports/index.server'
-import type { Db } from '../../db/client.server'
 import { unitPurchasesForYear } from '~/domains/procurement/index.server'
 import type { Locale } from '~/utils/i18n'
 import { translate } from '~/utils/i18n.server'
@@ -7,7 +6,7 @@ import { fenToYuanPlain } from '~/utils/money'
 
 /** The unit's counted purchases of a year for 考核 (decision 022), as CSV or XLSX: headers in the page's language. */
 export async function unitPurchasesFile(
-  db: Db,
+  db: Parameters<typeof unitPurchasesForYear>[0],
   input: { orgId: string; year: number; format: 'csv' | 'xlsx'; locale: Locale },
 ): Promise<{ bytes: Buffer; fileName: string; contentType: string }> {
   const { rows } = await unitPurchasesForYear(db, { orgId: input.orgId, year: input.year })

@@ -226,7 +226,10 @@ export const acceptances = pgTable(
     acceptedFen: bigint('accepted_fen', { mode: 'bigint' }).notNull(),
     rejectedFen: bigint('rejected_fen', { mode: 'bigint' }).notNull(),
     /** Files (files.key) the unit attached: photos of what arrived. */
-    photoKeys: text('photo_keys').array().notNull().default(sql`'{}'::text[]`),
+    photoKeys: text('photo_keys')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
   },
   (t) => [
     index('acceptances_order_id_idx').on(t.orderId),

@@ -175,7 +175,11 @@ describe(`on-account orders are shipped before payment (${testDbKind()})`, () =>
     )
     expect(shipped).toEqual({ ok: true })
     expect(
-      await markDelivered(db, { orgId: demo.minxian, actorUserId: demo.coopAdmin, sellerOrderId: minxian.id }, clock),
+      await markDelivered(
+        db,
+        { orgId: demo.minxian, actorUserId: demo.coopAdmin, sellerOrderId: minxian.id },
+        clock,
+      ),
     ).toEqual({ ok: true })
     // Nothing is payable yet: finance cannot confirm the transfer before the unit accepts the goods.
     const [payment] = await paymentOf(placed.orderId)
@@ -254,7 +258,9 @@ describe(`验收 counts exactly the accepted amount (${testDbKind()})`, () => {
     const entries = await db.select().from(aidEntries).where(eq(aidEntries.orderId, placed.orderId))
     expect(entries.reduce((s, e) => s + e.amountFen, 0n)).toBe(expected)
     expect(entries.map((e) => e.quantity).sort()).toEqual([3, 7])
-    expect(entries.every((e) => e.buyerChannel === 'gov_unit' && e.aidCategory === 'direct_purchase')).toBe(true)
+    expect(entries.every((e) => e.buyerChannel === 'gov_unit' && e.aidCategory === 'direct_purchase')).toBe(
+      true,
+    )
     const planAfter = await getPlanView(db, { orgId: unit.orgId, year: 2026 })
     expect(planAfter.platformFen - planBefore.platformFen).toBe(expected)
     expect(await rollupMismatches(db)).toBe(0)
@@ -334,7 +340,10 @@ describe(`验收 counts exactly the accepted amount (${testDbKind()})`, () => {
     const placed = await placeUnitOrder(unit, [['PRD032', 2]])
     expect((await acceptAll(unit, placed.orderId))[0]).toEqual({ ok: false, error: 'not_delivered' })
     await shipAll(placed.orderId)
-    expect((await acceptAll(unit, placed.orderId, () => 3))[0]).toEqual({ ok: false, error: 'lines_mismatch' })
+    expect((await acceptAll(unit, placed.orderId, () => 3))[0]).toEqual({
+      ok: false,
+      error: 'lines_mismatch',
+    })
     const other = await newUnit()
     expect((await acceptAll(other, placed.orderId))[0]).toEqual({ ok: false, error: 'not_found' })
     expect(await db.select().from(acceptances).where(eq(acceptances.orderId, placed.orderId))).toEqual([])
@@ -394,7 +403,11 @@ describe(`disputes (${testDbKind()})`, () => {
     expect(
       await answerDispute(
         db,
-        { orgId: demo.minxian, actorUserId: demo.coopAdmin, form: { ...form, note: '发货时货物完好，有照片为证' } },
+        {
+          orgId: demo.minxian,
+          actorUserId: demo.coopAdmin,
+          form: { ...form, note: '发货时货物完好，有照片为证' },
+        },
         clock,
       ),
     ).toEqual({ ok: true })
@@ -443,7 +456,9 @@ describe(`payment term and overdue flags (${testDbKind()})`, () => {
 
   it('60 days when the unit sets it: not overdue on day 60, overdue on day 61; never once paid', async () => {
     const unit = await newUnit()
-    expect(await setPaymentTerm(db, { actor: unit, form: paymentTermForm.parse({ days: '60' }) }, clock)).toEqual({
+    expect(
+      await setPaymentTerm(db, { actor: unit, form: paymentTermForm.parse({ days: '60' }) }, clock),
+    ).toEqual({
       ok: true,
     })
     expect(paymentTermForm.safeParse({ days: '61' }).success).toBe(false)
@@ -500,7 +515,16 @@ describe(`the year's purchases for 考核 (${testDbKind()})`, () => {
     await workbook.xlsx.load(file.bytes as unknown as ArrayBuffer)
     const sheet = workbook.worksheets[0]!
     const header = sheet.getRow(2).values as unknown[]
-    expect(header.slice(1)).toEqual(['订单号', '下单日期', '合作社', '产地县', '商品', '数量', '验收金额（元）', '付款日期'])
+    expect(header.slice(1)).toEqual([
+      '订单号',
+      '下单日期',
+      '合作社',
+      '产地县',
+      '商品',
+      '数量',
+      '验收金额（元）',
+      '付款日期',
+    ])
     const data = [3, 4, 5, 6].map((n) => sheet.getRow(n))
     for (const row of data) {
       expect(typeof row.getCell(6).value).toBe('number')

@@ -28,7 +28,10 @@ export type DisputeView = {
 }
 
 /** The cooperative's disputes: open ones first, then the latest answered. */
-export async function listDisputes(db: Db, input: { orgId: string; actorUserId: string }): Promise<DisputeView[]> {
+export async function listDisputes(
+  db: Db,
+  input: { orgId: string; actorUserId: string },
+): Promise<DisputeView[]> {
   if (!isUuid(input.orgId) || !isUuid(input.actorUserId)) return []
   const rows = await db
     .select({
@@ -52,7 +55,13 @@ export async function listDisputes(db: Db, input: { orgId: string; actorUserId: 
     .orderBy(sql`${disputes.status} = 'open' desc`, desc(disputes.createdAt))
     .limit(50)
   if (rows.length === 0) return []
-  const lines = await queryRows<{ acceptance_id: string; sku: string; name: string; unit: string; rejected_qty: number }>(
+  const lines = await queryRows<{
+    acceptance_id: string
+    sku: string
+    name: string
+    unit: string
+    rejected_qty: number
+  }>(
     db,
     sql`select al.acceptance_id::text as acceptance_id, p.sku, p.name, p.unit, al.rejected_qty
         from acceptance_lines al join order_lines l on l.id = al.order_line_id join products p on p.id = l.product_id
@@ -107,7 +116,11 @@ export async function answerDispute(
         answerNote: form.note ?? null,
       })
       .where(and(owned, eq(disputes.status, 'open')))
-      .returning({ id: disputes.id, acceptanceId: disputes.acceptanceId, sellerOrderId: disputes.sellerOrderId })
+      .returning({
+        id: disputes.id,
+        acceptanceId: disputes.acceptanceId,
+        sellerOrderId: disputes.sellerOrderId,
+      })
     if (!answered) {
       const [exists] = await tx.select({ id: disputes.id }).from(disputes).where(owned)
       return { ok: false, error: exists ? 'already_answered' : 'not_found' }

@@ -28,10 +28,18 @@ export const disputeAnswerForm = z
   .object({
     intent: z.enum(['return', 'contest'], { message: 'coop.dispute.error.intent' }),
     disputeId: z.string({ message: 'coop.dispute.error.dispute' }).uuid('coop.dispute.error.dispute'),
-    note: optionalText({ max: 500, multiline: true, messages: { tooLong: 'coop.dispute.error.noteTooLong' } }),
+    note: optionalText({
+      max: 500,
+      multiline: true,
+      messages: { tooLong: 'coop.dispute.error.noteTooLong' },
+    }),
   })
   .superRefine((form, ctx) => {
     if (form.intent === 'contest' && !form.note)
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['note'], message: 'coop.dispute.error.noteRequired' })
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['note'],
+        message: 'coop.dispute.error.noteRequired',
+      })
   })
 export type DisputeAnswerForm = z.output<typeof disputeAnswerForm>

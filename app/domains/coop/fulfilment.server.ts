@@ -6,6 +6,7 @@ import type { Clock } from '../../utils/clock'
 import { isUuid } from '../../utils/ids'
 import { actsForCooperative, listingRoles, sellerFor } from '../catalog/index.server'
 import { type FormErrors, parseForm } from '../catalog'
+import { type DisputeView, listDisputes } from './disputes.server'
 import { shipForm } from './fulfilment-forms'
 import { isOverdue } from '../procurement'
 
@@ -39,7 +40,14 @@ export type FulfilmentItem = {
   lines: Array<{ sku: string; name: string; unit: string; qty: number }>
 }
 
-export type FulfilmentPage = { items: FulfilmentItem[]; total: number; page: number; pageSize: number }
+export type FulfilmentPage = {
+  items: FulfilmentItem[]
+  total: number
+  page: number
+  pageSize: number
+  /** Units' rejections at 验收 for the cooperative to answer, open ones first (decision 022). */
+  disputes: DisputeView[]
+}
 
 /** Paid, or placed on account (a unit pays after its 验收): both are the cooperative's to ship. */
 const shippable = sql`(${sellerOrders.status} = 'paid' or (${sellerOrders.status} = 'pending_payment'
@@ -138,6 +146,7 @@ export async function listFulfilment(
     total: count?.n ?? 0,
     page: Math.max(1, input.page),
     pageSize: input.pageSize,
+    disputes: await listDisputes(db, { orgId: seller.id, actorUserId: input.actorUserId }),
   }
 }
 
@@ -158,7 +167,11 @@ export async function markShipped(
     return { ok: false, error: 'not_found' }
   return db.transaction(async (tx): Promise<FulfilmentResult> => {
     const [row] = await tx
-      .select({ id: sellerOrders.id, shippable: sql<boolean>`${shippable}`, fulfilment: sellerOrders.fulfilment })
+      .select({
+        id: sellerOrders.id,
+        shippable: sql<boolean>`${shippable}`,
+        fulfilment: sellerOrders.fulfilment,
+      })
       .from(sellerOrders)
       .where(
         and(

@@ -4,22 +4,13 @@ import { users } from '../../../db/schema/accounts'
 import { products } from '../../../db/schema/catalog'
 import { orderLines, orders, payments, sellerOrders } from '../../../db/schema/orders'
 import { organizations } from '../../../db/schema/organizations'
-import {
-  acceptanceLines,
-  acceptances,
-  disputes,
-  unitPaymentTerms,
-} from '../../../db/schema/procurement'
+import { acceptanceLines, acceptances, disputes, unitPaymentTerms } from '../../../db/schema/procurement'
 import type { Clock } from '../../utils/clock'
 import { isUuid } from '../../utils/ids'
 import { recordAuditEvent } from '../audit/index.server'
-import {
-  acceptedPart,
-  DEFAULT_PAYMENT_TERM_DAYS,
-  isOverdue,
-  paymentDueAt,
-} from './acceptance-math'
+import { acceptedPart, DEFAULT_PAYMENT_TERM_DAYS, isOverdue, paymentDueAt } from './acceptance-math'
 import type { AcceptanceForm, PaymentTermForm } from './forms'
+import { getPlanView, type PlanView } from './plans.server'
 import { seesAllOfUnit, type UnitActor } from './unit-actor'
 
 /**
@@ -117,7 +108,11 @@ export async function acceptSellerOrder(
       .from(acceptances)
       .where(eq(acceptances.sellerOrderId, seller.id))
     if (existing) return { ok: false, error: 'already_accepted' }
-    if (order.terms !== 'on_account' || order.status !== 'pending_payment' || seller.status !== 'pending_payment')
+    if (
+      order.terms !== 'on_account' ||
+      order.status !== 'pending_payment' ||
+      seller.status !== 'pending_payment'
+    )
       return { ok: false, error: 'not_acceptable' }
     if (seller.fulfilment !== 'shipped' && seller.fulfilment !== 'delivered')
       return { ok: false, error: 'not_delivered' }
@@ -221,8 +216,17 @@ export async function acceptSellerOrder(
     await tx
       .update(payments)
       .set({ amountFen: payableFen, status: 'pending', receivedFen: null })
-      .where(and(eq(payments.orderId, order.id), eq(payments.provider, 'bank_transfer'), sql`${payments.status} <> 'confirmed'`))
-    await tx.update(orders).set({ paymentDueAt: paymentDueAt(now, days) }).where(eq(orders.id, order.id))
+      .where(
+        and(
+          eq(payments.orderId, order.id),
+          eq(payments.provider, 'bank_transfer'),
+          sql`${payments.status} <> 'confirmed'`,
+        ),
+      )
+    await tx
+      .update(orders)
+      .set({ paymentDueAt: paymentDueAt(now, days) })
+      .where(eq(orders.id, order.id))
     return { ok: true, payableFen, disputeOpened }
   })
 }
@@ -351,7 +355,9 @@ export async function getUnitOrder(
   ])
   const iso = (d: Date | null) => d?.toISOString() ?? null
   const allAccepted =
-    order.terms === 'on_account' && order.paymentDueAt !== null && sellerRows.every((s) => s.acceptedAt !== null)
+    order.terms === 'on_account' &&
+    order.paymentDueAt !== null &&
+    sellerRows.every((s) => s.acceptedAt !== null)
   const mayAccept =
     order.terms === 'on_account' &&
     order.status === 'pending_payment' &&
@@ -370,7 +376,8 @@ export async function getUnitOrder(
       order.status === 'pending_payment' &&
       isOverdue(order.paymentDueAt, clock.now(), false),
     subtotalFen: order.subtotalFen,
-    payableFen: order.terms === 'prepaid' ? order.subtotalFen : allAccepted ? (payment?.amountFen ?? null) : null,
+    payableFen:
+      order.terms === 'prepaid' ? order.subtotalFen : allAccepted ? (payment?.amountFen ?? null) : null,
     reference: payment?.reference ?? null,
     mayAccept,
     sellers: sellerRows.map((s) => ({
@@ -394,9 +401,7 @@ export async function getUnitOrder(
               photoKeys: s.photoKeys ?? [],
               dispute: s.disputeStatus ? { status: s.disputeStatus, answerNote: s.answerNote } : null,
             },
-      lines: lineRows
-        .filter((l) => l.sellerOrderId === s.id)
-        .map(({ sellerOrderId: _, ...l }) => ({ ...l })),
+      lines: lineRows.filter((l) => l.sellerOrderId === s.id).map(({ sellerOrderId: _, ...l }) => ({ ...l })),
     })),
   }
 }
@@ -461,4 +466,43 @@ export async function unitPurchasesForYear(
     paidOn: r.paid_on,
   }))
   return { rows: out, totalFen: out.reduce((s, r) => s + r.amountFen, 0n) }
+}
+
+export type UnitYearSummary = {
+  year: number
+  unitName: string
+  plan: PlanView
+  byCounty: Array<{ county: string; orders: number; amountFen: bigint }>
+  /** The counted platform purchases of the year: equal to plan.platformFen. */
+  totalFen: bigint
+}
+
+/** The one-page 考核 summary of a unit's year: the plan's figures and the counted purchases by county of origin. */
+export async function getUnitYearSummary(
+  db: Db,
+  input: { orgId: string; year: number },
+): Promise<UnitYearSummary> {
+  const [plan, purchases, org] = await Promise.all([
+    getPlanView(db, input),
+    unitPurchasesForYear(db, input),
+    db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, input.orgId)),
+  ])
+  const counties = new Map<string, { orders: Set<string>; amountFen: bigint }>()
+  for (const row of purchases.rows) {
+    const entry = counties.get(row.county) ?? { orders: new Set<string>(), amountFen: 0n }
+    entry.orders.add(row.orderNumber)
+    entry.amountFen += row.amountFen
+    counties.set(row.county, entry)
+  }
+  return {
+    year: input.year,
+    unitName: org[0]?.name ?? '',
+    plan,
+    byCounty: [...counties]
+      .map(([county, v]) => ({ county, orders: v.orders.size, amountFen: v.amountFen }))
+      .sort((a, b) =>
+        a.amountFen === b.amountFen ? a.county.localeCompare(b.county) : a.amountFen > b.amountFen ? -1 : 1,
+      ),
+    totalFen: purchases.totalFen,
+  }
 }

@@ -165,7 +165,10 @@ export const acceptanceForm = z.object({
         orderLineId: z.string({ message: 'unit.accept.error.line' }).uuid('unit.accept.error.line'),
         acceptedQty: z.preprocess(
           (v) => (typeof v === 'string' && /^\s*\d{1,7}\s*$/.test(v) ? Number(v) : v),
-          z.number({ message: 'unit.accept.error.qty' }).int('unit.accept.error.qty').min(0, 'unit.accept.error.qty'),
+          z
+            .number({ message: 'unit.accept.error.qty' })
+            .int('unit.accept.error.qty')
+            .min(0, 'unit.accept.error.qty'),
         ),
       }),
       { message: 'unit.accept.error.lines' },

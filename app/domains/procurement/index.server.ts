@@ -42,9 +42,11 @@ export {
   acceptSellerOrder,
   type AcceptResult,
   getUnitOrder,
+  getUnitYearSummary,
   paymentTermOf,
   setPaymentTerm,
   type UnitOrderDetail,
+  type UnitYearSummary,
   type UnitPurchaseRow,
   unitPurchasesForYear,
 } from './acceptance.server'

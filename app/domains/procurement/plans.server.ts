@@ -6,7 +6,8 @@ import { files } from '../../../db/schema/files'
 import { organizations } from '../../../db/schema/organizations'
 import { isFileKey } from '../../services/files/keys.server'
 import { defaultFileStore, type FileStore } from '../../services/files/store.server'
-import { externalPurchases, procurementPlans } from '../../../db/schema/procurement'
+import { externalPurchases, procurementPlans, unitPaymentTerms } from '../../../db/schema/procurement'
+import { DEFAULT_PAYMENT_TERM_DAYS } from './acceptance-math'
 import type { Clock } from '../../utils/clock'
 import { recordAuditEvent } from '../audit/index.server'
 import { isBuyerOrganizationKind } from '../orders'
@@ -31,6 +32,8 @@ export type PlanView = {
   externalFen: bigint
   staffFen: bigint
   progressBp: number
+  /** The unit's payment term in days from acceptance (decision 022). */
+  paymentTermDays: number
   purchases: Array<{
     id: string
     kind: 'unit' | 'staff'
@@ -75,7 +78,7 @@ export async function getPlanView(db: Db, input: { orgId: string; year: number }
     .from(procurementPlans)
     .leftJoin(organizations, eq(organizations.id, procurementPlans.representativeOrgId))
     .where(and(eq(procurementPlans.orgId, orgId), eq(procurementPlans.year, year)))
-  const [platform, external, purchases] = await Promise.all([
+  const [platform, external, purchases, term] = await Promise.all([
     platformPurchasesByMonth(db, orgId, year),
     queryRows<{ month: number; kind: 'unit' | 'staff'; amount: string }>(
       db,
@@ -107,6 +110,10 @@ export async function getPlanView(db: Db, input: { orgId: string; year: number }
         ),
       )
       .orderBy(desc(externalPurchases.purchasedOn), desc(externalPurchases.recordedAt)),
+    db
+      .select({ days: unitPaymentTerms.days })
+      .from(unitPaymentTerms)
+      .where(eq(unitPaymentTerms.orgId, orgId)),
   ])
   const months: MonthFigures[] = Array.from({ length: 12 }, (_, i) => ({
     month: i + 1,
@@ -145,6 +152,7 @@ export async function getPlanView(db: Db, input: { orgId: string; year: number }
     externalFen,
     staffFen,
     progressBp: progressBp(doneFen, plan?.reservedFen ?? 0n),
+    paymentTermDays: term[0]?.days ?? DEFAULT_PAYMENT_TERM_DAYS,
     purchases,
   }
 }

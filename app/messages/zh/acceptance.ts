@@ -91,7 +91,6 @@ export const acceptance = {
   'unit.print.byCounty': '按产地县',
   'unit.print.byCountyCaption': '按产地县汇总的平台采购',
   'unit.print.orders': '订单数',
-  'unit.print.print': '打印',
   'unit.print.noPlan': '尚未填写本年预留份额计划。',
 
   'coop.dispute.error.intent': '请选择处理方式。',
@@ -114,5 +113,4 @@ export const acceptance = {
   'fulfilment.onAccount': '对公挂账：验收后付款',
   'fulfilment.overdue': '单位付款已逾期',
   'payments.overdue': '已逾期',
-  'payments.onAccountDue': '付款截止 {date}',
 } as const
