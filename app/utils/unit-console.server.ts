@@ -25,9 +25,11 @@ export function unitPageParam(url: URL): number {
   return /^\d{1,6}$/.test(raw) && Number(raw) >= 1 ? Number(raw) : 1
 }
 
-/** A year from the query string (`?year=2026`): this year (Asia/Shanghai) for anything unusable. */
+/** A year from the query string (`?year=2026`), this year (Asia/Shanghai) without one; a malformed one is a 400. */
 export function unitYearParam(url: URL): number {
-  const raw = url.searchParams.get('year') ?? ''
-  const year = /^\d{4}$/.test(raw) ? Number(raw) : shanghaiYear(systemClock.now())
-  return year >= 2000 && year <= 2100 ? year : shanghaiYear(systemClock.now())
+  const raw = url.searchParams.get('year')
+  if (raw === null || raw === '') return shanghaiYear(systemClock.now())
+  const year = /^\d{4}$/.test(raw) ? Number(raw) : NaN
+  invariantResponse(year >= 2000 && year <= 2100, '年份有误 / Bad year', { status: 400 })
+  return year
 }

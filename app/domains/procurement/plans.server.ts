@@ -276,9 +276,29 @@ export async function openPurchaseEvidence(
     .innerJoin(files, eq(files.key, externalPurchases.evidenceFile))
     .where(and(eq(externalPurchases.evidenceFile, input.key), eq(externalPurchases.orgId, input.actor.orgId)))
     .limit(1)
-  if (!row) return null
+  if (!row) return openAcceptancePhoto(db, input)
   const opened = await (input.store ?? defaultFileStore()).open(input.key)
   if (!opened) return null
   const extension = input.key.slice(input.key.lastIndexOf('.') + 1)
   return { contentType: row.contentType, ...opened, filename: `purchase-${row.purchasedOn}.${extension}` }
+}
+
+/** A photo attached to one of the unit's acceptances (decision 022), for a member of that unit; null otherwise. */
+async function openAcceptancePhoto(
+  db: Db,
+  input: { actor: UnitActor; key: string; store?: FileStore },
+): Promise<{ contentType: string; size: number; stream: Readable; filename: string } | null> {
+  const [row] = await queryRows<{ content_type: string }>(
+    db,
+    sql`select f.content_type from acceptances a
+          join orders o on o.id = a.order_id
+          join files f on f.key = ${input.key}
+        where o.buyer_org_id = ${input.actor.orgId}::uuid and ${input.key} = any(a.photo_keys)
+        limit 1`,
+  )
+  if (!row) return null
+  const opened = await (input.store ?? defaultFileStore()).open(input.key)
+  if (!opened) return null
+  const extension = input.key.slice(input.key.lastIndexOf('.') + 1)
+  return { contentType: row.content_type, ...opened, filename: `acceptance-photo.${extension}` }
 }
