@@ -60,6 +60,10 @@ const fields = {
   reservedShareBp: 'text',
   purchasedOn: 'text',
   noCanteen: 'yesNo',
+  // Government procurement II (decision 022): 验收 and the payment term.
+  orderNumber: 'text',
+  rejectedFen: 'money',
+  days: 'text',
 } as const satisfies Record<string, Treatment>
 
 export type AuditDetailField = keyof typeof fields

@@ -189,7 +189,7 @@ export async function acceptSellerOrder(
       subjectType: 'seller_order',
       subjectId: seller.id,
       details: {
-        number: order.number,
+        orderNumber: order.number,
         amountFen: acceptedFen,
         rejectedFen,
       },

@@ -4,6 +4,9 @@ export const acceptance = {
   'audit.action.dispute.returned': '同意退货',
   'audit.action.dispute.contested': '对拒收提出异议',
   'audit.action.payment_term.set': '设置付款期限',
+  'audit.field.orderNumber': '订单号',
+  'audit.field.rejectedFen': '拒收金额',
+  'audit.field.days': '付款期限（天）',
   'audit.subject.seller_order': '商家订单',
 
   'unit.accept.error.sellerOrder': '请选择要验收的商家订单。',
