@@ -15,6 +15,8 @@ import { storefront } from './en/storefront'
 import { review } from './en/review'
 // Government procurement (issue 16): the unit pages, requisitions, approvals, the plan, notifications.
 import { procurement } from './en/procurement'
+// Government procurement II (decision 022): 验收, disputes, payment terms, exports for 考核.
+import { acceptance } from './en/acceptance'
 // Cooperative console II: beneficiary households, proceeds rules, fulfilment, reports.
 import { households } from './en/households'
 // Office dashboard and 公示 (issue 19).
@@ -42,6 +44,8 @@ export const messages: Messages = {
   ...coopConsole,
   // Government procurement (issue 16).
   ...procurement,
+  // Government procurement II (decision 022).
+  ...acceptance,
   // Cooperative console II: beneficiary households, proceeds rules, fulfilment, reports.
   ...households,
   // Office dashboard and 公示 (issue 19).

@@ -14,6 +14,8 @@ import { storefront } from './zh/storefront'
 import { review } from './zh/review'
 // Government procurement (issue 16): the unit pages, requisitions, approvals, the plan, notifications.
 import { procurement } from './zh/procurement'
+// Government procurement II (decision 022): 验收, disputes, payment terms, exports for 考核.
+import { acceptance } from './zh/acceptance'
 // Cooperative console II: beneficiary households, proceeds rules, fulfilment, reports.
 import { households } from './zh/households'
 // Office dashboard and 公示 (issue 19).
@@ -44,6 +46,8 @@ export const messages = {
   ...coopConsole,
   // Government procurement (issue 16).
   ...procurement,
+  // Government procurement II (decision 022).
+  ...acceptance,
   // Cooperative console II: beneficiary households, proceeds rules, fulfilment, reports.
   ...households,
   // Office dashboard and 公示 (issue 19).

@@ -39,7 +39,7 @@ export async function loader(args: LoaderFunctionArgs) {
   // Only q can fail: too long, or holding control characters (which no reference or order number has).
   invariantResponse(parsed.success, 'Bad request: q')
   const query = parsed.data
-  const result = await listBankTransfers(getDb(), { ...query, pageSize: PAGE_SIZE })
+  const result = await listBankTransfers(getDb(), { ...query, pageSize: PAGE_SIZE, now: systemClock.now() })
   return { ...query, ...result, pageSize: PAGE_SIZE }
 }
 
@@ -251,7 +251,14 @@ function PaymentRow({ item, actionData }: { item: PaymentQueueItem; actionData: 
           </span>
         ) : null}
       </td>
-      <td className="py-2 pr-3">{item.paymentDueAt ? shanghaiDateTime(item.paymentDueAt) : '—'}</td>
+      <td className="py-2 pr-3">
+        {item.paymentDueAt ? shanghaiDateTime(item.paymentDueAt) : '—'}
+        {item.overdue ? (
+          <span className="block" data-testid="overdue">
+            <Badge tone="red">{t('payments.overdue')}</Badge>
+          </span>
+        ) : null}
+      </td>
       <td className="py-2 pr-3">
         <Badge tone={statusTone[item.status]}>{t(`payments.status.${item.status}`)}</Badge>
         {item.orderStatus !== 'pending_payment' && item.status !== 'confirmed' ? (

@@ -3,18 +3,26 @@ import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFuncti
 import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { EmptyState, Notice } from '~/components/coop-console'
-import { Field, FormAlert, useSchemaForm } from '~/components/forms'
+import { Field, FormAlert, TextareaField, useSchemaForm } from '~/components/forms'
 import { Badge } from '~/components/ui/badge'
 import { Pagination } from '~/components/ui/pagination'
-import { shipForm } from '~/domains/coop'
-import { type FulfilmentItem, listFulfilment, markDelivered, markShipped } from '~/domains/coop/index.server'
+import { disputeAnswerForm, shipForm } from '~/domains/coop'
+import {
+  answerDispute,
+  type DisputeView,
+  type FulfilmentItem,
+  listFulfilment,
+  markDelivered,
+  markShipped,
+} from '~/domains/coop/index.server'
 import { shanghaiDateTime, systemClock } from '~/utils/clock'
 import { activeOrgScope, coopActor, pageParam } from '~/utils/coop-console.server'
 import { getDb } from '~/utils/db.server'
 import { parseForm } from '~/utils/form.server'
 import { invariantResponse } from '~/utils/guards.server'
 import type { MessageKey } from '~/utils/i18n'
-import { useT } from '~/utils/locale'
+import { useLocale, useT } from '~/utils/locale'
+import { formatFen } from '~/utils/money'
 import { requireAccess } from '~/utils/permissions.server'
 
 export const meta: MetaFunction = () => [{ title: '发货 · 合作社后台 · 消费帮扶集市' }]
@@ -28,12 +36,16 @@ export async function loader(args: LoaderFunctionArgs) {
     ...coopActor(auth),
     page: pageParam(new URL(args.request.url)),
     pageSize: PAGE_SIZE,
+    now: systemClock.now(),
   })
   invariantResponse(page, '无权访问 / Forbidden', { status: 403 })
   return page
 }
 
-const intentForm = z.object({ intent: z.enum(['ship', 'deliver']), sellerOrderId: z.string().max(64) })
+const intentForm = z.object({
+  intent: z.enum(['ship', 'deliver', 'return', 'contest']),
+  sellerOrderId: z.string().max(64).optional(),
+})
 type Reply = ReturnType<Awaited<ReturnType<typeof parseForm<typeof intentForm>>>['reply']>
 type Answer = {
   intent: string
@@ -46,11 +58,26 @@ type Answer = {
 export async function action(args: ActionFunctionArgs) {
   const submission = await parseForm(args.request, intentForm)
   invariantResponse(submission.status === 'success', 'Unknown intent')
-  const { intent, sellerOrderId } = submission.value
+  const { intent } = submission.value
+  const sellerOrderId = submission.value.sellerOrderId ?? ''
   const auth = requireAccess(args, 'routes/coop.fulfilment', 'action', { ...activeOrgScope(args), intent })
   const input = { ...coopActor(auth), sellerOrderId }
   const answer = (outcome: Partial<Answer>, status = 200) =>
     data<Answer>({ intent, sellerOrderId, result: null, done: null, refusal: null, ...outcome }, { status })
+  if (intent === 'return' || intent === 'contest') {
+    // A unit's rejection at 验收 (decision 022): accept the return (stock back once) or contest it with a note.
+    const answered = await answerDispute(
+      getDb(),
+      { ...coopActor(auth), form: submission.payload },
+      systemClock,
+    )
+    if (answered.ok)
+      return answer({ done: intent === 'return' ? 'coop.dispute.returned' : 'coop.dispute.contested' })
+    invariantResponse(answered.error !== 'not_found', '拒收记录不存在 / Not found', { status: 404 })
+    if (answered.error === 'invalid')
+      return answer({ result: submission.reply({ fieldErrors: answered.errors }) }, 400)
+    return answer({ refusal: 'coop.dispute.error.already_answered' }, 409)
+  }
   const result =
     intent === 'ship'
       ? await markShipped(getDb(), { ...input, form: submission.payload }, systemClock)
@@ -87,6 +114,26 @@ export default function CoopFulfilment() {
       </div>
       {actionData?.done ? <Notice>{t(actionData.done)}</Notice> : null}
       {actionData?.refusal ? <FormAlert errors={[actionData.refusal]} /> : null}
+      {page.disputes.length > 0 ? (
+        <section aria-labelledby="disputes" className="space-y-2 print:hidden">
+          <h3 id="disputes" className="font-semibold">
+            {t('coop.dispute.title')}
+          </h3>
+          <ul className="space-y-3">
+            {page.disputes.map((dispute) => (
+              <DisputeCard
+                key={dispute.id}
+                dispute={dispute}
+                lastResult={
+                  actionData && (actionData.intent === 'return' || actionData.intent === 'contest')
+                    ? actionData.result
+                    : null
+                }
+              />
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {page.items.length === 0 ? (
         <EmptyState>{t('fulfilment.empty')}</EmptyState>
       ) : (
@@ -162,6 +209,12 @@ function FulfilmentCard({ item, lastResult }: { item: FulfilmentItem; lastResult
         <span className="font-mono text-sm">{item.number}</span>
         <Badge tone={stateTone[item.fulfilment]}>{t(`fulfilment.state.${item.fulfilment}`)}</Badge>
         {item.refundRequested ? <Badge tone="red">{t('fulfilment.refundRequested')}</Badge> : null}
+        {item.onAccount ? <Badge tone="blue">{t('fulfilment.onAccount')}</Badge> : null}
+        {item.overdue ? (
+          <span data-testid="overdue">
+            <Badge tone="red">{t('fulfilment.overdue')}</Badge>
+          </span>
+        ) : null}
       </p>
       <p className="text-sm">{item.lines.map((l) => `${l.name} × ${l.qty}`).join('，')}</p>
       {item.shippedAt ? (
@@ -195,6 +248,59 @@ function FulfilmentCard({ item, lastResult }: { item: FulfilmentItem; lastResult
           >
             {t('fulfilment.deliver', { number: item.number })}
           </button>
+        </Form>
+      ) : null}
+    </li>
+  )
+}
+
+function DisputeCard({ dispute, lastResult }: { dispute: DisputeView; lastResult: Reply | null }) {
+  const t = useT()
+  const locale = useLocale()
+  const [form, fields] = useSchemaForm(disputeAnswerForm, { id: `dispute-${dispute.id}`, lastResult })
+  return (
+    <li className="space-y-2 rounded-lg border border-amber-200 bg-white p-3" data-testid="dispute">
+      <p className="flex flex-wrap items-center gap-2 text-sm">
+        <span>
+          {t('coop.dispute.order', {
+            number: dispute.number,
+            amount: formatFen(dispute.rejectedFen, locale),
+          })}
+        </span>
+        <Badge tone={dispute.status === 'open' ? 'amber' : 'grey'}>
+          {t(`coop.dispute.status.${dispute.status}`)}
+        </Badge>
+      </p>
+      <ul className="text-sm">
+        {dispute.lines.map((l) => (
+          <li key={l.sku}>
+            {t('coop.dispute.line', { name: l.name, qty: String(l.rejectedQty), unit: l.unit })}
+          </li>
+        ))}
+      </ul>
+      {dispute.answerNote ? <p className="text-sm text-stone-600">{dispute.answerNote}</p> : null}
+      {dispute.status === 'open' ? (
+        <Form method="post" className="space-y-2" {...getFormProps(form)}>
+          <input type="hidden" name="disputeId" value={dispute.id} />
+          <TextareaField meta={fields.note} label={t('coop.dispute.note')} rows={2} />
+          <div className="flex flex-wrap gap-2">
+            <button
+              type="submit"
+              name="intent"
+              value="return"
+              className="rounded bg-brand-700 px-3 py-1 text-sm text-white hover:bg-brand-800"
+            >
+              {t('coop.dispute.return')}
+            </button>
+            <button
+              type="submit"
+              name="intent"
+              value="contest"
+              className="rounded border border-stone-300 px-3 py-1 text-sm hover:bg-stone-100"
+            >
+              {t('coop.dispute.contest')}
+            </button>
+          </div>
         </Form>
       ) : null}
     </li>

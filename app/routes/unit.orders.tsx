@@ -4,7 +4,7 @@ import { EmptyState } from '~/components/coop-console'
 import { Badge } from '~/components/ui/badge'
 import { Pagination } from '~/components/ui/pagination'
 import { listUnitOrders } from '~/domains/procurement/index.server'
-import { shanghaiDateTime } from '~/utils/clock'
+import { shanghaiDate, shanghaiDateTime, systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
 import { useLocale, useT } from '~/utils/locale'
 import { formatFen } from '~/utils/money'
@@ -17,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: '单位订单 · 单位采购 
 export async function loader(args: LoaderFunctionArgs) {
   const auth = requireAccess(args, 'routes/unit.orders', 'loader')
   const url = new URL(args.request.url)
-  return listUnitOrders(getDb(), { actor: unitActor(auth), page: unitPageParam(url) })
+  return listUnitOrders(getDb(), { actor: unitActor(auth), page: unitPageParam(url), now: systemClock.now() })
 }
 
 const statusTone = { pending_payment: 'amber', paid: 'green', cancelled: 'grey', expired: 'grey' } as const
@@ -52,6 +52,9 @@ export default function UnitOrders() {
                 <th scope="col" className="py-2 pr-3">
                   {t('unit.orders.col.status')}
                 </th>
+                <th scope="col" className="py-2 pr-3">
+                  {t('unit.orders.col.due')}
+                </th>
                 <th scope="col" className="py-2">
                   {t('unit.orders.col.date')}
                 </th>
@@ -63,19 +66,25 @@ export default function UnitOrders() {
                 return (
                   <tr key={o.id} className="border-t border-stone-100" data-testid="unit-order">
                     <td className="py-2 pr-3 font-mono">
-                      {o.isOwn ? (
-                        <Link to={`/account/orders/${o.id}`} className="text-brand-700 underline">
-                          {o.number}
-                        </Link>
-                      ) : (
-                        o.number
-                      )}
+                      <Link to={`/unit/orders/${o.id}`} className="text-brand-700 underline">
+                        {o.number}
+                      </Link>
                     </td>
                     <td className="py-2 pr-3">{o.buyerName}</td>
                     <td className="py-2 pr-3 font-mono">{o.poNumber ?? '—'}</td>
                     <td className="py-2 pr-3 text-right">{formatFen(o.subtotalFen, locale)}</td>
                     <td className="py-2 pr-3">
-                      <Badge tone={statusTone[status] ?? 'grey'}>{t(`unit.orders.status.${status}`)}</Badge>
+                      <span className="flex flex-wrap gap-1">
+                        <Badge tone={statusTone[status] ?? 'grey'}>{t(`unit.orders.status.${status}`)}</Badge>
+                        {o.overdue ? (
+                          <span data-testid="overdue">
+                            <Badge tone="red">{t('unit.orders.overdue')}</Badge>
+                          </span>
+                        ) : null}
+                      </span>
+                    </td>
+                    <td className="py-2 pr-3 whitespace-nowrap">
+                      {o.paymentDueAt ? shanghaiDate(new Date(o.paymentDueAt)) : '—'}
                     </td>
                     <td className="py-2 whitespace-nowrap">{shanghaiDateTime(o.createdAt)}</td>
                   </tr>

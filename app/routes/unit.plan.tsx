@@ -1,6 +1,6 @@
 import { getFormProps, getInputProps } from '@conform-to/react'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { EmptyState, Notice } from '~/components/coop-console'
 import { Field, FormAlert, SelectField, useSchemaForm } from '~/components/forms'
 import { useUnitLayout } from '~/components/unit-console'
@@ -9,9 +9,17 @@ import {
   type BurnDownRow,
   externalPurchaseForm,
   externalPurchaseKinds,
+  MAX_PAYMENT_TERM_DAYS,
+  paymentTermForm,
   planForm,
 } from '~/domains/procurement'
-import { getPlanView, recordExternalPurchase, savePlan } from '~/domains/procurement/index.server'
+import {
+  getPlanView,
+  recordExternalPurchase,
+  savePlan,
+  setPaymentTerm,
+} from '~/domains/procurement/index.server'
+import { invariantResponse } from '~/utils/guards.server'
 import { shanghaiYear, systemClock } from '~/utils/clock'
 import { getDb } from '~/utils/db.server'
 import type { MessageKey } from '~/utils/i18n'
@@ -85,6 +93,18 @@ export async function action(args: ActionFunctionArgs) {
         { status: 400 },
       )
     }
+    return data({ intent, result: submission.reply(), problem: null, done: true })
+  }
+  if (intent === 'term') {
+    // The unit's payment term (decision 022): days from acceptance, 1–60.
+    const fields = new URLSearchParams()
+    if (uploads.fields.days !== undefined) fields.set('days', uploads.fields.days)
+    const submission = parseSubmission(fields, paymentTermForm)
+    if (submission.status !== 'success') {
+      return data({ intent, result: submission.reply(), problem: null, done: false }, { status: 400 })
+    }
+    const saved = await setPaymentTerm(db, { actor, form: submission.value }, systemClock)
+    invariantResponse(saved.ok, '无权访问 / Forbidden', { status: 403 })
     return data({ intent, result: submission.reply(), problem: null, done: true })
   }
   if (intent !== 'purchase') {
@@ -230,13 +250,22 @@ export default function UnitPlan() {
     lastResult: actionData?.intent === 'purchase' ? actionData.result : null,
     defaultValue: { kind: 'unit' },
   })
+  const [termFormState, termFields] = useSchemaForm(paymentTermForm, {
+    id: 'term',
+    lastResult: actionData?.intent === 'term' ? actionData.result : null,
+    defaultValue: { days: String(view.paymentTermDays) },
+  })
   const fen = (v: bigint) => formatFen(v, locale)
+  const done =
+    actionData?.intent === 'plan'
+      ? t('unit.plan.saved')
+      : actionData?.intent === 'term'
+        ? t('unit.term.saved')
+        : t('unit.external.recorded')
   return (
     <div className="max-w-4xl space-y-6">
       <h1 className="text-xl font-semibold">{t('unit.plan.title', { year: view.year })}</h1>
-      {actionData?.done ? (
-        <Notice>{actionData.intent === 'plan' ? t('unit.plan.saved') : t('unit.external.recorded')}</Notice>
-      ) : null}
+      {actionData?.done ? <Notice>{done}</Notice> : null}
       {actionData?.problem ? (
         <FormAlert>{t(actionData.problem.key, actionData.problem.values)}</FormAlert>
       ) : null}
@@ -381,8 +410,58 @@ export default function UnitPlan() {
         )}
       </section>
 
+      <section aria-labelledby="plan-exports" className="space-y-2">
+        <h2 id="plan-exports" className="text-lg font-semibold">
+          {t('unit.plan.exports')}
+        </h2>
+        <p className="flex flex-wrap gap-3 text-sm">
+          <a href={`/unit/plan/export.csv?year=${view.year}`} className="text-brand-700 underline" download>
+            {t('unit.plan.exportCsv')}
+          </a>
+          <a href={`/unit/plan/export.xlsx?year=${view.year}`} className="text-brand-700 underline" download>
+            {t('unit.plan.exportXlsx')}
+          </a>
+          <Link to={`/unit/plan/print?year=${view.year}`} className="text-brand-700 underline">
+            {t('unit.plan.print')}
+          </Link>
+        </p>
+        <p className="text-sm text-stone-600" data-testid="payment-term">
+          {t('unit.term.current', { days: String(view.paymentTermDays) })}
+        </p>
+      </section>
+
       {unit?.managesPlan ? (
         <>
+          <section aria-labelledby="term-edit" className="rounded-lg border border-stone-200 bg-white p-4">
+            <h2 id="term-edit" className="mb-3 text-lg font-semibold">
+              {t('unit.term.title')}
+            </h2>
+            <Form
+              method="post"
+              encType="multipart/form-data"
+              className="space-y-3"
+              {...getFormProps(termFormState)}
+            >
+              <input type="hidden" name="intent" value="term" />
+              <Field
+                label={t('unit.term.days')}
+                meta={termFields.days}
+                type="number"
+                min={1}
+                max={MAX_PAYMENT_TERM_DAYS}
+                inputMode="numeric"
+                hint={t('unit.term.hint')}
+              />
+              <button
+                type="submit"
+                disabled={busy}
+                className="rounded bg-brand-700 px-4 py-2 text-white hover:bg-brand-800 disabled:opacity-60"
+              >
+                {t('unit.term.save')}
+              </button>
+            </Form>
+          </section>
+
           <section aria-labelledby="plan-edit" className="rounded-lg border border-stone-200 bg-white p-4">
             <h2 id="plan-edit" className="mb-3 text-lg font-semibold">
               {t('unit.plan.edit')}

@@ -246,6 +246,15 @@ export const accessMap = {
     loader: 'manage:spending-limit:active-org',
     action: 'manage:spending-limit:active-org',
   },
+  // Government procurement II (decision 022): an order's page and its 验收 (a buyer: their own orders; the unit
+  // admin: all of the unit's), the year's purchases for 考核 (CSV, XLSX, a printable summary).
+  'routes/unit.orders_.$orderId': {
+    loader: 'read:requisition:active-org',
+    action: 'order:requisition:active-org',
+  },
+  'routes/unit.plan_.export[.]csv': { loader: 'read:requisition:active-org' },
+  'routes/unit.plan_.export[.]xlsx': { loader: 'read:requisition:active-org' },
+  'routes/unit.plan_.print': { loader: 'read:requisition:active-org' },
   'routes/account.notifications': { loader: 'signed-in', action: { intents: { 'read-all': 'signed-in' } } },
   // Cooperative console II (issue #17): the household roster and its import, proceeds rules, fulfilment, reports.
   // The domain keeps to the active cooperative's rows: another cooperative's household is not found.
@@ -272,7 +281,15 @@ export const accessMap = {
   // Fulfilment: any member ships (as any member sees the orders).
   'routes/coop.fulfilment': {
     loader: 'manage:listing:own-org',
-    action: { intents: { ship: 'manage:listing:own-org', deliver: 'manage:listing:own-org' } },
+    // Government procurement II: a unit's rejection at 验收 is answered here (accept the return, or contest it).
+    action: {
+      intents: {
+        ship: 'manage:listing:own-org',
+        deliver: 'manage:listing:own-org',
+        return: 'manage:listing:own-org',
+        contest: 'manage:listing:own-org',
+      },
+    },
   },
   // A product's beneficiaries and proceeds rule: any member reads them; a change of what is promised is the admins'.
   'routes/coop.products.$productId_.beneficiaries': {

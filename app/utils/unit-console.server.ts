@@ -1,3 +1,4 @@
+import { shanghaiYear, systemClock } from './clock'
 import type { RequestAuth } from '~/domains/accounts/index.server'
 import { isBuyerOrganizationKind } from '~/domains/orders'
 import { isUnitRole, type UnitActor } from '~/domains/procurement'
@@ -22,4 +23,13 @@ export function unitActor(auth: RequestAuth): UnitActor {
 export function unitPageParam(url: URL): number {
   const raw = url.searchParams.get('page') ?? ''
   return /^\d{1,6}$/.test(raw) && Number(raw) >= 1 ? Number(raw) : 1
+}
+
+/** A year from the query string (`?year=2026`), this year (Asia/Shanghai) without one; a malformed one is a 400. */
+export function unitYearParam(url: URL): number {
+  const raw = url.searchParams.get('year')
+  if (raw === null || raw === '') return shanghaiYear(systemClock.now())
+  const year = /^\d{4}$/.test(raw) ? Number(raw) : NaN
+  invariantResponse(year >= 2000 && year <= 2100, '年份有误 / Bad year', { status: 400 })
+  return year
 }

@@ -18,7 +18,7 @@ import {
 import { users } from './accounts'
 import { products } from './catalog'
 import { files } from './files'
-import { orders } from './orders'
+import { orderLines, orders, sellerOrders } from './orders'
 import { organizations } from './organizations'
 
 /**
@@ -198,4 +198,119 @@ export const notifications = pgTable(
     readAt: timestamp('read_at', { withTimezone: true }),
   },
   (t) => [index('notifications_user_idx').on(t.userId, t.createdAt)],
+)
+
+// ---------------------------------------------------------------------------------------------------------------
+// Government procurement II (decision 022): 验收, disputes over rejected quantities, the unit's payment term.
+
+/**
+ * A unit's 验收 of one delivered seller order of its on-account order: recorded once and final (the unique seller
+ * order). What it accepted is in acceptance_lines; photos are files of the files service.
+ */
+export const acceptances = pgTable(
+  'acceptances',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    sellerOrderId: uuid('seller_order_id')
+      .notNull()
+      .unique()
+      .references(() => sellerOrders.id),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id),
+    acceptedBy: uuid('accepted_by')
+      .notNull()
+      .references(() => users.id),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }).notNull(),
+    notes: text('notes'),
+    acceptedFen: bigint('accepted_fen', { mode: 'bigint' }).notNull(),
+    rejectedFen: bigint('rejected_fen', { mode: 'bigint' }).notNull(),
+    /** Files (files.key) the unit attached: photos of what arrived. */
+    photoKeys: text('photo_keys')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+  },
+  (t) => [
+    index('acceptances_order_id_idx').on(t.orderId),
+    check('acceptances_amounts_check', sql`${t.acceptedFen} >= 0 and ${t.rejectedFen} >= 0`),
+  ],
+)
+
+/**
+ * One order line's accepted quantity; the ledger counts these (amount and proceeds of the accepted part) in place of
+ * the ordered line for an on-account order.
+ */
+export const acceptanceLines = pgTable(
+  'acceptance_lines',
+  {
+    orderLineId: uuid('order_line_id')
+      .primaryKey()
+      .references(() => orderLines.id),
+    acceptanceId: uuid('acceptance_id')
+      .notNull()
+      .references(() => acceptances.id),
+    acceptedQty: integer('accepted_qty').notNull(),
+    rejectedQty: integer('rejected_qty').notNull(),
+    acceptedAmountFen: bigint('accepted_amount_fen', { mode: 'bigint' }).notNull(),
+    acceptedProceedsFen: bigint('accepted_proceeds_fen', { mode: 'bigint' }).notNull(),
+  },
+  (t) => [
+    index('acceptance_lines_acceptance_id_idx').on(t.acceptanceId),
+    check('acceptance_lines_qty_check', sql`${t.acceptedQty} >= 0 and ${t.rejectedQty} >= 0`),
+    check(
+      'acceptance_lines_amount_check',
+      sql`${t.acceptedAmountFen} >= 0 and ${t.acceptedProceedsFen} between 0 and ${t.acceptedAmountFen}`,
+    ),
+  ],
+)
+
+export const disputeStatuses = ['open', 'returned', 'contested'] as const
+export type DisputeStatus = (typeof disputeStatuses)[number]
+
+/**
+ * Rejected quantities of an acceptance: open until the cooperative answers — it accepts the return (the rejected
+ * quantities go back to stock, once) or contests it with a note (closed as contested).
+ */
+export const disputes = pgTable(
+  'disputes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    acceptanceId: uuid('acceptance_id')
+      .notNull()
+      .unique()
+      .references(() => acceptances.id),
+    sellerOrderId: uuid('seller_order_id')
+      .notNull()
+      .references(() => sellerOrders.id),
+    sellerOrgId: uuid('seller_org_id')
+      .notNull()
+      .references(() => organizations.id),
+    status: text('status', { enum: disputeStatuses }).notNull(),
+    rejectedFen: bigint('rejected_fen', { mode: 'bigint' }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    answeredBy: uuid('answered_by').references(() => users.id),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+    answerNote: text('answer_note'),
+  },
+  (t) => [
+    index('disputes_seller_org_status_idx').on(t.sellerOrgId, t.status),
+    check('disputes_status_check', sql`${t.status} in ('open', 'returned', 'contested')`),
+  ],
+)
+
+/** A unit's payment term (days from acceptance), 30 unless set; at most 60 (保障中小企业款项支付条例). */
+export const unitPaymentTerms = pgTable(
+  'unit_payment_terms',
+  {
+    orgId: uuid('org_id')
+      .primaryKey()
+      .references(() => organizations.id),
+    days: smallint('days').notNull(),
+    updatedBy: uuid('updated_by')
+      .notNull()
+      .references(() => users.id),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [check('unit_payment_terms_days_check', sql`${t.days} between 1 and 60`)],
 )

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm'
 import { confirmBankTransfer } from '../../app/domains/payments/index.server'
 import { cancelOrder, expireOrders, placeOrder } from '../../app/domains/orders/index.server'
+import { acceptSellerOrder } from '../../app/domains/procurement/index.server'
 import { loadReferenceData, regionChain } from '../../app/domains/regions/index.server'
 import { refundPayment } from '../../app/domains/payments/index.server'
 import { configuredBankTransfer } from '../../app/domains/payments/index.server'
@@ -9,7 +10,7 @@ import { fixedClock, shanghaiDate, shanghaiYear, startOfShanghaiDate } from '../
 import { countAll, type Db } from '../client.server'
 import { users } from '../schema/accounts'
 import { products } from '../schema/catalog'
-import { orderLines, orders, payments } from '../schema/orders'
+import { orderLines, orders, payments, sellerOrders } from '../schema/orders'
 import { procurementPlans } from '../schema/procurement'
 import { intBetween, pick, seedUuid, seededRandom } from './synthetic'
 
@@ -582,6 +583,40 @@ async function seedUnitYear(
       input.method,
     )
     if (!placed.ok) continue // stock gone: a unit would order elsewhere that month
+    // On account (decision 022): shipped, then accepted in full by the unit, before finance confirms the transfer.
+    await tx
+      .update(sellerOrders)
+      .set({
+        fulfilment: 'shipped',
+        shippedAt: new Date(placedAt.getTime() + 11 * HOUR),
+        carrier: '演示物流',
+        trackingNumber: `DEMO${year}${String(month).padStart(2, '0')}`,
+      })
+      .where(eq(sellerOrders.orderId, placed.orderId))
+    const shipped = await tx
+      .select({ id: sellerOrders.id })
+      .from(sellerOrders)
+      .where(eq(sellerOrders.orderId, placed.orderId))
+    for (const seller of shipped) {
+      const lines = await tx
+        .select({ id: orderLines.id, qty: orderLines.qty })
+        .from(orderLines)
+        .where(eq(orderLines.sellerOrderId, seller.id))
+      const accepted = await acceptSellerOrder(
+        tx,
+        {
+          actor: { orgId, userId: buyerId, role: 'unit_buyer' },
+          orderId: placed.orderId,
+          form: {
+            sellerOrderId: seller.id,
+            notes: undefined,
+            lines: lines.map((l) => ({ orderLineId: l.id, acceptedQty: l.qty })),
+          },
+        },
+        fixedClock(new Date(placedAt.getTime() + 14 * HOUR)),
+      )
+      if (!accepted.ok) throw new Error(`demo history: unit acceptance failed (${accepted.error})`)
+    }
     const [payment] = await tx
       .select({ id: payments.id })
       .from(payments)

@@ -230,6 +230,17 @@ const pages: PageCheck[] = [
   },
   { what: 'unit orders', as: 'buyer@gulou.demo.example', open: visit('/unit/orders') },
   { what: 'reserved-share plan', as: 'unit-admin@gulou.demo.example', open: visit('/unit/plan') },
+  // Government procurement II (decision 022): an order's page (验收 once delivered) and the printable summary.
+  {
+    what: 'unit order page',
+    as: 'unit-admin@gulou.demo.example',
+    open: async (page) => {
+      await page.goto('/unit/orders')
+      await page.getByTestId('unit-order').first().getByRole('link').click()
+      await expect(page.getByRole('heading', { level: 1, name: /^订单 XF/ })).toBeVisible()
+    },
+  },
+  { what: 'printable purchase summary', as: 'buyer@gulou.demo.example', open: visit('/unit/plan/print') },
   { what: 'spending limits', as: 'unit-admin@gulou.demo.example', open: visit('/unit/members') },
   { what: 'notifications', as: 'approver@gulou.demo.example', open: visit('/account/notifications') },
   { what: 'checkout while acting for a unit', as: 'buyer@gulou.demo.example', open: visit('/checkout') },

@@ -30,7 +30,11 @@ import { testBankTransfer } from '../support/shopping'
 import { createHousehold, getProductBeneficiaries } from '../../app/domains/households/index.server'
 import { householdForm, syntheticIdNumber } from '../support/households'
 import { markShipped } from '../../app/domains/coop/index.server'
-import { sellerOrders } from '../../db/schema/orders'
+import { orderLines, sellerOrders } from '../../db/schema/orders'
+import { disputes } from '../../db/schema/procurement'
+import { placeOrder } from '../../app/domains/orders/orders.server'
+import { acceptSellerOrder } from '../../app/domains/procurement/acceptance.server'
+import type { UnitActor } from '../../app/domains/procurement/unit-actor'
 
 type Outcome = 'allowed' | 'login' | 'denied'
 
@@ -436,6 +440,43 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
   })
   // --- Government procurement (issue 16): the unit pages, by role in the unit the session acts for. -------------
 
+  const gulouUnitBuyer: UnitActor = {
+    orgId: seedUuid('org:gulou-unit'),
+    userId: seedUuid('user:buyer@gulou.demo.example'),
+    role: 'unit_buyer',
+  }
+
+  /** An on-account order of the demo unit, shipped by the Minxian cooperative (decision 022). */
+  async function shippedUnitOrderFor() {
+    await makeBuyable(db, ['PRD031'])
+    const placed = await placeOrder(
+      db,
+      {
+        buyerUserId: gulouUnitBuyer.userId,
+        buyerOrgId: gulouUnitBuyer.orgId,
+        lines: [{ productId: seededProductId('PRD031'), qty: 3 }],
+        delivery: { recipient: '王五', phone: '13800138000', address: '演示路 8 号' },
+      },
+      systemClock,
+      testBankTransfer,
+    )
+    if (!placed.ok) throw new Error('placeOrder failed')
+    await db
+      .update(sellerOrders)
+      .set({
+        fulfilment: 'shipped',
+        shippedAt: new Date(),
+        carrier: '演示物流',
+        trackingNumber: 'TEST123456',
+      })
+      .where(eq(sellerOrders.orderId, placed.orderId))
+    const [line] = await db
+      .select({ id: orderLines.id, sellerOrderId: orderLines.sellerOrderId })
+      .from(orderLines)
+      .where(eq(orderLines.orderId, placed.orderId))
+    return { orderId: placed.orderId, sellerOrderId: line!.sellerOrderId, orderLineId: line!.id }
+  }
+
   async function multipartAction(id: string, person: Person, fields: Record<string, string>, params = {}) {
     const action = route(id).action
     if (!action) throw new Error(`${id} has no action`)
@@ -519,6 +560,35 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
         person === 'anonymous' ? 'login' : 'denied',
       )
     }
+    // Government procurement II (decision 022): an order's page and its 验收, the year's exports, the payment term.
+    const unitOrder = await shippedUnitOrderFor()
+    await expectMatrix('a unit order', unitMembers, (p) =>
+      callLoader('routes/unit.orders_.$orderId', p, { orderId: unitOrder.orderId }),
+    )
+    await expectMatrix('accept a delivery', ['buyer', 'unitAdmin'], async (p) => {
+      const order = await shippedUnitOrderFor()
+      return multipartAction(
+        'routes/unit.orders_.$orderId',
+        p,
+        {
+          sellerOrderId: order.sellerOrderId,
+          'lines[0].orderLineId': order.orderLineId,
+          'lines[0].acceptedQty': '2',
+          notes: '一箱破损',
+        },
+        { orderId: order.orderId },
+      )
+    })
+    for (const id of [
+      'routes/unit.plan_.export[.]csv',
+      'routes/unit.plan_.export[.]xlsx',
+      'routes/unit.plan_.print',
+    ]) {
+      await expectMatrix(id, unitMembers, (p) => callLoader(id, p))
+    }
+    await expectMatrix('set the payment term', ['unitAdmin'], (p) =>
+      multipartAction('routes/unit.plan', p, { intent: 'term', days: '45' }),
+    )
     await expectMatrix('notifications', signedIn, (p) => callLoader('routes/account.notifications', p))
     await expectMatrix('mark notifications read', signedIn, (p) =>
       callAction('routes/account.notifications', p, { intent: 'read-all' }),
@@ -767,6 +837,39 @@ describe(`authorization matrix (${testDbKind()})`, async () => {
           sellerOrderId: part.sellerOrderId,
         })
       })
+      // A unit's rejection at 验收 (decision 022): answered by the cooperative's members only.
+      const openDispute = async () => {
+        const order = await shippedUnitOrderFor()
+        const accepted = await acceptSellerOrder(
+          db,
+          {
+            actor: gulouUnitBuyer,
+            orderId: order.orderId,
+            form: {
+              sellerOrderId: order.sellerOrderId,
+              notes: undefined,
+              lines: [{ orderLineId: order.orderLineId, acceptedQty: 1 }],
+            },
+          },
+          systemClock,
+        )
+        if (!accepted.ok) throw new Error(`acceptSellerOrder: ${accepted.error}`)
+        const [row] = await db
+          .select({ id: disputes.id })
+          .from(disputes)
+          .where(eq(disputes.sellerOrderId, order.sellerOrderId))
+        return row!.id
+      }
+      await expectMatrix('accept a return', ['coopAdmin', 'coopStaff'], async (p) =>
+        callAction('routes/coop.fulfilment', p, { intent: 'return', disputeId: await openDispute() }),
+      )
+      await expectMatrix('contest a rejection', ['coopAdmin', 'coopStaff'], async (p) =>
+        callAction('routes/coop.fulfilment', p, {
+          intent: 'contest',
+          disputeId: await openDispute(),
+          note: '发货时完好',
+        }),
+      )
       await expectMatrix('confirm receipt', ['consumer'], async (p) => {
         const part = await paidPart()
         await ship(part.sellerOrderId)

@@ -27,9 +27,11 @@ import { testBankTransfer } from '../support/shopping'
 // Cooperative console II (households, proceeds rules, fulfilment, reports).
 import { createHousehold, getProductBeneficiaries } from '../../app/domains/households/index.server'
 import { householdForm, syntheticIdNumber } from '../support/households'
-import { sellerOrders } from '../../db/schema/orders'
+import { orderLines, payments, sellerOrders } from '../../db/schema/orders'
+import { disputes } from '../../db/schema/procurement'
+import { placeOrder } from '../../app/domains/orders/orders.server'
+import { acceptSellerOrder } from '../../app/domains/procurement/acceptance.server'
 // Bank statement import (issue 18 item 5).
-import { payments } from '../../db/schema/orders'
 import { saveStatementMapping, uploadStatement } from '../../app/domains/payments/index.server'
 import { createOfficeTarget } from '../../app/domains/targets/index.server'
 
@@ -192,6 +194,58 @@ describe(`hostile input (${testDbKind()})`, async () => {
     { userId: demoConsumer },
     { kind: 'add', productId: seededProductId('PRD006'), qty: 1 },
   )
+  // Government procurement II (decision 022): the demo unit's shipped on-account order, accepted in part (a
+  // dispute open for the Minxian cooperative), and another shipped one awaiting its 验收.
+  const hostileUnit = { orgId: seedUuid('org:gulou-unit'), userId: gulouBuyer, role: 'unit_buyer' as const }
+  const shippedUnitOrder = async () => {
+    await makeBuyable(db, ['PRD031'])
+    const placed = await placeOrder(
+      db,
+      {
+        buyerUserId: gulouBuyer,
+        buyerOrgId: hostileUnit.orgId,
+        lines: [{ productId: seededProductId('PRD031'), qty: 3 }],
+        delivery: { recipient: '王五', phone: '13800138000', address: '演示路 8 号' },
+      },
+      systemClock,
+      testBankTransfer,
+    )
+    if (!placed.ok) throw new Error('placeOrder failed')
+    await db
+      .update(sellerOrders)
+      .set({
+        fulfilment: 'shipped',
+        shippedAt: new Date(),
+        carrier: '演示物流',
+        trackingNumber: 'TEST123456',
+      })
+      .where(eq(sellerOrders.orderId, placed.orderId))
+    const [line] = await db
+      .select({ id: orderLines.id, sellerOrderId: orderLines.sellerOrderId })
+      .from(orderLines)
+      .where(eq(orderLines.orderId, placed.orderId))
+    return { orderId: placed.orderId, sellerOrderId: line!.sellerOrderId, orderLineId: line!.id }
+  }
+  const disputed = await shippedUnitOrder()
+  const disputedAccepted = await acceptSellerOrder(
+    db,
+    {
+      actor: hostileUnit,
+      orderId: disputed.orderId,
+      form: {
+        sellerOrderId: disputed.sellerOrderId,
+        notes: undefined,
+        lines: [{ orderLineId: disputed.orderLineId, acceptedQty: 1 }],
+      },
+    },
+    systemClock,
+  )
+  if (!disputedAccepted.ok) throw new Error('acceptSellerOrder failed')
+  const [hostileDispute] = await db
+    .select({ id: disputes.id })
+    .from(disputes)
+    .where(eq(disputes.sellerOrderId, disputed.sellerOrderId))
+  const awaitingAcceptance = await shippedUnitOrder()
   const hostileProduct = seedUuid('product:PRD033')
   const hostileLinked = (await getProductBeneficiaries(db, { ...reviewActor, productId: hostileProduct }))!
     .links[0]!
@@ -393,7 +447,13 @@ describe(`hostile input (${testDbKind()})`, async () => {
         { intent: 'reject', comment: '预算不足' },
       ],
     },
-    'routes/unit.plan': { forms: [{ intent: 'plan', year: '2026', base: '100000', share: '10' }] },
+    'routes/unit.plan': {
+      forms: [
+        { intent: 'plan', year: '2026', base: '100000', share: '10' },
+        // Government procurement II: the unit's payment term.
+        { intent: 'term', days: '45' },
+      ],
+    },
     'routes/unit.members': { forms: [{ userId: gulouBuyer, limit: '100' }] },
     'routes/account.notifications': { forms: [{ intent: 'read-all' }] },
     // Cooperative console: listings, stock, photos and certificates (multipart: any form here is refused with 415
@@ -479,6 +539,22 @@ describe(`hostile input (${testDbKind()})`, async () => {
           trackingNumber: 'EMS1234567',
         },
         { intent: 'deliver', sellerOrderId: hostileSellerOrder!.id },
+        // Government procurement II: a unit's rejection at 验收, answered.
+        { intent: 'return', disputeId: hostileDispute!.id },
+        { intent: 'contest', disputeId: hostileDispute!.id, note: '发货时货物完好' },
+      ],
+    },
+    // Government procurement II (decision 022): 验收 of a shipped seller order. Multipart only (photos beside the
+    // fields): every urlencoded attempt is refused as such.
+    'routes/unit.orders_.$orderId': {
+      params: { orderId: awaitingAcceptance.orderId },
+      forms: [
+        {
+          sellerOrderId: awaitingAcceptance.sellerOrderId,
+          'lines[0].orderLineId': awaitingAcceptance.orderLineId,
+          'lines[0].acceptedQty': '2',
+          notes: '一箱破损',
+        },
       ],
     },
     // Multipart only: any urlencoded form is refused (415) before it is read.
@@ -526,6 +602,9 @@ describe(`hostile input (${testDbKind()})`, async () => {
       'routes/account.switch': { query: {} },
       // Certificate evidence by its content key: the owning cooperative, admins and offices covering the origin.
       'routes/coop.evidence.$key': { params: { key: `${'0'.repeat(64)}.pdf` }, query: {} },
+      // Government procurement II (decision 022): the year's purchases for 考核.
+      'routes/unit.plan_.export[.]csv': { query: { year: '2026' } },
+      'routes/unit.plan_.export[.]xlsx': { query: { year: '2026' } },
       // Cooperative console II: the household import's template.
       'routes/coop.households.template': { query: {} },
       'routes/coop.reports_.export': {

@@ -47,6 +47,7 @@ import { openTestDatabase, testDbKind } from '../support/db'
 import { fcParams } from '../support/fast-check'
 import { demoConsumer, demoFinance, seededProductId, setProduct, testBankTransfer } from '../support/shopping'
 import { SEED_NOW } from '../support/test-clock'
+import { shipAndAcceptInFull } from '../support/acceptance'
 
 const clock = fixedClock(SEED_NOW)
 const gulou = seedUuid('org:gulou-unit')
@@ -102,6 +103,7 @@ describe(`order channel comes from the order's kind (${testDbKind()})`, () => {
     expect(consumer.ok).toBe(true)
     const kinds = ['gov_unit', 'trade_union', 'enterprise'] as const
     const placed: Record<string, string> = {}
+    const actors: Record<string, UnitActor> = {}
     for (const kind of kinds) {
       const org = await makeOrganization(db, { regionCode: '350103', kind, role: 'unit_buyer' })
       const result = await placeOrder(
@@ -112,6 +114,7 @@ describe(`order channel comes from the order's kind (${testDbKind()})`, () => {
       )
       if (!result.ok) throw new Error('placeOrder failed')
       placed[kind] = result.orderId
+      actors[kind] = { orgId: org.orgId, userId: org.userId, role: 'unit_buyer' }
     }
     const rows = await db
       .select({
@@ -137,7 +140,9 @@ describe(`order channel comes from the order's kind (${testDbKind()})`, () => {
     })
     expect(byId.get(placed.trade_union!)).toMatchObject({ channel: 'trade_union', terms: 'on_account' })
     expect(byId.get(placed.enterprise!)).toMatchObject({ channel: 'enterprise', terms: 'prepaid' })
-    // Confirmed, the unit's order is counted under its own channel, as a direct purchase, for the unit.
+    // Accepted (decision 022) and confirmed, the unit's order is counted under its own channel, as a direct
+    // purchase, for the unit.
+    await shipAndAcceptInFull(db, placed.gov_unit!, actors.gov_unit!, clock)
     const [payment] = await db.select().from(payments).where(eq(payments.orderId, placed.gov_unit!))
     const confirmed = await confirmBankTransfer(
       db,
@@ -585,6 +590,7 @@ describe(`the reserved-share plan (${testDbKind()})`, () => {
               testBankTransfer,
             )
             if (!placed.ok) throw new Error('placeOrder failed')
+            await shipAndAcceptInFull(db, placed.orderId, actor, clock)
             const [payment] = await db.select().from(payments).where(eq(payments.orderId, placed.orderId))
             const confirmed = await confirmBankTransfer(
               db,

@@ -58,6 +58,11 @@ export const auditActions = [
   // Office dashboard II: an office's targets (decision 024).
   'target.created',
   'target.updated',
+  // Government procurement II (decision 022): 验收, the cooperative's answer to a dispute, the unit's payment term.
+  'order.accepted',
+  'dispute.returned',
+  'dispute.contested',
+  'payment_term.set',
 ] as const
 export type AuditAction = (typeof auditActions)[number]
 
@@ -73,6 +78,8 @@ export const auditSubjectTypes = [
   'requisition',
   // Office dashboard II.
   'target',
+  // Government procurement II.
+  'seller_order',
 ] as const
 export type AuditSubjectType = (typeof auditSubjectTypes)[number]
 

@@ -72,6 +72,10 @@ const fields = {
   periodEnd: 'text',
   parentId: 'id',
   changed: 'text',
+  // Government procurement II (decision 022): 验收 and the payment term.
+  orderNumber: 'text',
+  rejectedFen: 'money',
+  days: 'text',
 } as const satisfies Record<string, Treatment>
 
 export type AuditDetailField = keyof typeof fields

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { text } from '../../utils/validation'
+import { optionalText, text } from '../../utils/validation'
 
 /** Shipping a seller order: the carrier (快递公司) and its tracking number. */
 export const shipForm = z.object({
@@ -22,3 +22,24 @@ export const shipForm = z.object({
     },
   }).refine((value) => /^[A-Za-z0-9-]+$/.test(value), 'fulfilment.error.tracking'),
 })
+
+/** The cooperative's answer to a dispute (decision 022): accept the return (stock back) or contest it with a note. */
+export const disputeAnswerForm = z
+  .object({
+    intent: z.enum(['return', 'contest'], { message: 'coop.dispute.error.intent' }),
+    disputeId: z.string({ message: 'coop.dispute.error.dispute' }).uuid('coop.dispute.error.dispute'),
+    note: optionalText({
+      max: 500,
+      multiline: true,
+      messages: { tooLong: 'coop.dispute.error.noteTooLong' },
+    }),
+  })
+  .superRefine((form, ctx) => {
+    if (form.intent === 'contest' && !form.note)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['note'],
+        message: 'coop.dispute.error.noteRequired',
+      })
+  })
+export type DisputeAnswerForm = z.output<typeof disputeAnswerForm>

@@ -6,7 +6,9 @@ import type { Clock } from '../../utils/clock'
 import { isUuid } from '../../utils/ids'
 import { actsForCooperative, listingRoles, sellerFor } from '../catalog/index.server'
 import { type FormErrors, parseForm } from '../catalog'
+import { type DisputeView, listDisputes } from './disputes.server'
 import { shipForm } from './fulfilment-forms'
+import { isOverdue } from '../procurement'
 
 /**
  * Fulfilment (发货): the cooperative's paid seller orders, from "to ship" to "received". A seller order ships once
@@ -21,6 +23,11 @@ export type FulfilmentItem = {
   sellerOrderId: string
   number: string
   paidAt: string | null
+  /** A unit's on-account order: shipped before payment, paid after the unit's 验收 (decision 022). */
+  onAccount: boolean
+  paymentDueAt: string | null
+  /** On account, accepted, and not paid by the end of the unit's payment term. */
+  overdue: boolean
   fulfilment: FulfilmentState
   carrier: string | null
   trackingNumber: string | null
@@ -33,18 +40,31 @@ export type FulfilmentItem = {
   lines: Array<{ sku: string; name: string; unit: string; qty: number }>
 }
 
-export type FulfilmentPage = { items: FulfilmentItem[]; total: number; page: number; pageSize: number }
+export type FulfilmentPage = {
+  items: FulfilmentItem[]
+  total: number
+  page: number
+  pageSize: number
+  /** Units' rejections at 验收 for the cooperative to answer, open ones first (decision 022). */
+  disputes: DisputeView[]
+}
+
+/** Paid, or placed on account (a unit pays after its 验收): both are the cooperative's to ship. */
+const shippable = sql`(${sellerOrders.status} = 'paid' or (${sellerOrders.status} = 'pending_payment'
+  and exists (select 1 from orders o where o.id = ${sellerOrders.orderId} and o.terms = 'on_account')))`
 
 const stateOrder = sql`case ${sellerOrders.fulfilment} when 'none' then 0 when 'shipped' then 1 when 'delivered' then 2 else 3 end`
 
 /** The paid seller orders of the cooperative: to ship first, then on their way, then done; newest payment first. */
 export async function listFulfilment(
   db: Db,
-  input: { orgId: string; actorUserId: string; page: number; pageSize: number },
+  input: { orgId: string; actorUserId: string; page: number; pageSize: number; now?: Date },
 ): Promise<FulfilmentPage | null> {
+  const now = input.now ?? new Date()
   const seller = await sellerFor(db, input.orgId, input.actorUserId, listingRoles)
   if (!seller) return null
-  const where = and(eq(sellerOrders.sellerOrgId, seller.id), eq(sellerOrders.status, 'paid'))
+  // Paid seller orders, and a unit's on-account ones from the moment they are placed (decision 022).
+  const where = and(eq(sellerOrders.sellerOrgId, seller.id), shippable)
   const [count] = await db
     .select({ n: sql<number>`count(*)`.mapWith(Number) })
     .from(sellerOrders)
@@ -54,6 +74,10 @@ export async function listFulfilment(
       id: sellerOrders.id,
       number: orders.number,
       paidAt: orders.paidAt,
+      createdAt: orders.createdAt,
+      onAccount: sql<boolean>`${orders.terms} = 'on_account'`,
+      paymentDueAt: orders.paymentDueAt,
+      unpaid: sql<boolean>`${orders.status} = 'pending_payment'`,
       delivery: orders.delivery,
       fulfilment: sellerOrders.fulfilment,
       carrier: sellerOrders.carrier,
@@ -68,7 +92,7 @@ export async function listFulfilment(
     .from(sellerOrders)
     .innerJoin(orders, eq(orders.id, sellerOrders.orderId))
     .where(where)
-    .orderBy(stateOrder, desc(orders.paidAt), desc(orders.number))
+    .orderBy(stateOrder, desc(sql`coalesce(${orders.paidAt}, ${orders.createdAt})`), desc(orders.number))
     .limit(input.pageSize)
     .offset((Math.max(1, input.page) - 1) * input.pageSize)
   const lines =
@@ -99,6 +123,9 @@ export async function listFulfilment(
         sellerOrderId: r.id,
         number: r.number,
         paidAt: iso(r.paidAt),
+        onAccount: Boolean(r.onAccount),
+        paymentDueAt: iso(r.paymentDueAt),
+        overdue: Boolean(r.onAccount) && Boolean(r.unpaid) && isOverdue(r.paymentDueAt, now, false),
         fulfilment: r.fulfilment,
         carrier: r.carrier,
         trackingNumber: r.trackingNumber,
@@ -119,6 +146,7 @@ export async function listFulfilment(
     total: count?.n ?? 0,
     page: Math.max(1, input.page),
     pageSize: input.pageSize,
+    disputes: await listDisputes(db, { orgId: seller.id, actorUserId: input.actorUserId }),
   }
 }
 
@@ -139,7 +167,11 @@ export async function markShipped(
     return { ok: false, error: 'not_found' }
   return db.transaction(async (tx): Promise<FulfilmentResult> => {
     const [row] = await tx
-      .select({ id: sellerOrders.id, status: sellerOrders.status, fulfilment: sellerOrders.fulfilment })
+      .select({
+        id: sellerOrders.id,
+        shippable: sql<boolean>`${shippable}`,
+        fulfilment: sellerOrders.fulfilment,
+      })
       .from(sellerOrders)
       .where(
         and(
@@ -150,7 +182,7 @@ export async function markShipped(
       )
       .for('update')
     if (!row) return { ok: false, error: 'not_found' }
-    if (row.status !== 'paid' || row.fulfilment !== 'none') return { ok: false, error: 'not_shippable' }
+    if (row.fulfilment !== 'none' || !row.shippable) return { ok: false, error: 'not_shippable' }
     const [open] = await tx
       .select({ id: refundRequests.id })
       .from(refundRequests)

@@ -27,3 +27,4 @@ export {
   reportPeriod,
   type SalesRow,
 } from './reports.server'
+export { answerDispute, type DisputeAnswerResult, type DisputeView, listDisputes } from './disputes.server'

@@ -8,4 +8,4 @@ export {
   type SellerOrderStatusFilter,
   sellerOrderStatusFilters,
 } from './rules'
-export { shipForm } from './fulfilment-forms'
+export { disputeAnswerForm, type DisputeAnswerForm, shipForm } from './fulfilment-forms'

@@ -64,7 +64,9 @@ export function sellerOrderRows(
   input: { orgId: string; actorUserId: string },
   where: SQL | undefined,
 ) {
-  const paid = sql`${sellerOrders.status} = 'paid'`
+  // A unit's on-account order is the cooperative's to ship as soon as it is placed (decision 022): its address too.
+  const paid = sql`(${sellerOrders.status} = 'paid' or (${sellerOrders.status} = 'pending_payment'
+    and ${orders.terms} = 'on_account'))`
   return db
     .select({
       sellerOrderId: sellerOrders.id,
@@ -126,7 +128,7 @@ export function toSellerOrderView(row: Row): SellerOrderView {
     deliveryRegionCode: row.deliveryRegionCode,
     deliveryRegion: row.deliveryRegion ?? '',
     shipTo:
-      row.status === 'paid'
+      row.recipient !== null
         ? { recipient: row.recipient ?? '', phone: row.phone ?? '', address: row.address ?? '' }
         : null,
   }

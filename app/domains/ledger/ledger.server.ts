@@ -231,8 +231,9 @@ export async function appendSaleEntries(
     tx,
     `select (floor(extract(epoch from pay.confirmed_at) * 1000))::bigint::text as confirmed_ms,
        (select coalesce(json_agg(json_build_object(
-                 'orderLineId', l.id, 'productId', l.product_id, 'quantity', l.qty,
-                 'amountFen', l.amount_fen::text, 'proceedsFen', l.proceeds_fen::text,
+                 'orderLineId', l.id, 'productId', l.product_id, 'quantity', coalesce(al.accepted_qty, l.qty),
+                 'amountFen', coalesce(al.accepted_amount_fen, l.amount_fen)::text,
+                 'proceedsFen', coalesce(al.accepted_proceeds_fen, l.proceeds_fen)::text,
                  'sellerOrgId', p.org_id, 'originCode', p.origin_code, 'productCategory', p.category,
                  'buyerOrgId', o.buyer_org_id, 'buyerRegionCode', o.buyer_region_code,
                  'buyerChannel', o.buyer_channel,
@@ -256,7 +257,9 @@ export async function appendSaleEntries(
           from order_lines l
           join orders o on o.id = l.order_id
           join products p on p.id = l.product_id
-          where l.order_id = ${params.add(event.orderId, 'uuid')}) as lines,
+          left join acceptance_lines al on al.order_line_id = l.id
+          where l.order_id = ${params.add(event.orderId, 'uuid')}
+            and (al.accepted_qty is null or al.accepted_qty > 0)) as lines,
        (select coalesce(json_agg(json_build_object(
                  'id', t.id, 'periodStart', to_char(t.period_start, 'YYYY-MM-DD'),
                  'periodEnd', to_char(t.period_end, 'YYYY-MM-DD'), 'helpedCodes', t.helped_codes,

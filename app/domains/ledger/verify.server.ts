@@ -138,7 +138,9 @@ export function reversalProblem(
  * of its order, confirmed when the entry says, and that order must hold the line with the entry's product,
  * quantity, amount and proceeds, bought by the buyer the entry names; the payment's amount, what was received and
  * the order's subtotal must be equal, and the payment's sale entries must sum to that subtotal — so a changed
- * payment or order breaks at the payment's first entry. A reversal carries a non-positive amount and names a
+ * payment or order breaks at the payment's first entry. For an on-account order the unit accepted (decision 022),
+ * the accepted quantity, amount and proceeds of each line stand for the line's, and the accepted total for the
+ * subtotal. A reversal carries a non-positive amount and names a
  * refund of its payment, dated when the refund was made, whose reversals together are the refund's amount; it
  * reverses an earlier sale of the same line and payment, and never more than that sale was (counting the
  * reversals of the line up to it).
@@ -158,22 +160,27 @@ async function firstPaymentOrRefundBreak(
                        from payments p
                        join orders o on o.id = p.order_id
                        join order_lines l on l.order_id = o.id
+                       left join acceptance_lines al on al.order_line_id = l.id
                       where p.id = e.payment_id
                         and p.status = 'confirmed'
                         and p.confirmed_at = e.occurred_at
-                        and p.amount_fen = o.subtotal_fen
+                        and p.amount_fen = coalesce((select sum(ax.accepted_amount_fen)
+                                                       from acceptance_lines ax
+                                                       join order_lines lx on lx.id = ax.order_line_id
+                                                      where lx.order_id = o.id and o.terms = 'on_account'),
+                                                    o.subtotal_fen)
                         and p.received_fen = p.amount_fen
-                        and o.subtotal_fen = (select sum(x.amount_fen) from aid_entries x
-                                               where x.kind = 'sale' and x.payment_id = p.id)
+                        and p.amount_fen = (select sum(x.amount_fen) from aid_entries x
+                                             where x.kind = 'sale' and x.payment_id = p.id)
                         and o.id = e.order_id
                         and o.buyer_channel = e.buyer_channel
                         and o.buyer_region_code = e.buyer_region_code
                         and o.buyer_org_id is not distinct from e.buyer_org_id
                         and l.id = e.order_line_id
                         and l.product_id = e.product_id
-                        and l.qty = e.quantity
-                        and l.amount_fen = e.amount_fen
-                        and l.proceeds_fen = e.proceeds_fen
+                        and coalesce(al.accepted_qty, l.qty) = e.quantity
+                        and coalesce(al.accepted_amount_fen, l.amount_fen) = e.amount_fen
+                        and coalesce(al.accepted_proceeds_fen, l.proceeds_fen) = e.proceeds_fen
                         and e.refund_id is null
                    ) then 'payment_mismatch'
                    when e.kind = 'reversal' and not (
@@ -409,6 +416,8 @@ async function firstUncountedLine(db: Db): Promise<{ paymentId: string; orderLin
           from payments p
           join order_lines l on l.order_id = p.order_id
          where p.status = 'confirmed'
+           -- A line the unit rejected in full at 验收 has nothing to count.
+           and not exists (select 1 from acceptance_lines al where al.order_line_id = l.id and al.accepted_qty = 0)
            and not exists (select 1 from aid_entries e
                             where e.kind = 'sale' and e.order_line_id = l.id and e.payment_id = p.id)
          order by p.confirmed_at, p.id, l.id

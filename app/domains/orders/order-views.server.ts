@@ -316,6 +316,10 @@ export type PaymentQueueItem = {
   createdAt: string
   /** Null for an on-account order not accepted yet. */
   paymentDueAt: string | null
+  /** A unit's on-account order (decision 022): payable once accepted, then due on the unit's term. */
+  onAccount: boolean
+  /** On account, accepted, unpaid past its due time. */
+  overdue: boolean
   confirmedAt: string | null
   /** Fen refunded so far (0 for none). */
   refundedFen: number
@@ -327,11 +331,17 @@ export { type PaymentQueueFilter, paymentQueueFilters } from '../payments'
 
 export async function listBankTransfers(
   db: Db,
-  query: { filter: PaymentQueueFilter; q: string; page: number; pageSize: number },
+  query: { filter: PaymentQueueFilter; q: string; page: number; pageSize: number; now?: Date },
 ): Promise<{ items: PaymentQueueItem[]; total: number }> {
+  const now = query.now ?? new Date()
   const conditions: SQL[] = [eq(payments.provider, 'bank_transfer')]
   if (query.filter === 'open')
-    conditions.push(inArray(payments.status, ['pending', 'flagged']), eq(orders.status, 'pending_payment'))
+    conditions.push(
+      inArray(payments.status, ['pending', 'flagged']),
+      eq(orders.status, 'pending_payment'),
+      // An on-account order is payable only once the unit has accepted every part of it (decision 022).
+      sql`not (${orders.terms} = 'on_account' and ${orders.paymentDueAt} is null)`,
+    )
   if (query.filter === 'flagged') conditions.push(eq(payments.status, 'flagged'))
   if (query.filter === 'confirmed') conditions.push(eq(payments.status, 'confirmed'))
   const q = query.q.trim().toUpperCase()
@@ -351,6 +361,7 @@ export async function listBankTransfers(
         status: payments.status,
         createdAt: payments.createdAt,
         paymentDueAt: orders.paymentDueAt,
+        terms: orders.terms,
         confirmedAt: payments.confirmedAt,
         refundedFen: sql<string>`(select coalesce(sum(r.amount_fen), 0)::text from ${refunds} r where r.payment_id = ${payments.id})`,
         refundRequests: sql<unknown>`(select coalesce(json_agg(json_build_array(so_org.name, rr.reason, so.subtotal_fen::text)
@@ -369,8 +380,14 @@ export async function listBankTransfers(
     db.select({ n: count() }).from(payments).innerJoin(orders, eq(orders.id, payments.orderId)).where(where),
   ])
   return {
-    items: rows.map((r) => ({
+    items: rows.map(({ terms, ...r }) => ({
       ...r,
+      onAccount: terms === 'on_account',
+      overdue:
+        terms === 'on_account' &&
+        r.orderStatus === 'pending_payment' &&
+        r.paymentDueAt !== null &&
+        now.getTime() > r.paymentDueAt.getTime(),
       amountFen: Number(r.amountFen),
       receivedFen: r.receivedFen === null ? null : Number(r.receivedFen),
       createdAt: r.createdAt.toISOString(),

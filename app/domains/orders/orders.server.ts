@@ -394,7 +394,10 @@ export async function expireOrders(db: Db, clock: Clock): Promise<number> {
     const due = await tx
       .select({ id: orders.id })
       .from(orders)
-      .where(and(eq(orders.status, 'pending_payment'), lt(orders.paymentDueAt, now)))
+      // On-account orders are never closed for want of payment: they are flagged overdue instead (decision 022).
+      .where(
+        and(eq(orders.status, 'pending_payment'), eq(orders.terms, 'prepaid'), lt(orders.paymentDueAt, now)),
+      )
       .orderBy(asc(orders.id))
       .for('update', { skipLocked: true })
     const ids = due.map((o) => o.id)

@@ -31,7 +31,14 @@ export async function confirmReceipt(
   const [updated] = await db
     .update(sellerOrders)
     .set({ fulfilment: 'received', receivedAt: clock.now(), receivedAutomatically: false })
-    .where(and(buyerOwns(input), inArray(sellerOrders.fulfilment, ['shipped', 'delivered'])))
+    .where(
+      and(
+        buyerOwns(input),
+        inArray(sellerOrders.fulfilment, ['shipped', 'delivered']),
+        // A unit's on-account delivery is received by its 验收 on /unit/orders (decision 022).
+        sql`exists (select 1 from orders o where o.id = ${sellerOrders.orderId} and o.terms = 'prepaid')`,
+      ),
+    )
     .returning({ id: sellerOrders.id })
   if (updated) return { ok: true }
   const [exists] = await db.select({ id: sellerOrders.id }).from(sellerOrders).where(buyerOwns(input))
@@ -49,6 +56,8 @@ export async function autoConfirmReceipts(db: Db, clock: Clock): Promise<number>
         inArray(sellerOrders.fulfilment, ['shipped', 'delivered']),
         isNotNull(sellerOrders.shippedAt),
         lte(sellerOrders.shippedAt, cutoff),
+        // A unit's on-account delivery is received by its explicit 验收 only (decision 022).
+        sql`exists (select 1 from orders o where o.id = ${sellerOrders.orderId} and o.terms = 'prepaid')`,
       ),
     )
     .returning({ id: sellerOrders.id })

@@ -16,7 +16,14 @@ export type ConfirmPaymentResult =
   | { ok: false; reason: 'not_found' | 'amount_mismatch' | 'not_pending' }
 
 /** What confirmPayment reads of a payment and its order, both locked. */
-type PaymentLocked = { order_id: string; amount_fen: string; status: string; order_status: string }
+type PaymentLocked = {
+  order_id: string
+  amount_fen: string
+  status: string
+  order_status: string
+  /** An on-account order whose payable amount is not known yet (not every seller order accepted). */
+  awaiting_acceptance: boolean
+}
 
 /**
  * Confirms a payment: the payment confirmed, its order and seller orders paid and `hooks.onConfirmed` (the ledger)
@@ -54,7 +61,8 @@ export async function confirmPaymentInTransaction(
   const [locked] = await preparedRows<PaymentLocked>(
     tx,
     sql`select pay.order_id::text as order_id, pay.amount_fen::text as amount_fen, pay.status,
-               o.status as order_status
+               o.status as order_status,
+               (o.terms = 'on_account' and o.payment_due_at is null) as awaiting_acceptance
         from payments pay join orders o on o.id = pay.order_id
         where pay.id = ${input.paymentId}::uuid
         for update of pay, o`,
@@ -62,6 +70,9 @@ export async function confirmPaymentInTransaction(
   if (!locked) return { ok: false, reason: 'not_found' }
   // A confirmed payment stays confirmed: a later, different amount must not flag it.
   if (locked.status === 'confirmed') return { ok: false, reason: 'not_pending' }
+  // On account (decision 022): nothing is payable before the unit has accepted the goods; the amount is then the
+  // accepted total, set on this payment at the last acceptance.
+  if (locked.awaiting_acceptance) return { ok: false, reason: 'not_pending' }
   const receivedFen = input.receivedFen.toString()
   if (input.receivedFen !== BigInt(locked.amount_fen)) {
     await preparedRows(

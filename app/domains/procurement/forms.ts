@@ -148,3 +148,45 @@ export type ExternalPurchaseForm = z.output<typeof externalPurchaseForm>
 export const notificationsForm = z.object({
   intent: z.enum(['read-all'], { message: 'notifications.error.intent' }),
 })
+
+/** The most lines one seller order's acceptance may carry (an order has at most this many lines per seller). */
+const MAX_ACCEPTANCE_LINES = 500
+
+/**
+ * 验收 of one seller order (decision 022): the accepted quantity of each of its lines (0 to the ordered quantity;
+ * the domain checks the upper bound against the line), optional notes. Photos come as files beside the form.
+ */
+export const acceptanceForm = z.object({
+  sellerOrderId: z.string({ message: 'unit.accept.error.sellerOrder' }).uuid('unit.accept.error.sellerOrder'),
+  notes: optionalText({ max: 500, multiline: true, messages: { tooLong: 'unit.accept.error.notes' } }),
+  lines: z
+    .array(
+      z.object({
+        orderLineId: z.string({ message: 'unit.accept.error.line' }).uuid('unit.accept.error.line'),
+        acceptedQty: z.preprocess(
+          (v) => (typeof v === 'string' && /^\s*\d{1,7}\s*$/.test(v) ? Number(v) : v),
+          z
+            .number({ message: 'unit.accept.error.qty' })
+            .int('unit.accept.error.qty')
+            .min(0, 'unit.accept.error.qty'),
+        ),
+      }),
+      { message: 'unit.accept.error.lines' },
+    )
+    .min(1, 'unit.accept.error.lines')
+    .max(MAX_ACCEPTANCE_LINES, 'unit.accept.error.lines'),
+})
+export type AcceptanceForm = z.output<typeof acceptanceForm>
+
+/** The unit's payment term in days (1–60; 30 unless set). */
+export const paymentTermForm = z.object({
+  days: z.preprocess(
+    (v) => (typeof v === 'string' && /^\s*\d{1,3}\s*$/.test(v) ? Number(v) : v),
+    z
+      .number({ message: 'unit.term.error.days' })
+      .int('unit.term.error.days')
+      .min(1, 'unit.term.error.days')
+      .max(60, 'unit.term.error.days'),
+  ),
+})
+export type PaymentTermForm = z.output<typeof paymentTermForm>

@@ -40,3 +40,15 @@ export {
   type SubmitResult,
   submitRequisition,
 } from './requisitions.server'
+export {
+  acceptSellerOrder,
+  type AcceptResult,
+  getUnitOrder,
+  getUnitYearSummary,
+  paymentTermOf,
+  setPaymentTerm,
+  type UnitOrderDetail,
+  type UnitYearSummary,
+  type UnitPurchaseRow,
+  unitPurchasesForYear,
+} from './acceptance.server'

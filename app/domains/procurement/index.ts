@@ -31,3 +31,11 @@ export {
   type UnitRole,
   unitRoles,
 } from './unit-actor'
+export {
+  acceptedPart,
+  DEFAULT_PAYMENT_TERM_DAYS,
+  isOverdue,
+  MAX_PAYMENT_TERM_DAYS,
+  paymentDueAt,
+} from './acceptance-math'
+export { acceptanceForm, type AcceptanceForm, paymentTermForm, type PaymentTermForm } from './forms'

@@ -6,7 +6,8 @@ import { files } from '../../../db/schema/files'
 import { organizations } from '../../../db/schema/organizations'
 import { isFileKey } from '../../services/files/keys.server'
 import { defaultFileStore, type FileStore } from '../../services/files/store.server'
-import { externalPurchases, procurementPlans } from '../../../db/schema/procurement'
+import { externalPurchases, procurementPlans, unitPaymentTerms } from '../../../db/schema/procurement'
+import { DEFAULT_PAYMENT_TERM_DAYS } from './acceptance-math'
 import type { Clock } from '../../utils/clock'
 import { recordAuditEvent } from '../audit/index.server'
 import { isBuyerOrganizationKind } from '../orders'
@@ -40,6 +41,8 @@ export type PlanView = {
   externalFen: bigint
   staffFen: bigint
   progressBp: number
+  /** The unit's payment term in days from acceptance (decision 022). */
+  paymentTermDays: number
   purchases: Array<{
     id: string
     kind: 'unit' | 'staff'
@@ -84,7 +87,7 @@ export async function getPlanView(db: Db, input: { orgId: string; year: number }
     .from(procurementPlans)
     .leftJoin(organizations, eq(organizations.id, procurementPlans.representativeOrgId))
     .where(and(eq(procurementPlans.orgId, orgId), eq(procurementPlans.year, year)))
-  const [platform, external, purchases] = await Promise.all([
+  const [platform, external, purchases, term] = await Promise.all([
     platformPurchasesByMonth(db, orgId, year),
     queryRows<{ month: number; kind: 'unit' | 'staff'; amount: string }>(
       db,
@@ -116,6 +119,10 @@ export async function getPlanView(db: Db, input: { orgId: string; year: number }
         ),
       )
       .orderBy(desc(externalPurchases.purchasedOn), desc(externalPurchases.recordedAt)),
+    db
+      .select({ days: unitPaymentTerms.days })
+      .from(unitPaymentTerms)
+      .where(eq(unitPaymentTerms.orgId, orgId)),
   ])
   const months: MonthFigures[] = Array.from({ length: 12 }, (_, i) => ({
     month: i + 1,
@@ -154,6 +161,7 @@ export async function getPlanView(db: Db, input: { orgId: string; year: number }
     externalFen,
     staffFen,
     progressBp: progressBp(doneFen, plan?.reservedFen ?? 0n),
+    paymentTermDays: term[0]?.days ?? DEFAULT_PAYMENT_TERM_DAYS,
     purchases,
   }
 }
@@ -277,7 +285,7 @@ export async function openPurchaseEvidence(
     .innerJoin(files, eq(files.key, externalPurchases.evidenceFile))
     .where(and(eq(externalPurchases.evidenceFile, input.key), eq(externalPurchases.orgId, input.actor.orgId)))
     .limit(1)
-  if (!row) return null
+  if (!row) return openAcceptancePhoto(db, input)
   const opened = await (input.store ?? defaultFileStore()).open(input.key)
   if (!opened) return null
   const extension = input.key.slice(input.key.lastIndexOf('.') + 1)
@@ -358,4 +366,24 @@ export async function listLaggingUnits(
     .filter((u) => u.shortfallFen > 0n)
     .sort((a, b) => (a.shortfallFen === b.shortfallFen ? 0 : a.shortfallFen > b.shortfallFen ? -1 : 1))
   return { year, units }
+}
+
+/** A photo attached to one of the unit's acceptances (decision 022), for a member of that unit; null otherwise. */
+async function openAcceptancePhoto(
+  db: Db,
+  input: { actor: UnitActor; key: string; store?: FileStore },
+): Promise<{ contentType: string; size: number; stream: Readable; filename: string } | null> {
+  const [row] = await queryRows<{ content_type: string }>(
+    db,
+    sql`select f.content_type from acceptances a
+          join orders o on o.id = a.order_id
+          join files f on f.key = ${input.key}
+        where o.buyer_org_id = ${input.actor.orgId}::uuid and ${input.key} = any(a.photo_keys)
+        limit 1`,
+  )
+  if (!row) return null
+  const opened = await (input.store ?? defaultFileStore()).open(input.key)
+  if (!opened) return null
+  const extension = input.key.slice(input.key.lastIndexOf('.') + 1)
+  return { contentType: row.content_type, ...opened, filename: `acceptance-photo.${extension}` }
 }

@@ -19,6 +19,7 @@ import { normalizePhone } from '../orders'
 import { placeOrder, type PlaceOrderError } from '../orders/index.server'
 import type { PaymentMethod } from '../payments/index.server'
 import { referenceData, regionChain } from '../regions/index.server'
+import { isOverdue } from './acceptance-math'
 import { type BulkRow, parseQuantity, type RowProblem } from './bulk-lines'
 import type { DecisionForm, RequisitionForm } from './forms'
 import { notify } from './notifications.server'
@@ -759,14 +760,19 @@ export type UnitOrderItem = {
   createdAt: string
   buyerName: string
   isOwn: boolean
+  /** On account: set at the last acceptance (decision 022). */
+  paymentDueAt: string | null
+  /** Accepted on account and unpaid past its due time. */
+  overdue: boolean
 }
 
 /** The unit's orders (a buyer: their own), newest first, a page at a time. */
 export async function listUnitOrders(
   db: Db,
-  input: { actor: UnitActor; page: number },
+  input: { actor: UnitActor; page: number; now?: Date },
 ): Promise<{ items: UnitOrderItem[]; total: number; page: number; pageSize: number }> {
   const { actor } = input
+  const now = input.now ?? new Date()
   const where = and(
     eq(orders.buyerOrgId, actor.orgId),
     seesAllOfUnit(actor.role) ? undefined : eq(orders.buyerUserId, actor.userId),
@@ -783,6 +789,8 @@ export async function listUnitOrders(
         createdAt: orders.createdAt,
         buyerName: users.displayName,
         buyerUserId: orders.buyerUserId,
+        terms: orders.terms,
+        paymentDueAt: orders.paymentDueAt,
       })
       .from(orders)
       .innerJoin(users, eq(users.id, orders.buyerUserId))
@@ -796,10 +804,13 @@ export async function listUnitOrders(
       .where(where),
   ])
   return {
-    items: rows.map(({ buyerUserId, createdAt, ...r }) => ({
+    items: rows.map(({ buyerUserId, createdAt, terms, paymentDueAt, ...r }) => ({
       ...r,
       createdAt: createdAt.toISOString(),
       isOwn: buyerUserId === actor.userId,
+      paymentDueAt: terms === 'on_account' ? (paymentDueAt?.toISOString() ?? null) : null,
+      overdue:
+        terms === 'on_account' && r.status === 'pending_payment' && isOverdue(paymentDueAt, now, false),
     })),
     total: count[0]?.n ?? 0,
     page: input.page,
