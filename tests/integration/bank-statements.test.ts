@@ -1,3 +1,4 @@
+import { shipAndAcceptInFull } from '../support/acceptance'
 import { eq, inArray, sql } from 'drizzle-orm'
 import ExcelJS from 'exceljs'
 import iconv from 'iconv-lite'
@@ -362,7 +363,19 @@ describe(`bank statement import (${testDbKind()})`, () => {
       '交易日期,贷方发生额,借方发生额,对方户名,摘要',
       `2026-12-10,${yuan(payment!.amountFen)},,鼓楼区演示预算单位（演示）,货款${payment!.reference}`,
     ].join('\r\n')
-    const uploaded = await importAndMap(Buffer.from(csv), 'unit.csv')
+    // Before the unit has accepted the goods nothing is payable: the line waits, unmatched.
+    const early = await importAndMap(Buffer.from(csv), 'unit.csv')
+    const waiting = (await getStatementImport(db, early.importId))!
+    expect(waiting.preview!.groups.matched.count).toBe(0)
+    expect(waiting.preview!.lines.map((l) => l.reason)).toEqual(['awaiting_acceptance'])
+    // Accepted in full: the same transfer, in the next statement, matches.
+    await shipAndAcceptInFull(
+      db,
+      submitted.orderId,
+      { orgId: gulou, userId: unitBuyer, role: 'unit_buyer' },
+      clock,
+    )
+    const uploaded = await importAndMap(Buffer.from(`${csv}\r\n`), 'unit-2.csv')
     const view = (await getStatementImport(db, uploaded.importId))!
     expect(view.preview!.groups.matched.count).toBe(1)
     expect(

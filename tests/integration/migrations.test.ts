@@ -11,6 +11,8 @@ import { SEED_NOW } from '../support/test-clock'
 import { openTestDatabase, testDbKind } from '../support/db'
 
 const expectedTables = [
+  'acceptance_lines',
+  'acceptances',
   'aid_buyer_rollups',
   'aid_entries',
   'aid_product_rollups',
@@ -25,6 +27,7 @@ const expectedTables = [
   'carts',
   'certifications',
   'chain_heads',
+  'disputes',
   'external_purchases',
   'files',
   'household_credits',
@@ -65,6 +68,7 @@ const expectedTables = [
   'target_tallies',
   'target_tally_heads',
   'targets',
+  'unit_payment_terms',
   'users',
 ]
 

@@ -106,6 +106,7 @@ describe('bank statement rules', () => {
       amountFen: fc.bigInt({ min: 1n, max: 10_000_000n }),
       status: fc.constantFrom<PaymentCandidate['status']>('pending', 'pending', 'flagged', 'confirmed'),
       orderStatus: fc.constantFrom('pending_payment', 'pending_payment', 'pending_payment', 'cancelled'),
+      awaitingAcceptance: fc.constantFrom(false, false, false, true),
     })
     const lineArb = (n: number) =>
       fc.record({
@@ -165,11 +166,13 @@ describe('bank statement rules', () => {
             expect(l.amountFen).toBe(l.payment!.amountFen)
             expect(l.payment!.status).not.toBe('confirmed')
             expect(l.payment!.orderStatus).toBe('pending_payment')
+            expect(l.payment!.awaitingAcceptance).toBe(false)
             expect(recorded.has(l.fingerprint)).toBe(false)
           }
           // Every waiting payment with an exact, new line is matched.
           for (const c of candidates) {
-            if (c.status === 'confirmed' || c.orderStatus !== 'pending_payment') continue
+            if (c.status === 'confirmed' || c.orderStatus !== 'pending_payment' || c.awaitingAcceptance)
+              continue
             const exact = preview.lines.some(
               (l) =>
                 l.payment?.paymentId === c.paymentId &&

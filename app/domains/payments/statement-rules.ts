@@ -253,6 +253,8 @@ export type PaymentCandidate = {
   status: 'pending' | 'flagged' | 'confirmed'
   orderStatus: string
   orderNumber: string
+  /** An on-account order not yet accepted in full (decision 022): nothing is payable yet. */
+  awaitingAcceptance: boolean
 }
 
 /**
@@ -281,6 +283,7 @@ export type ClassifiedLine = {
     | 'already_paid'
     | 'twice_in_file'
     | 'order_closed'
+    | 'awaiting_acceptance'
     | 'no_reference'
     | 'unknown_reference'
     | 'several_references'
@@ -376,6 +379,7 @@ export function classifyStatement(
     else if (!payment) put('unknown', 'unknown_reference')
     else if (payment.status === 'confirmed') put('duplicate', 'already_paid')
     else if (!CONFIRMABLE_ORDER_STATUSES.includes(payment.orderStatus)) put('closed', 'order_closed')
+    else if (payment.awaitingAcceptance) put('unknown', 'awaiting_acceptance')
     else if (line.amountFen < payment.amountFen) put('short', 'short')
     else if (line.amountFen > payment.amountFen) put('over', 'over')
     else if (taken.has(payment.paymentId)) put('duplicate', 'twice_in_file')

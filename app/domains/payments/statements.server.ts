@@ -217,6 +217,7 @@ async function previewLines(db: Db, rows: readonly SheetRow[], mapping: Statemen
           status: payments.status,
           orderStatus: orders.status,
           orderNumber: orders.number,
+          awaitingAcceptance: sql<boolean>`(${orders.terms} = 'on_account' and ${orders.paymentDueAt} is null)`,
         })
         .from(payments)
         .innerJoin(orders, eq(orders.id, payments.orderId))

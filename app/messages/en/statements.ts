@@ -102,6 +102,7 @@ export const statements: Record<keyof typeof zh, string> = {
   'statement.reason.already_paid': 'The order is already paid',
   'statement.reason.twice_in_file': 'An earlier line of this file pays the same order',
   'statement.reason.order_closed': 'The order is closed',
+  'statement.reason.awaiting_acceptance': 'The unit has not accepted the goods yet: nothing is payable',
   'statement.reason.no_reference': 'No reference in the remark',
   'statement.reason.unknown_reference': 'No waiting payment has this reference',
   'statement.reason.several_references': 'Several references in the remark',

@@ -91,6 +91,7 @@ export const statements = {
   'statement.reason.already_paid': '订单已付款',
   'statement.reason.twice_in_file': '本文件中已有一笔相同订单的到账',
   'statement.reason.order_closed': '订单已关闭',
+  'statement.reason.awaiting_acceptance': '单位尚未完成验收，暂不应付款',
   'statement.reason.no_reference': '附言中没有参考号',
   'statement.reason.unknown_reference': '没有这个参考号的待付款',
   'statement.reason.several_references': '附言中有多个参考号',
