@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { runBackgroundJobs } from '../../app/domains/operations/index.server'
 import { foldTargetTallies, getTargetDashboard, readTallies } from '../../app/domains/targets/index.server'
 import { targetProgress } from '../../app/domains/targets/targets.server'
 import { fixedClock, shanghaiToday, systemClock } from '../../app/utils/clock'
@@ -65,6 +66,16 @@ describe(`target tallies (${testDbKind()})`, async () => {
     expect(await progressOf(parent!)).toBe(before + bought.paidFen)
     const again = await foldTargetTallies(db, systemClock)
     expect(again).toBe(0)
+  })
+
+  it('is kept by the background jobs, quietly', async () => {
+    await sale(1)
+    const lines: string[] = []
+    await runBackgroundJobs(db, systemClock, (line) => lines.push(line))
+    expect(lines.filter((line) => line.includes('tallies'))).toEqual([])
+    const view = await readTallies(db, parent!, ['channel'], { tailLimit: 0 })
+    expect(view).not.toBeNull()
+    expect(await progressOf(parent!)).toBe(await rawSum(parent!))
   })
 
   it('gives the unfiltered dashboard the same tables as the rollups give', async () => {

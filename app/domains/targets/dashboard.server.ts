@@ -1,5 +1,5 @@
 import { and, asc, between, eq, inArray, like, or, type SQL, sql } from 'drizzle-orm'
-import type { Db } from '../../../db/client.server'
+import { type Db, queryRows } from '../../../db/client.server'
 import { products } from '../../../db/schema/catalog'
 import { aidBuyerRollups, aidProductRollups, aidRollups } from '../../../db/schema/ledger'
 import { memberships } from '../../../db/schema/memberships'
@@ -392,6 +392,25 @@ async function laggingOf(db: Db, jurisdiction: string[], today: string): Promise
 }
 
 /**
+ * The names of the organisations or products a tally lists, by id. One array parameter, unnested once (a thousand
+ * buyers are one value to bind; `id = any(cast(…))` would re-read the array for every row of the table).
+ */
+async function namesOf(
+  db: Db,
+  table: 'organizations' | 'products',
+  rows: ReadonlyArray<{ key: string }>,
+): Promise<Array<{ id: string; name: string }>> {
+  const ids = rows.map((r) => r.key).filter(isUuid)
+  if (ids.length === 0) return []
+  const source = table === 'organizations' ? organizations : products
+  return queryRows<{ id: string; name: string }>(
+    db,
+    sql`select t.id::text as id, t.name from unnest(cast(${`{${ids.join(',')}}`} as text)::uuid[]) as k(id)
+        join ${source} t on t.id = k.id`,
+  )
+}
+
+/**
  * The unfiltered dashboard from the target's tallies (decision 026): the same tables as the rollup path, without a
  * sum over the period's rollups. Null when the tallies cannot serve.
  */
@@ -422,28 +441,8 @@ async function dashboardFromTallies(
     .reduce((s, d) => s + d.amountFen, 0n)
   const [target, buyerNames, productNames, { regions }, lagging] = await Promise.all([
     officeTargetOf(db, row, today, actingOrgId, { achievedFen: tallyTotal(view, 'channel'), last30DaysFen }),
-    buyerRows.length === 0
-      ? Promise.resolve([])
-      : db
-          .select({ id: organizations.id, name: organizations.name })
-          .from(organizations)
-          .where(
-            inArray(
-              organizations.id,
-              buyerRows.map((r) => r.key),
-            ),
-          ),
-    productRows.length === 0
-      ? Promise.resolve([])
-      : db
-          .select({ id: products.id, name: products.name })
-          .from(products)
-          .where(
-            inArray(
-              products.id,
-              productRows.map((r) => r.key),
-            ),
-          ),
+    namesOf(db, 'organizations', buyerRows),
+    namesOf(db, 'products', productRows),
     referenceData(db),
     laggingOf(db, jurisdiction, today),
   ])
