@@ -21,9 +21,10 @@ test('a user who forgot the password resets it by email link (read from the demo
 
   await page.goto('/login')
   await page.getByRole('link', { name: '忘记密码？' }).click()
-  // On a loaded machine the page may still be hydrating: typing into the form before that can be lost.
-  await page.waitForLoadState('networkidle')
+  // On a loaded machine the page may still be hydrating: check what was typed is still there before sending.
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
   await page.getByLabel('邮箱或手机号').fill('not-an-address')
+  await expect(page.getByLabel('邮箱或手机号')).toHaveValue('not-an-address')
   await page.getByRole('button', { name: '发送' }).click()
   await expect(page.getByText('请输入邮箱或 11 位手机号')).toBeVisible()
   await page.getByLabel('邮箱或手机号').fill(email)

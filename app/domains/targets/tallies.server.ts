@@ -142,9 +142,23 @@ export async function foldTargetTallies(
     .orderBy(asc(targets.id))
   // Appends take the chain's head lock and commit in seq order, so every entry up to this seq is committed.
   const head = await ledgerHeadSeq(db)
+  // Most passes find every target caught up: one read of the heads spares them a transaction each.
+  const heads = new Map(
+    (
+      await db
+        .select({
+          targetId: targetTallyHeads.targetId,
+          throughSeq: targetTallyHeads.throughSeq,
+          scope: targetTallyHeads.scope,
+        })
+        .from(targetTallyHeads)
+    ).map((h) => [h.targetId, h]),
+  )
   let folded = 0
   for (const target of counted) {
     const scope = tallyScopeKey(target)
+    const known = heads.get(target.id)
+    if (known && known.scope === scope && known.throughSeq >= head) continue
     folded += await db.transaction(async (tx) => {
       await tx
         .insert(targetTallyHeads)
