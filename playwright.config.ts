@@ -66,7 +66,8 @@ export default defineConfig({
     command: 'node scripts/start.js',
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
-    timeout: 120_000,
+    // The first start seeds the demo world with its year of orders (under a minute on a quiet machine).
+    timeout: 240_000,
     stdout: 'ignore',
     stderr: 'pipe',
     env: {

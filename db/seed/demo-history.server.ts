@@ -12,6 +12,8 @@ import { users } from '../schema/accounts'
 import { products } from '../schema/catalog'
 import { orderLines, orders, payments, sellerOrders } from '../schema/orders'
 import { procurementPlans } from '../schema/procurement'
+import { targets } from '../schema/targets'
+import { fuzhouDingxiPairs, prepareUnitYear, type UnitYearSummary } from './demo-units.server'
 import { intBetween, pick, seedUuid, seededRandom } from './synthetic'
 
 /**
@@ -107,6 +109,8 @@ export type DemoHistorySummary = {
   /** Placed, neither paid nor closed by `now` (their payment window is still open). */
   pending: number
   refunds: { partial: number; full: number }
+  /** The synthetic units' year of procurement (demo-units.server.ts). */
+  units: UnitYearSummary | null
 }
 
 type Product = { id: string; originCode: string; priceFen: bigint; minOrderQty: number }
@@ -417,14 +421,15 @@ export async function seedDemoHistory(
     expired: 0,
     pending: 0,
     refunds: { partial: 0, full: 0 },
+    units: null,
   }
   const placed = new Map<number, { orderId: string; totalFen: bigint }>()
 
-  for (const event of eventsOf(plan, now, method.windowHours)) {
+  const runConsumerEvent = async (event: HistoryEvent): Promise<void> => {
     const clock = fixedClock(event.at)
     if (event.kind === 'expire') {
       summary.expired += await expireOrders(tx, clock)
-      continue
+      return
     }
     const order = plan[event.order]!
     if (event.kind === 'place') {
@@ -457,15 +462,15 @@ export async function seedDemoHistory(
       } else {
         throw new Error(`demo history: order refused ${JSON.stringify(result.errors)}`)
       }
-      continue
+      return
     }
     const done = placed.get(event.order)
-    if (!done) continue // refused for lack of stock: nothing follows
+    if (!done) return // refused for lack of stock: nothing follows
     if (event.kind === 'cancel') {
       const result = await cancelOrder(tx, { orderId: done.orderId, buyerUserId: order.buyerId }, clock)
       if (!result.ok) throw new Error(`demo history: cancel failed (${result.reason})`)
       summary.cancelled++
-      continue
+      return
     }
     const [payment] = await tx
       .select({ id: payments.id })
@@ -481,7 +486,7 @@ export async function seedDemoHistory(
       )
       if (!result.ok) throw new Error(`demo history: confirmation failed (${result.reason})`)
       summary.confirmed++
-      continue
+      return
     }
     // A refund: partial — half of one line (a damaged parcel) — or the whole order.
     const lines = await tx
@@ -505,6 +510,34 @@ export async function seedDemoHistory(
     if (!result.ok) throw new Error(`demo history: refund failed (${result.reason})`)
     summary.refunds[event.refund]++
   }
+
+  // The units' year (demo-units.server.ts) runs interleaved with the consumers' in time order, as the ledger would
+  // have recorded them.
+  const year = shanghaiYear(now)
+  const [goal] = await tx
+    .select({ goal: targets.goal })
+    .from(targets)
+    .where(eq(targets.id, seedUuid(`target:demo-${year}-fz-dx`)))
+  const units = await prepareUnitYear(tx, {
+    now,
+    year,
+    goalFen: goal?.goal ?? 0n,
+    pairs: fuzhouDingxiPairs(),
+    passwordHash,
+    registeredAt: registered,
+    financeId,
+    method,
+  })
+  const steps = [
+    ...eventsOf(plan, now, method.windowHours).map((event) => ({
+      at: event.at,
+      rank: event.rank,
+      run: () => runConsumerEvent(event),
+    })),
+    ...units.events,
+  ].sort((a, b) => a.at.getTime() - b.at.getTime() || a.rank - b.rank)
+  for (const step of steps) await step.run()
+  summary.units = units.summary
 
   await seedUnitYear(tx, { now, financeId, method })
 

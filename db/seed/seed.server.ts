@@ -2,7 +2,6 @@ import { count, eq, sql } from 'drizzle-orm'
 import { slugFromName } from '../../app/domains/catalog/index.server'
 import { publishDailyHead } from '../../app/domains/ledger/index.server'
 import { fixedClock, shanghaiYear, startOfShanghaiDate } from '../../app/utils/clock'
-import { makeUscc } from '../../app/utils/uscc'
 import { hashPassword } from '../../app/services/passwords.server'
 import { type Db, queryRows } from '../client.server'
 import { type Role, users } from '../schema/accounts'
@@ -14,7 +13,15 @@ import { type PairingProgramme, pairings, regions } from '../schema/regions'
 import { targets } from '../schema/targets'
 import { demoHistoryPresent, seedDemoHistory } from './demo-history.server'
 import { loadSourceData, type SourcePairing, type SourceProduct } from './source-data.server'
-import { cooperativeTheme, intBetween, maskedName, pick, seedUuid, seededRandom } from './synthetic'
+import {
+  cooperativeTheme,
+  intBetween,
+  maskedName,
+  pick,
+  seedUuid,
+  seededRandom,
+  syntheticUscc,
+} from './synthetic'
 
 /**
  * Seeding is idempotent and resumable: every step inserts with ON CONFLICT DO NOTHING on rows whose ids derive
@@ -251,12 +258,6 @@ function cooperativesOf(
     index,
     products: county.products.filter((_, i) => i % count === index),
   }))
-}
-
-function syntheticUscc(key: string, kindDigits: string, regionCode: string): string {
-  const random = seededRandom(`uscc:${key}`)
-  const body = Array.from({ length: 8 }, () => String(intBetween(random, 0, 9))).join('')
-  return makeUscc({ authority: kindDigits[0] ?? '9', kind: kindDigits[1] ?? '3', regionCode, orgBody8: body })
 }
 
 async function seedOrganizations(tx: Db, now: Date) {

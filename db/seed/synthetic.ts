@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { makeUscc } from '../../app/utils/uscc'
 
 /**
  * Deterministic building blocks for synthetic demo records: the same seed run twice, or an interrupted run
@@ -76,4 +77,11 @@ export function cooperativeTheme(categories: readonly string[], countyCode: stri
     return COOP_THEMES[kind] ?? '农特产品'
   }
   return kinds.includes('手工艺品') ? '特色产品' : '农特产品'
+}
+
+/** A valid (check digit and all) but made-up unified social credit code for a synthetic organisation. */
+export function syntheticUscc(key: string, kindDigits: string, regionCode: string): string {
+  const random = seededRandom(`uscc:${key}`)
+  const body = Array.from({ length: 8 }, () => String(intBetween(random, 0, 9))).join('')
+  return makeUscc({ authority: kindDigits[0] ?? '9', kind: kindDigits[1] ?? '3', regionCode, orgBody8: body })
 }

@@ -8,6 +8,14 @@ test('a visitor opens the home page and sees the Dingxi targets and products', a
   // Progress is counted from the ledger: a floored percentage on every demo target's bar.
   const bar = page.getByRole('progressbar', { name: /福州→定西 \d{4}年消费帮扶（演示）/ })
   await expect(bar).toHaveAttribute('aria-valuetext', /^(<0\.1|\d+(\.\d)?)%$/)
+  // The demo year moves it believably: near the share of the year gone (issue 18), never stuck near 0.
+  const shown = Number((await bar.getAttribute('aria-valuetext'))!.replace(/[<%]/g, ''))
+  const shanghai = new Date(Date.now() + 8 * 3_600_000)
+  const year = shanghai.getUTCFullYear()
+  const dayOfYear = Math.floor((shanghai.getTime() - Date.UTC(year, 0, 1)) / 86_400_000) + 1
+  const elapsed = (dayOfYear * 100) / ((Date.UTC(year + 1, 0, 1) - Date.UTC(year, 0, 1)) / 86_400_000)
+  expect(shown).toBeGreaterThanOrEqual(Math.floor(elapsed * 0.85 * 10) / 10 - 0.1)
+  expect(shown).toBeLessThanOrEqual(elapsed * 1.15 + 0.1)
   // Every target, demo and documented, is one click away.
   await page.getByRole('link', { name: /^全部 \d+ 个目标$/ }).click()
   await expect(page.getByRole('heading', { level: 2, name: '参考目标（有出处的历史目标）' })).toBeVisible()

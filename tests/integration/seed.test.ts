@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { verifyLedger } from '../../app/domains/ledger/verify.server'
 import { listTargets } from '../../app/domains/targets/targets.server'
-import { startOfShanghaiDate } from '../../app/utils/clock'
+import { periodElapsedBp } from '../../app/domains/targets'
+import { shanghaiDate, startOfShanghaiDate } from '../../app/utils/clock'
 import { type Db, type DbHandle, queryRows, toBigInt, toCount } from '../../db/client.server'
 import { prepareDatabase } from '../../db/prepare.server'
 import { historyBuyers } from '../../db/seed/demo-history.server'
@@ -159,7 +160,11 @@ describe(`seed (${testDbKind()})`, () => {
               (select count(*) from order_lines l join payments p on p.order_id = l.order_id
                 where p.status = 'confirmed'
                   and not exists (select 1 from aid_entries e where e.kind = 'sale' and e.order_line_id = l.id
-                                    and e.payment_id = p.id and e.amount_fen = l.amount_fen)) as uncounted_lines,
+                                    and e.payment_id = p.id
+                                    -- an on-account line counts what the unit accepted (decision 022)
+                                    and e.amount_fen = coalesce((select al.accepted_amount_fen from acceptance_lines al
+                                                                  where al.order_line_id = l.id), l.amount_fen)))
+                  as uncounted_lines,
               (select count(*) from aid_entries e join payments p on p.id = e.payment_id
                 where p.status <> 'confirmed') as counted_unpaid,
               (select count(*) from payments p join orders o on o.id = p.order_id
@@ -226,7 +231,7 @@ describe(`seed (${testDbKind()})`, () => {
     it('spreads the orders over this year up to the seed time, with every outcome', async () => {
       const [row] = await queryRows<Record<string, unknown>>(
         full.db,
-        sql`select min(created_at) as first, max(created_at) as last,
+        sql`select min(created_at) filter (where buyer_org_id is null) as first, max(created_at) as last,
                    (select max(confirmed_at) from payments) as last_confirmed,
                    (select max(created_at) from refunds) as last_refund,
                    count(*) filter (where status = 'paid') as paid,
@@ -268,16 +273,31 @@ describe(`seed (${testDbKind()})`, () => {
           )
         ).map((r) => [r.id, toCount(r.stock)]),
       )
-      const rows = await queryRows<{ id: string; stock: unknown; held: unknown }>(
+      const rows = await queryRows<{
+        id: string
+        stock: unknown
+        held: unknown
+        restocked: unknown
+        returned: unknown
+      }>(
         full.db,
         sql`select p.id::text, p.stock,
                    (select coalesce(sum(l.qty), 0) from order_lines l join orders o on o.id = l.order_id
-                     where l.product_id = p.id and o.status in ('pending_payment', 'paid')) as held
+                     where l.product_id = p.id and o.status in ('pending_payment', 'paid')) as held,
+                   (select coalesce(sum(m.change), 0) from stock_movements m where m.product_id = p.id) as restocked,
+                   (select coalesce(sum(al.rejected_qty), 0) from acceptance_lines al
+                      join order_lines l on l.id = al.order_line_id
+                      join disputes d on d.acceptance_id = al.acceptance_id
+                     where l.product_id = p.id and d.status = 'returned') as returned
             from products p`,
       )
       expect(rows).toHaveLength(108)
       for (const row of rows) {
-        expect(toCount(row.stock) + toCount(row.held), row.id).toBe(initial.get(row.id))
+        // What the cooperatives stocked up for the units' orders, and what came back from a dispute, are on the
+        // shelf or held by an order too.
+        expect(toCount(row.stock) + toCount(row.held), row.id).toBe(
+          initial.get(row.id)! + toCount(row.restocked) + toCount(row.returned),
+        )
         expect(toCount(row.stock), row.id).toBeGreaterThanOrEqual(50)
       }
     })
@@ -299,6 +319,76 @@ describe(`seed (${testDbKind()})`, () => {
       expect(toCount(row?.unit_orders)).toBeGreaterThan(0)
       expect(toCount(row?.miscounted)).toBe(0)
       expect(toCount(row?.unit_rollups)).toBeGreaterThan(0)
+    })
+
+    // The demo year of procurement (issue 18): the 福州→定西 target near its pace every day.
+    it('keeps 福州→定西 within ±15% of its pro-rata pace on every day up to the seed time', async () => {
+      const days = await queryRows<{ day: string; fen: unknown }>(
+        full.db,
+        sql`select day::text as day, sum(amount_fen) as fen from aid_entries
+            where origin_code like '6211%' and buyer_region_code like '3501%' group by day`,
+      )
+      const byDay = new Map(days.map((d) => [d.day, toBigInt(d.fen)]))
+      const goal = 20_000_000_000n
+      const today = shanghaiDate(SEED_NOW)
+      let counted = 0n
+      const outside: string[] = []
+      for (let t = Date.UTC(2026, 0, 1); ; t += 86_400_000) {
+        const day = new Date(t).toISOString().slice(0, 10)
+        counted += byDay.get(day) ?? 0n
+        // Today only up to the seed time: finance confirms in the morning, and SEED_NOW is midday.
+        const pace = (goal * BigInt(periodElapsedBp('2026-01-01', '2026-12-31', day))) / 10_000n
+        const ratio = Number(counted) / Number(pace)
+        if (ratio < 0.85 || ratio > 1.15) outside.push(`${day}: ${ratio.toFixed(3)}`)
+        if (day === today) break
+      }
+      expect(outside).toEqual([])
+      // The target's own figure is that sum.
+      const target = (await listTargets(full.db)).find((t) => t.key === 'demo-2026-fz-dx')!
+      expect(target.progress.state === 'counted' && BigInt(target.progress.achieved)).toBe(counted)
+    })
+
+    it("spreads the districts' sub-targets: some ahead of their pace, some behind", async () => {
+      const targets = await listTargets(full.db)
+      const paceBp = periodElapsedBp('2026-01-01', '2026-12-31', shanghaiDate(SEED_NOW))
+      const ratios = ['350102', '350103', '350104', '350112', '350122'].map((district) => {
+        const t = targets.find((x) => x.key === `demo-2026-fz-dx-${district}`)!
+        const achieved = t.progress.state === 'counted' ? Number(t.progress.achieved) : 0
+        return achieved / ((Number(t.goal) * paceBp) / 10_000)
+      })
+      expect(Math.max(...ratios)).toBeGreaterThan(1.0)
+      expect(Math.min(...ratios)).toBeLessThan(0.85)
+    })
+
+    it('procures through a few dozen units: every order approved, shipped, accepted, and paid the accepted amount', async () => {
+      const [row] = await queryRows<Record<string, unknown>>(
+        full.db,
+        sql`select
+              (select count(distinct o.buyer_org_id) from orders o join payments p on p.order_id = o.id
+                where p.status = 'confirmed' and o.buyer_channel = 'gov_unit') as paying_units,
+              (select count(*) from requisitions where status = 'ordered') as ordered,
+              (select count(*) from requisitions r where r.status = 'ordered' and not exists
+                 (select 1 from requisition_events e where e.requisition_id = r.id and e.action = 'approved'
+                    and e.actor_user_id <> r.requester_user_id)) as unapproved,
+              (select count(*) from payments p join orders o on o.id = p.order_id
+                where o.terms = 'on_account' and p.status = 'confirmed'
+                  and p.amount_fen <> (select sum(al.accepted_amount_fen) from acceptance_lines al
+                                        join acceptances a on a.id = al.acceptance_id where a.order_id = o.id))
+                as paid_other_than_accepted,
+              (select count(*) from acceptance_lines where rejected_qty > 0) as short_lines,
+              (select count(*) from disputes where status = 'returned') as returned,
+              (select count(*) from seller_orders s join orders o on o.id = s.order_id
+                where o.terms = 'on_account' and o.status = 'paid' and s.shipped_at is null) as paid_unshipped,
+              (select count(*) from procurement_plans) as plans`,
+      )
+      expect(toCount(row?.paying_units)).toBeGreaterThanOrEqual(24)
+      expect(toCount(row?.ordered)).toBeGreaterThan(50)
+      expect(toCount(row?.unapproved)).toBe(0)
+      expect(toCount(row?.paid_other_than_accepted)).toBe(0)
+      expect(toCount(row?.short_lines)).toBeGreaterThan(0)
+      expect(toCount(row?.returned)).toBeGreaterThan(0)
+      expect(toCount(row?.paid_unshipped)).toBe(0)
+      expect(toCount(row?.plans)).toBeGreaterThanOrEqual(37)
     })
 
     it('buys through synthetic demo consumers, leaving the README consumer one order', async () => {

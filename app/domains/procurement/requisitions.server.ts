@@ -18,7 +18,7 @@ import { type PriceTier, unitPriceFor } from '../catalog'
 import { normalizePhone } from '../orders'
 import { placeOrder, type PlaceOrderError } from '../orders/index.server'
 import type { PaymentMethod } from '../payments/index.server'
-import { referenceData, regionChain } from '../regions/index.server'
+import { type ReferenceData, referenceData, regionChain } from '../regions/index.server'
 import { isOverdue } from './acceptance-math'
 import { type BulkRow, parseQuantity, type RowProblem } from './bulk-lines'
 import type { DecisionForm, RequisitionForm } from './forms'
@@ -258,11 +258,16 @@ export async function submitRequisition(
     /** Lines the reader already refused: any makes the whole requisition wait until they are fixed. */
     problems?: ReadonlyArray<{ line: number; problem: RowProblem; text: string }>
     form: RequisitionForm
+    /**
+     * The regions, for a caller already inside a transaction (the demo seed), where the cached read is refused.
+     * Requests leave it out.
+     */
+    regions?: ReferenceData
   },
   clock: Clock,
   method: PaymentMethod,
 ): Promise<SubmitResult> {
-  const data = await referenceData(db)
+  const data = input.regions ?? (await referenceData(db))
   try {
     return await db.transaction(async (tx) => {
       // The membership row, locked: a limit changed meanwhile applies before or after, never halfway.
