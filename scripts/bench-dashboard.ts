@@ -52,6 +52,19 @@ async function freeDiskGb(handle: PostgresHandle): Promise<number | null> {
   }
 }
 
+async function databaseExists(serverUrl: string, name: string): Promise<boolean> {
+  const probe = openPostgres(serverUrl, { max: 1 })
+  try {
+    const rows = await queryRows<{ n: string }>(
+      probe.db,
+      sql`select datname as n from pg_database where datname = ${name}`,
+    )
+    return rows.length > 0
+  } finally {
+    await probe.close()
+  }
+}
+
 const timed = async <T>(label: string, run: () => Promise<T>): Promise<{ result: T; seconds: number }> => {
   log(`dashboard: ${label}…`)
   const started = performance.now()
@@ -281,8 +294,14 @@ export async function dashboardScenario({ smoke }: { smoke: boolean }): Promise<
       `only ${freeGb.toFixed(1)} GB free on the database's volume; need ${size.minFreeGb} GB`,
     )
 
-  const reuse = process.env.BENCH_DASHBOARD_DB
-  const url = reuse ? databaseUrlFor(serverUrl, reuse) : await prepareSeededDatabase(serverUrl, 'dashboard')
+  // BENCH_DASHBOARD_DB: measure again on that database when it exists; otherwise set it up under that name and keep it.
+  const named = process.env.BENCH_DASHBOARD_DB
+  if (named !== undefined && !/^[a-z_][a-z0-9_]*$/.test(named))
+    throw new BenchError(`BENCH_DASHBOARD_DB must be a plain database name, not ${named}`)
+  const reuse = named !== undefined && (await databaseExists(serverUrl, named)) ? named : undefined
+  const url = reuse
+    ? databaseUrlFor(serverUrl, reuse)
+    : await prepareSeededDatabase(serverUrl, 'dashboard', named)
   const handle = openPostgres(url, { max: 10 })
   addCleanup('close the dashboard pool', () => handle.close())
   const { db } = handle
@@ -361,7 +380,7 @@ export async function dashboardScenario({ smoke }: { smoke: boolean }): Promise<
       filteredP50Ms: latencyFigures(filteredTimes).p50Ms,
       setupS: dataset.setupS,
       foldedEntries: dataset.foldedEntries,
-      ...(reuse ? { reused: reuse } : {}),
+      ...(reuse ? { reused: reuse } : named ? { kept: named } : {}),
       freeDiskGb: freeGb === null ? null : round(freeGb, 1),
       durationS: round((Date.now() - startedAt) / 1000, 1),
       ...(smoke ? { smoke: true } : {}),
