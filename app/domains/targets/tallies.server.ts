@@ -3,6 +3,8 @@ import { type Db, queryRows } from '../../../db/client.server'
 import { aidEntries } from '../../../db/schema/ledger'
 import { type TallyDimension, targetTallies, targetTallyHeads } from '../../../db/schema/tallies'
 import { targets } from '../../../db/schema/targets'
+import { products } from '../../../db/schema/catalog'
+import { organizations } from '../../../db/schema/organizations'
 import type { Clock } from '../../utils/clock'
 import { subtreePrefix } from '../regions'
 import type { TargetScopeRow } from './targets.server'
@@ -302,4 +304,139 @@ export async function readTallies(
 /** The sum of one dimension's rows (every dimension sums to the target's total). */
 export function tallyTotal(view: TallyView, dimension: TallyDimension): bigint {
   return (view.rows.get(dimension) ?? []).reduce((sum, row) => sum + row.amountFen, 0n)
+}
+
+/** Where a target's tallies stand: up to which seq, for which scope, and how many entries the ledger has after. */
+export type TallyHead = { throughSeq: number; scope: string; lag: number }
+
+/**
+ * The target's tally head, or null when the job has never folded it. One short read (a primary-key row and the
+ * ledger's last seq), so the dashboard can run it beside its other first reads rather than after them.
+ */
+export async function readTallyHead(db: Db, targetId: string): Promise<TallyHead | null> {
+  const [state] = await db
+    .select({
+      throughSeq: targetTallyHeads.throughSeq,
+      scope: targetTallyHeads.scope,
+      head: sql<string>`(select coalesce(max(${aidEntries.seq}), 0) from ${aidEntries})::text`,
+    })
+    .from(targetTallyHeads)
+    .where(eq(targetTallyHeads.targetId, targetId))
+  return state
+    ? { throughSeq: state.throughSeq, scope: state.scope, lag: Number(state.head) - state.throughSeq }
+    : null
+}
+
+/** One row of a dashboard table read from the tallies: buyers and products carry their names. */
+export type TallyTableRow = { key: string; label: string | null; amountFen: bigint }
+export type TallyTables = { throughSeq: number; rows: Record<TallyDimension, TallyTableRow[]> }
+
+/** The tail's keys by dimension, as grouping sets: one pass over the tail gives every dimension's sums. */
+const tailGroups: ReadonlyArray<{ dimension: TallyDimension; column: SQL; key: SQL }> = [
+  { dimension: 'helped', column: sql`${aidEntries.originCode}`, key: sql`${aidEntries.originCode}::text` },
+  {
+    dimension: 'helper',
+    column: sql`${aidEntries.buyerRegionCode}`,
+    key: sql`${aidEntries.buyerRegionCode}::text`,
+  },
+  {
+    dimension: 'channel',
+    column: sql`${aidEntries.buyerChannel}`,
+    key: sql`${aidEntries.buyerChannel}::text`,
+  },
+  {
+    dimension: 'category',
+    column: sql`${aidEntries.productCategory}`,
+    key: sql`${aidEntries.productCategory}::text`,
+  },
+  {
+    dimension: 'buyer',
+    column: sql`${aidEntries.buyerOrgId}`,
+    key: sql`coalesce(${aidEntries.buyerOrgId}::text, '')`,
+  },
+  { dimension: 'product', column: sql`${aidEntries.productId}`, key: sql`${aidEntries.productId}::text` },
+  { dimension: 'day', column: sql`${aidEntries.day}`, key: sql`${aidEntries.day}::text` },
+]
+
+/**
+ * Every table of the unfiltered dashboard from the target's tallies and the entries after them, summed, ordered and
+ * named in the database (decision 026, 2026-12-07): one statement, so one snapshot, as readTallies. The tail is
+ * summed per dimension by grouping sets (one pass over its ≤ TALLY_TAIL_LIMIT entries) and added to the tallies by
+ * key; rows whose sum is zero are dropped; buyers and products come with their names; products only the first
+ * `productLimit`. The caller read `head` just before (readTallyHead): its seq bounds the tail as a plain parameter so
+ * the planner sees a short range of the primary key (not a prepared statement, for the same reason as readTallies).
+ * Null when the tallies cannot serve (missing, another scope, too far behind): the caller reads the rollups.
+ */
+export async function readTallyTables(
+  db: Db,
+  target: TallyScope,
+  head: TallyHead | null,
+  options: { productLimit: number; tailLimit?: number },
+): Promise<TallyTables | null> {
+  const tailLimit = options.tailLimit ?? TALLY_TAIL_LIMIT
+  const scope = tallyScopeKey(target)
+  if (!head || head.scope !== scope || head.lag > tailLimit) return null
+  const through = sql`(select ${targetTallyHeads.throughSeq} from ${targetTallyHeads}
+    where ${targetTallyHeads.targetId} = ${target.id} and ${targetTallyHeads.scope} = ${scope})`
+  const lag = sql`((select coalesce(max(${aidEntries.seq}), 0) from ${aidEntries}) - ${through})`
+  const grouping = (g: (typeof tailGroups)[number]) => sql`grouping(${g.column}) = 0`
+  const rows = await queryRows<{ dimension: string; key: string; label: string | null; amount: string }>(
+    db,
+    sql`
+    with tail as (
+      select case ${sql.join(
+        tailGroups.map((g) => sql`when ${grouping(g)} then ${g.dimension}`),
+        sql` `,
+      )} end as dimension,
+             case ${sql.join(
+               tailGroups.map((g) => sql`when ${grouping(g)} then ${g.key}`),
+               sql` `,
+             )} end as key,
+             sum(${aidEntries.amountFen}) as amount_fen
+        from ${aidEntries}
+       where ${aidEntries.seq} > ${through} and ${aidEntries.seq} > ${head.throughSeq}
+         and ${entriesInScope(target) ?? sql`true`}
+         and ${lag} <= ${tailLimit}
+       group by grouping sets (${sql.join(
+         tailGroups.map((g) => sql`(${g.column})`),
+         sql`, `,
+       )})
+    ), sums as (
+      select u.dimension, u.key, sum(u.amount_fen) as amount_fen,
+             row_number() over (partition by u.dimension order by sum(u.amount_fen) desc, u.key) as rank
+        from (
+          select ${targetTallies.dimension} as dimension, ${targetTallies.key} as key,
+                 ${targetTallies.amountFen} as amount_fen
+            from ${targetTallies}
+           where ${targetTallies.targetId} = ${target.id} and ${lag} <= ${tailLimit}
+          union all
+          select dimension, key, amount_fen from tail
+        ) u
+       group by u.dimension, u.key
+      having sum(u.amount_fen) <> 0
+    )
+    select '#head' as dimension, ${through}::text as key, null as label, ${lag}::text as amount
+    union all
+    (select s.dimension, s.key, coalesce(o.name, p.name), s.amount_fen::text
+       from sums s
+       left join ${organizations} o on s.dimension = 'buyer' and o.id::text = s.key
+       left join ${products} p on s.dimension = 'product' and p.id::text = s.key
+      where s.dimension <> 'product' or s.rank <= ${options.productLimit}
+      order by s.dimension, s.rank)`,
+  )
+  const marker = rows.find((r) => r.dimension === '#head')
+  if (!marker || marker.key === null || marker.amount === null || Number(marker.amount) > tailLimit)
+    return null
+  const byDimension = Object.fromEntries(allDimensions.map((d) => [d, [] as TallyTableRow[]])) as Record<
+    TallyDimension,
+    TallyTableRow[]
+  >
+  for (const row of rows)
+    if (row.dimension !== '#head')
+      byDimension[row.dimension as TallyDimension]?.push({
+        key: row.key,
+        label: row.label,
+        amountFen: BigInt(row.amount),
+      })
+  return { throughSeq: Number(marker.key), rows: byDimension }
 }
