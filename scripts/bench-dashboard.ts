@@ -302,7 +302,9 @@ export async function dashboardScenario({ smoke }: { smoke: boolean }): Promise<
   const url = reuse
     ? databaseUrlFor(serverUrl, reuse)
     : await prepareSeededDatabase(serverUrl, 'dashboard', named)
-  const handle = openPostgres(url, { max: 10 })
+  // Statements sent, counted around one view (reported as queriesPerView).
+  let statements = 0
+  const handle = openPostgres(url, { max: 10, onQuery: () => statements++ })
   addCleanup('close the dashboard pool', () => handle.close())
   const { db } = handle
   const dataset = reuse ? await describeDataset(handle) : await buildDataset(handle, size, smoke)
@@ -339,6 +341,9 @@ export async function dashboardScenario({ smoke }: { smoke: boolean }): Promise<
       `the dashboard shows ${first.totalFen} fen, the raw sum is ${rawTotal}: not the same figure`,
     )
   for (let i = 0; i < 10; i++) await view()
+  const before = statements
+  await view()
+  const queriesPerView = statements - before
   const times: number[] = []
   for (let i = 0; i < size.runs; i++) {
     const started = performance.now()
@@ -376,6 +381,7 @@ export async function dashboardScenario({ smoke }: { smoke: boolean }): Promise<
       /** The dashboard's p95 as a share of one raw SUM over the scope (lower is better). */
       ratio: round(figures.p95Ms / rawSumMs, 4),
       runs: size.runs,
+      queriesPerView,
       tailEntries: Number(tail?.n ?? 0),
       filteredP50Ms: latencyFigures(filteredTimes).p50Ms,
       setupS: dataset.setupS,
