@@ -1,5 +1,5 @@
 import { and, asc, between, eq, inArray, like, or, type SQL, sql } from 'drizzle-orm'
-import { type Db, queryRows } from '../../../db/client.server'
+import type { Db } from '../../../db/client.server'
 import { products } from '../../../db/schema/catalog'
 import { aidBuyerRollups, aidProductRollups, aidRollups } from '../../../db/schema/ledger'
 import { memberships } from '../../../db/schema/memberships'
