@@ -6,12 +6,13 @@ import { foldTargetTallies, getTargetDashboard, readTallies } from '../../app/do
 import { targetProgress } from '../../app/domains/targets/targets.server'
 import { fixedClock, shanghaiToday, systemClock } from '../../app/utils/clock'
 import { type Db, queryRows } from '../../db/client.server'
+import { products } from '../../db/schema/catalog'
 import { targetTallies, targetTallyHeads } from '../../db/schema/tallies'
 import { targets } from '../../db/schema/targets'
 import { demo } from '../support/coop'
 import { openTestDatabase, testDbKind } from '../support/db'
 import { fcRuns } from '../support/fast-check'
-import { buy, makeBuyable } from '../support/shopping'
+import { buy, makeBuyable, seededProductId } from '../support/shopping'
 
 /**
  * Target tallies (decision 026): progress and the unfiltered dashboard read the tallies plus the entries after them;
@@ -113,7 +114,14 @@ describe(`target tallies (${testDbKind()})`, async () => {
   it('gives the unfiltered dashboard the same tables as the rollups give', async () => {
     await foldTargetTallies(db, systemClock)
     await sale(1) // in the tail
+    // A product the tallies have never counted, sold after the fold: listed, and by its name.
+    const newcomer = seededProductId('PRD005')
+    expect(await db.select().from(targetTallies).where(eq(targetTallies.key, newcomer))).toEqual([])
+    await buy(db, { lines: [['PRD005', 1]], at: systemClock })
     await expectDashboardAsRollups()
+    const dashboard = (await getTargetDashboard(db, office, parent!.id, {}, systemClock))!
+    const [product] = await db.select({ name: products.name }).from(products).where(eq(products.id, newcomer))
+    expect(dashboard.tables.byProduct.find((r) => r.key === newcomer)?.label).toBe(product!.name)
   })
 
   it('starts over when the scope changes, and reads the rollups meanwhile', async () => {
