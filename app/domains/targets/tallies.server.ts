@@ -364,9 +364,9 @@ const tailGroups: ReadonlyArray<{ dimension: TallyDimension; column: SQL; key: S
  * 2026-12-07), with the names of its buyers and products. Two statements at once on the pool (PGlite runs them in
  * turn): the tallies as they are stored (no sort, no join) with the tail summed per dimension by grouping sets in
  * the same statement — one snapshot, as readTallies — and the names of the buyers and products the tallies list.
- * The sums are added by key, zeros dropped, and each table ordered here: on the 2-core machine, summing, ordering
- * and naming 1,400 rows in the database cost 20–30 ms a view, here under 1 ms (measured in decision 026). Products
- * only the first `productLimit`. A buyer or product that only the tail has is named by one more read (rare).
+ * The sums are added by key, zeros dropped, and each table ordered here: on the 2-core machine, a statement that
+ * also summed, ordered and named the 1,400 rows took 20–30 ms; this one takes 7–13 ms and the work here about 2 ms
+ * (decision 026, 2026-12-07). Products only the first `productLimit`. A buyer or product that only the tail has is named by one more read (rare).
  * The caller read `head` just before (readTallyHead): its seq bounds the tail as a plain parameter so the planner
  * sees a short range of the primary key (not a prepared statement, for the same reason as readTallies).
  * Null when the tallies cannot serve (missing, another scope, too far behind): the caller reads the rollups.
@@ -412,8 +412,8 @@ export async function readTallyTables(
          sql`, `,
        )})`,
     ),
-    // The names of what the tallies list (the tail's few newcomers are named below). The dimension is an index
-    // condition on the tallies' primary key, so only buyer (product) keys reach the uuid cast.
+    // The names of what the tallies list (the tail's few newcomers are named below). The dimension filters the
+    // tallies' rows in their scan, before the join, so only buyer (product) keys reach the uuid cast.
     queryRows<{ key: string; name: string }>(
       db,
       sql`select t.key, o.name from ${targetTallies} t join ${organizations} o on o.id = cast(t.key as uuid)
