@@ -31,10 +31,17 @@ export function benchServerUrl(scenario: string): string {
 
 /**
  * A fresh database for the scenario on the server, migrated and seeded in demo mode without the demo history
- * (its orders would hold stock and its entries lengthen setup); dropped by the clean-up stack. Returns its URL.
+ * (its orders would hold stock and its entries lengthen setup); dropped by the clean-up stack, unless `keep` names
+ * it (then it stays for later runs). Returns its URL.
  */
-export async function prepareSeededDatabase(serverUrl: string, scenario: string): Promise<string> {
-  const database = await createBenchDatabase(serverUrl, `xfbf_bench_${scenario}_${process.pid}`)
+export async function prepareSeededDatabase(
+  serverUrl: string,
+  scenario: string,
+  keep?: string,
+): Promise<string> {
+  const database = keep
+    ? await createBenchDatabase(serverUrl, keep, { keep: true })
+    : await createBenchDatabase(serverUrl, `xfbf_bench_${scenario}_${process.pid}`)
   const setup = openPostgres(database.url, { max: 2 })
   try {
     const started = performance.now()

@@ -176,8 +176,15 @@ export interface BenchDatabase {
   url: string
 }
 
-/** Creates database `name` on the server and registers its drop (`with (force)`) as a clean-up. */
-export async function createBenchDatabase(serverUrl: string, name: string): Promise<BenchDatabase> {
+/**
+ * Creates database `name` on the server and registers its drop (`with (force)`) as a clean-up — unless `keep`, for a
+ * database a later run re-uses (the dashboard's half-hour ten-million-line setup, BENCH_DASHBOARD_DB).
+ */
+export async function createBenchDatabase(
+  serverUrl: string,
+  name: string,
+  { keep = false }: { keep?: boolean } = {},
+): Promise<BenchDatabase> {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new BenchError(`unsafe database name ${name}`)
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 })
   try {
@@ -187,7 +194,8 @@ export async function createBenchDatabase(serverUrl: string, name: string): Prom
   } finally {
     await admin.end({ timeout: 5 })
   }
-  log(`created database ${name}`)
+  log(`created database ${name}${keep ? ' (kept after the run)' : ''}`)
+  if (keep) return { name, url: databaseUrlFor(serverUrl, name) }
   addCleanup(`drop database ${name}`, async () => {
     const dropper = postgres(serverUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 })
     try {

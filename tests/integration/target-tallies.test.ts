@@ -6,12 +6,13 @@ import { foldTargetTallies, getTargetDashboard, readTallies } from '../../app/do
 import { targetProgress } from '../../app/domains/targets/targets.server'
 import { fixedClock, shanghaiToday, systemClock } from '../../app/utils/clock'
 import { type Db, queryRows } from '../../db/client.server'
+import { products } from '../../db/schema/catalog'
 import { targetTallies, targetTallyHeads } from '../../db/schema/tallies'
 import { targets } from '../../db/schema/targets'
 import { demo } from '../support/coop'
 import { openTestDatabase, testDbKind } from '../support/db'
 import { fcRuns } from '../support/fast-check'
-import { buy, makeBuyable } from '../support/shopping'
+import { buy, makeBuyable, seededProductId } from '../support/shopping'
 
 /**
  * Target tallies (decision 026): progress and the unfiltered dashboard read the tallies plus the entries after them;
@@ -78,9 +79,8 @@ describe(`target tallies (${testDbKind()})`, async () => {
     expect(await progressOf(parent!)).toBe(await rawSum(parent!))
   })
 
-  it('gives the unfiltered dashboard the same tables as the rollups give', async () => {
-    await foldTargetTallies(db, systemClock)
-    await sale(1) // in the tail
+  /** The unfiltered dashboard (from the tallies) against the same scope read from the rollups, table by table. */
+  async function expectDashboardAsRollups(): Promise<void> {
     const fromTallies = (await getTargetDashboard(db, office, parent!.id, {}, systemClock))!
     // A filter on the target's own helped region reads the rollups over the same scope.
     const fromRollups = (await getTargetDashboard(
@@ -93,16 +93,35 @@ describe(`target tallies (${testDbKind()})`, async () => {
     expect(fromTallies.totalFen).toBe((await rawSum(parent!)).toString())
     expect(fromRollups.totalFen).toBe(fromTallies.totalFen)
     for (const table of ['byHelpedRegion', 'byChannel', 'byHelperRegion', 'byCategory', 'byBuyer'] as const) {
-      const sorted = (rows: typeof fromTallies.tables.byChannel) =>
-        rows.map((r) => `${r.key}=${r.amountFen}`).sort()
-      expect(sorted(fromTallies.tables[table]), table).toEqual(sorted(fromRollups.tables[table]))
+      const listed = (rows: typeof fromTallies.tables.byChannel) =>
+        rows.map((r) => `${r.key}=${r.label}=${r.amountFen}`).sort()
+      expect(listed(fromTallies.tables[table]), table).toEqual(listed(fromRollups.tables[table]))
+      // Largest first, as the page lists them.
+      const amounts = fromTallies.tables[table].map((r) => BigInt(r.amountFen))
+      expect(amounts, table).toEqual([...amounts].sort((a, b) => (a === b ? 0 : a > b ? -1 : 1)))
     }
+    expect(fromTallies.options).toEqual(fromRollups.options)
     expect(fromTallies.cumulative).toEqual(fromRollups.cumulative)
     expect(fromTallies.target.progress).toEqual(fromRollups.target.progress)
     expect(fromTallies.target.forecast).toEqual(fromRollups.target.forecast)
-    // Products are summed within the whole scope here (the rollup path can only scope them by origin).
+    expect(fromTallies.target.reach).toEqual(fromRollups.target.reach)
+    // Products are summed within the whole scope here (the rollup path can only scope them by origin), and named.
     const productSum = fromTallies.tables.byProduct.reduce((s, r) => s + BigInt(r.amountFen), 0n)
     expect(productSum).toBe(BigInt(fromTallies.totalFen))
+    expect(fromTallies.tables.byProduct.every((r) => r.label !== r.key)).toBe(true)
+  }
+
+  it('gives the unfiltered dashboard the same tables as the rollups give', async () => {
+    await foldTargetTallies(db, systemClock)
+    await sale(1) // in the tail
+    // A product the tallies have never counted, sold after the fold: listed, and by its name.
+    const newcomer = seededProductId('PRD005')
+    expect(await db.select().from(targetTallies).where(eq(targetTallies.key, newcomer))).toEqual([])
+    await buy(db, { lines: [['PRD005', 1]], at: systemClock })
+    await expectDashboardAsRollups()
+    const dashboard = (await getTargetDashboard(db, office, parent!.id, {}, systemClock))!
+    const [product] = await db.select({ name: products.name }).from(products).where(eq(products.id, newcomer))
+    expect(dashboard.tables.byProduct.find((r) => r.key === newcomer)?.label).toBe(product!.name)
   })
 
   it('starts over when the scope changes, and reads the rollups meanwhile', async () => {
@@ -145,6 +164,8 @@ describe(`target tallies (${testDbKind()})`, async () => {
               foldTargetTallies(db, systemClock, { batch: step.batch }),
             ])
             expect(await progressOf(parent!)).toBe(await rawSum(parent!))
+            // Whatever part of the sales is still in the tail, every table of the dashboard is exact too.
+            await expectDashboardAsRollups()
           }
           await foldUntilDone(db)
           const view = (await readTallies(db, parent!, ['channel', 'day']))!

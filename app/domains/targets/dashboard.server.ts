@@ -1,5 +1,5 @@
 import { and, asc, between, eq, inArray, like, or, type SQL, sql } from 'drizzle-orm'
-import { type Db, queryRows } from '../../../db/client.server'
+import type { Db } from '../../../db/client.server'
 import { products } from '../../../db/schema/catalog'
 import { aidBuyerRollups, aidProductRollups, aidRollups } from '../../../db/schema/ledger'
 import { memberships } from '../../../db/schema/memberships'
@@ -10,7 +10,15 @@ import { isUuid } from '../../utils/ids'
 import { ledgerHead, type PublishedHead, publishedHeads } from '../ledger/index.server'
 import { listLaggingUnits } from '../procurement/index.server'
 import { isInSubtree, isRegionCode, subtreePrefix } from '../regions'
-import { readTallies, tallyTotal } from './tallies.server'
+import {
+  readTallyHead,
+  readTallyTables,
+  TALLY_TAIL_LIMIT,
+  type TallyHead,
+  type TallyTableRow,
+  tallyScopeKey,
+} from './tallies.server'
+import type { TallyDimension } from '../../../db/schema/tallies'
 import { referenceData } from '../regions/index.server'
 import type { DashboardFilters } from './dashboard-forms'
 import { periodElapsedBp } from './pace'
@@ -24,6 +32,8 @@ import {
   type TargetBreakdownRow,
   type TargetDetail,
   type TargetForecast,
+  type TargetReach,
+  targetReachOf,
   type TargetRow,
   type TargetSummary,
 } from './targets.server'
@@ -99,13 +109,14 @@ async function officeTargetOf(
   row: TargetRow,
   today: string,
   actingOrgId?: string,
-  /** Progress and the last 30 days' amount when the caller already has them (from the tallies). */
-  known?: { achievedFen: bigint; last30DaysFen: bigint },
+  /** Progress, the last 30 days' amount and the reach when the caller already has them (from the tallies). */
+  known?: { achievedFen: bigint; last30DaysFen: bigint; reach: TargetReach },
 ): Promise<OfficeTarget> {
   const summary = await summaryOf(
     db,
     row,
     known ? { state: 'counted', achieved: known.achievedFen.toString() } : undefined,
+    known?.reach,
   )
   const paceBp = periodElapsedBp(row.periodStart, row.periodEnd, today)
   const achieved = summary.progress.state === 'counted' ? BigInt(summary.progress.achieved) : 0n
@@ -225,9 +236,14 @@ export async function getTargetDashboard(
   clock: Clock,
 ): Promise<TargetDashboard | null> {
   if (!isUuid(id)) return null
-  const jurisdiction = await officeJurisdiction(db, actor)
+  // Three short reads at once, each on its own pooled connection (PGlite runs them one after the other): nothing of
+  // the target is shown unless the checks below pass.
+  const [jurisdiction, [row], head] = await Promise.all([
+    officeJurisdiction(db, actor),
+    db.select(targetColumns).from(targets).where(eq(targets.id, id)),
+    readTallyHead(db, id),
+  ])
   if (!jurisdiction) return null
-  const [row] = await db.select(targetColumns).from(targets).where(eq(targets.id, id))
   if (!row || !targetInJurisdiction(row, jurisdiction) || row.metric !== 'amount_fen') return null
   const today = shanghaiToday(clock)
   const from = clampDate(input.from, row.periodStart, row.periodEnd, row.periodStart)
@@ -241,7 +257,7 @@ export async function getTargetDashboard(
 
   // The whole period unfiltered — what an office opens — comes from the target's tallies when they can serve.
   if (from === row.periodStart && to === row.periodEnd && !helped && !helper) {
-    const tallied = await dashboardFromTallies(db, row, today, actor.orgId, jurisdiction)
+    const tallied = await dashboardFromTallies(db, row, head, today, actor.orgId, jurisdiction)
     if (tallied) return tallied
   }
   const target = await officeTargetOf(db, row, today, actor.orgId)
@@ -391,74 +407,54 @@ async function laggingOf(db: Db, jurisdiction: string[], today: string): Promise
   }
 }
 
-/**
- * The names of the organisations or products a tally lists, by id. One array parameter, unnested once (a thousand
- * buyers are one value to bind; `id = any(cast(…))` would re-read the array for every row of the table).
- */
-async function namesOf(
-  db: Db,
-  table: 'organizations' | 'products',
-  rows: ReadonlyArray<{ key: string }>,
-): Promise<Array<{ id: string; name: string }>> {
-  const ids = rows.map((r) => r.key).filter(isUuid)
-  if (ids.length === 0) return []
-  const source = table === 'organizations' ? organizations : products
-  return queryRows<{ id: string; name: string }>(
-    db,
-    sql`select t.id::text as id, t.name from unnest(cast(${`{${ids.join(',')}}`} as text)::uuid[]) as k(id)
-        join ${source} t on t.id = k.id`,
-  )
-}
+/** Rows of the product table (the page and the printed summary say "top 50"). */
+const PRODUCT_ROWS = 50
 
 /**
  * The unfiltered dashboard from the target's tallies (decision 026): the same tables as the rollup path, without a
- * sum over the period's rollups. Null when the tallies cannot serve.
+ * sum over the period's rollups. Every table — summed, ordered and named — comes from one statement
+ * (readTallyTables), run beside the page's other reads (reach, lagging units, region names) on the pool's other
+ * connections: one round of queries after the first. Null when the tallies cannot serve.
  */
 async function dashboardFromTallies(
   db: Db,
   row: TargetRow,
+  head: TallyHead | null,
   today: string,
   actingOrgId: string,
   jurisdiction: string[],
 ): Promise<TargetDashboard | null> {
-  const view = await readTallies(db, row, [
-    'helped',
-    'helper',
-    'channel',
-    'category',
-    'buyer',
-    'product',
-    'day',
+  // Checked here too so that a target the tallies cannot serve sends none of the other reads twice.
+  if (!head || head.scope !== tallyScopeKey(row) || head.lag > TALLY_TAIL_LIMIT) return null
+  const [view, reach, { regions }, lagging] = await Promise.all([
+    readTallyTables(db, row, head, { productLimit: PRODUCT_ROWS }),
+    targetReachOf(db, row.id),
+    referenceData(db),
+    laggingOf(db, jurisdiction, today),
   ])
   if (!view) return null
-  const rowsOf = (dimension: Parameters<typeof tallyTotal>[1]) => view.rows.get(dimension) ?? []
-  const buyerRows = rowsOf('buyer').filter((r) => r.key !== '')
-  const productRows = rowsOf('product').slice(0, 50)
+  const rowsOf = (dimension: TallyDimension) => view.rows[dimension]
   const days = [...rowsOf('day')].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
   const last30From = addDays(today, -29)
   const last30DaysFen = days
     .filter((d) => d.key >= last30From && d.key <= today)
     .reduce((s, d) => s + d.amountFen, 0n)
-  const [target, buyerNames, productNames, { regions }, lagging] = await Promise.all([
-    officeTargetOf(db, row, today, actingOrgId, { achievedFen: tallyTotal(view, 'channel'), last30DaysFen }),
-    namesOf(db, 'organizations', buyerRows),
-    namesOf(db, 'products', productRows),
-    referenceData(db),
-    laggingOf(db, jurisdiction, today),
-  ])
-  const nameOf = (list: Array<{ id: string; name: string }>) => new Map(list.map((e) => [e.id, e.name]))
-  const buyers = nameOf(buyerNames)
-  const productsById = nameOf(productNames)
+  const totalFen = rowsOf('channel').reduce((s, r) => s + r.amountFen, 0n)
+  const target = await officeTargetOf(db, row, today, actingOrgId, {
+    achievedFen: totalFen,
+    last30DaysFen,
+    reach,
+  })
   const regionName = (code: string) => regions.get(code)?.name ?? code
-  const table = (dimension: Parameters<typeof tallyTotal>[1], label: (key: string) => string) =>
-    rowsOf(dimension).map((r) => ({ key: r.key, label: label(r.key), amountFen: r.amountFen.toString() }))
+  const table = (dimension: TallyDimension, label: (r: TallyTableRow) => string) =>
+    rowsOf(dimension).map((r) => ({ key: r.key, label: label(r), amountFen: r.amountFen.toString() }))
   let running = 0n
   const cumulative = days.map((d) => {
     running += d.amountFen
     return { day: d.key, fen: running.toString() }
   })
   const codes = (dimension: 'helped' | 'helper') =>
-    [...rowsOf(dimension)]
+    rowsOf(dimension)
       .map((r) => r.key)
       .sort()
       .map((code) => ({ code, name: regionName(code) }))
@@ -466,23 +462,16 @@ async function dashboardFromTallies(
     target,
     filters: { from: row.periodStart, to: row.periodEnd, helped: null, helper: null },
     options: { helped: codes('helped'), helper: codes('helper') },
-    totalFen: tallyTotal(view, 'channel').toString(),
+    totalFen: totalFen.toString(),
     cumulative,
     tables: {
-      byHelpedRegion: table('helped', regionName),
-      byChannel: table('channel', (key) => key),
-      byHelperRegion: table('helper', regionName),
-      byBuyer: buyerRows.map((r) => ({
-        key: r.key,
-        label: buyers.get(r.key) ?? r.key,
-        amountFen: r.amountFen.toString(),
-      })),
-      byCategory: table('category', (key) => key),
-      byProduct: productRows.map((r) => ({
-        key: r.key,
-        label: productsById.get(r.key) ?? r.key,
-        amountFen: r.amountFen.toString(),
-      })),
+      byHelpedRegion: table('helped', (r) => regionName(r.key)),
+      byChannel: table('channel', (r) => r.key),
+      byHelperRegion: table('helper', (r) => regionName(r.key)),
+      // Entries without a buyer organisation (consumers) are counted in the total, not listed as a unit.
+      byBuyer: table('buyer', (r) => r.label ?? r.key).filter((r) => r.key !== ''),
+      byCategory: table('category', (r) => r.key),
+      byProduct: table('product', (r) => r.label ?? r.key),
     },
     lagging,
   }

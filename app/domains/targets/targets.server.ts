@@ -110,7 +110,13 @@ export type TargetRow = TargetScopeRow & {
 }
 
 /** A target as listed; `progress` when the caller has already read it (the dashboard, from the tallies). */
-export async function summaryOf(db: Db, row: TargetRow, progress?: TargetProgress): Promise<TargetSummary> {
+export async function summaryOf(
+  db: Db,
+  row: TargetRow,
+  progress?: TargetProgress,
+  /** The reach when the caller has read it already (the dashboard, beside its other reads). */
+  reach?: TargetReach,
+): Promise<TargetSummary> {
   return {
     id: row.id,
     key: row.key,
@@ -124,7 +130,7 @@ export async function summaryOf(db: Db, row: TargetRow, progress?: TargetProgres
     sourceText: row.sourceText,
     documentedOutcomes: row.documentedOutcomes,
     progress: progress ?? (await targetProgress(db, row)),
-    reach: row.kind !== 'reference' ? await targetReachOf(db, row.id) : null,
+    reach: row.kind !== 'reference' ? (reach ?? (await targetReachOf(db, row.id))) : null,
   }
 }
 
