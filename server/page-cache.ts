@@ -216,19 +216,19 @@ function onlyKeyedCookies(cookieHeader: string | undefined): boolean {
 
 /**
  * The cache key of a request that may be answered from the cache, or null for one that must reach Remix every
- * time (see the module comment for what goes into it and why).
+ * time (see the module comment for what goes into it and why). `url` is the URL Remix is handed (origin from the
+ * trusted host), so the key names what the render sees.
  */
-export async function pageCacheKey(req: Request): Promise<string | null> {
+export async function pageCacheKey(req: Request, url: URL): Promise<string | null> {
   if (!isReadMethod(req.method)) return null
-  if (req.path.endsWith('.data')) return null
+  if (url.pathname.endsWith('.data')) return null
   if (req.headers.authorization !== undefined) return null
   const cookieHeader = req.headers.cookie
   if (!onlyKeyedCookies(cookieHeader)) return null
   const locale = await localeOfCookies(cookieHeader)
   const bot = isbot(req.get('user-agent') ?? '') ? 'bot' : 'browser'
-  const queryAt = req.originalUrl.indexOf('?')
-  const query = queryAt === -1 ? '' : normalisedQuery(req.originalUrl.slice(queryAt + 1))
-  return `${req.protocol}://${req.get('host') ?? ''} ${locale} ${bot} ${req.path}${query ? `?${query}` : ''}`
+  const query = normalisedQuery(url.search)
+  return `${url.origin} ${locale} ${bot} ${url.pathname}${query ? `?${query}` : ''}`
 }
 
 /**

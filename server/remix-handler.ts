@@ -50,7 +50,7 @@ export function remixHandler(options: {
         cache.clear()
         res.on('close', () => cache.clear())
       }
-      const key = cache ? await pageCacheKey(req) : null
+      const key = cache ? await pageCacheKey(req, url) : null
       let flight: PageFlight | null = null
       if (cache && key !== null) {
         // From the lookup to begin() nothing awaits, so concurrent misses of a key find the first one's flight.
