@@ -9,6 +9,7 @@ import { buildSearchIndex } from './app/domains/search/index.server'
 import { shanghaiToday, systemClock } from './app/utils/clock'
 import { describeError } from './app/utils/errors.server'
 import { createApp } from './server/app'
+import { pageCacheFromTtl } from './server/page-cache'
 
 /**
  * The web process: prepares the database, then serves the app of server/app.ts. Not remix-serve, because
@@ -81,6 +82,8 @@ const app = createApp({
   log,
   logError,
   logSqlParams: env.LOG_SQL,
+  // Development renders every request: a cached page would hide an edit for a few seconds.
+  pageCache: development ? null : pageCacheFromTtl(env.PAGE_CACHE_TTL_MS),
 })
 
 const server = app.listen(env.PORT, env.HOST, () => {

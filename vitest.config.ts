@@ -25,6 +25,8 @@ const httpOnly = [
   'tests/integration/production-start.test.ts',
   // Listing review and supplier admission pages.
   'tests/integration/review-pages.test.ts',
+  // The anonymous page cache (decision 027): requests and responses only.
+  'tests/integration/page-cache.test.ts',
 ]
 
 export default defineConfig({

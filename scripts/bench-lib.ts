@@ -266,6 +266,8 @@ export async function startServer(options: {
   databaseUrl: string
   port: number
   readyTimeoutMs?: number
+  /** More environment for the server (the product-page bench turns the page cache off with PAGE_CACHE_TTL_MS=0). */
+  env?: Record<string, string>
 }): Promise<RunningServer> {
   const { databaseUrl, port } = options
   const readyTimeoutMs = options.readyTimeoutMs ?? 120_000
@@ -282,6 +284,7 @@ export async function startServer(options: {
       HOST: '127.0.0.1',
       DATABASE_URL: databaseUrl,
       LOG_SQL: '0',
+      ...options.env,
     },
   })
   const pid = child.pid
@@ -404,6 +407,8 @@ export interface LoadResult {
   p95Ms: number
   maxMs: number
   non2xx: number
+  /** Responses the server answered from its page cache (`X-Page-Cache: hit`; decision 027). */
+  cacheHits?: number
   /** Connection errors and timeouts (timeouts are also counted in `timeouts`). */
   errors: number
   timeouts: number
@@ -481,6 +486,7 @@ export async function runFixedRate(options: {
   const latencies: number[] = []
   const lateness: number[] = []
   let non2xx = 0
+  let cacheHits = 0
   let errors = 0
   let timeouts = 0
   let settled = 0
@@ -508,6 +514,7 @@ export async function runFixedRate(options: {
         if (++settled === total) resolve()
       }
       const request = http.get(target, { agent }, (response) => {
+        if (response.headers['x-page-cache'] === 'hit') cacheHits++
         response.on('end', () => finish({ status: response.statusCode ?? 0 }))
         response.on('error', () => finish({ error: 'error' }))
         response.on('close', () =>
@@ -538,6 +545,7 @@ export async function runFixedRate(options: {
     rps: elapsedS > 0 ? latencies.length / elapsedS : 0,
     ...latencySummary(latencies),
     non2xx,
+    cacheHits,
     errors,
     timeouts,
     lateSendP95Ms: percentile(lateness, 95),
@@ -553,6 +561,8 @@ export interface BenchServer {
   databaseUrl: string
   /** The server's process id. */
   pid: number
+  /** Stops the server before the end of the run (the database stays until the clean-up drops it). */
+  stop(): Promise<void>
 }
 
 /**
@@ -560,12 +570,12 @@ export interface BenchServer {
  * `xfbf_bench_<pid>` on the server, and the built app started on it on a free port of 127.0.0.1. The server's
  * stop and the database's drop are registered clean-ups (runMain runs them).
  */
-export async function startBenchServer(): Promise<BenchServer> {
+export async function startBenchServer(options: { env?: Record<string, string> } = {}): Promise<BenchServer> {
   const serverUrl = requireDatabaseUrl()
   await buildIfNeeded()
   const database = await createBenchDatabase(serverUrl, `xfbf_bench_${process.pid}`)
-  const server = await startServer({ databaseUrl: database.url, port: await freePort() })
-  return { baseUrl: server.baseUrl, databaseUrl: database.url, pid: server.pid }
+  const server = await startServer({ databaseUrl: database.url, port: await freePort(), env: options.env })
+  return { baseUrl: server.baseUrl, databaseUrl: database.url, pid: server.pid, stop: server.stop }
 }
 
 /** Durations of a scenario: short ones for `--smoke` (a mechanics check), real ones otherwise. */

@@ -15,6 +15,7 @@ import {
   sessionPolicy,
 } from '../app/domains/accounts/index.server'
 import { type BodyLimitClass, bodyLimits, limitRequestBodies } from './body-limit'
+import type { PageCache } from './page-cache'
 import { remixHandler } from './remix-handler'
 import { contentSecurityPolicy, crossSiteVerdict } from './request-hygiene'
 import { loggedPath, type RoutePattern, routePatterns } from './route-patterns'
@@ -40,6 +41,11 @@ export type AppOptions = {
   logSqlParams?: boolean
   /** Request body limits per class of path (server/body-limit.ts); tests may declare their own classes. */
   bodyLimits?: readonly BodyLimitClass[]
+  /**
+   * Anonymous pages kept for a few seconds (server/page-cache.ts, decision 027): server.ts makes it from
+   * PAGE_CACHE_TTL_MS. Unset (the tests' default), every request renders.
+   */
+  pageCache?: PageCache | null
 }
 
 /** Answered (and logged) when something of ours failed: no stack, no error text, whatever NODE_ENV says. */
@@ -68,7 +74,7 @@ function isMalformedPath(path: string): boolean {
 
 /**
  * The web app: request hygiene (security headers, CSP nonce, cross-site refusal, an access log of route patterns,
- * malformed URLs refused), static files, body limits, the session, Remix, and a last error handler of our own.
+ * malformed URLs refused), static files, body limits, the session, the page cache, Remix, and a last error handler of our own.
  * server.ts starts it; tests mount it on a random port.
  */
 export function createApp(options: AppOptions): Express {
@@ -195,6 +201,7 @@ export function createApp(options: AppOptions): Express {
     remixHandler({
       build: options.build,
       mode: options.development ? 'development' : 'production',
+      pageCache: options.pageCache ?? null,
       getLoadContext: (req, res) => ({
         cspNonce: String(res.locals.cspNonce ?? ''),
         auth: (res.locals.auth as RequestAuth | null) ?? null,

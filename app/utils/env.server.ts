@@ -69,6 +69,9 @@ const envSchema = z
         'DATA_KEY must be 32 bytes written as 64 hex digits or base64',
       )
       .optional(),
+    /** How long an anonymous page is served from memory (server/page-cache.ts, decision 027); 0 turns the cache off.
+     *  At most 10 s: the product page shows stock. */
+    PAGE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(10_000).default(2_000),
     /** Log every SQL statement (development aid). */
     LOG_SQL: z
       .enum(['0', '1', 'true', 'false'])
