@@ -11,8 +11,10 @@
  * job has not folded yet (as when it is a few seconds behind), and VACUUM (ANALYZE).
  *
  * Timed: `getTargetDashboard` — the function the page calls — for the office's analyst, unfiltered (what the office
- * opens), sequentially; and the raw SUM of the entries in the target's scope (median of a few runs). Also reported: a
- * few runs of a filtered view (a date range, which reads the rollups).
+ * opens), sequentially; and the raw SUM of the entries in the target's scope (median of a few runs). First right
+ * after a burst (the whole tail unfolded: `burst`), then — the headline — at the job's steady state, the tail folded
+ * by the job's own function down to `steadyTail` entries (decision 026, 2026-12-07). Also reported: a few runs of a
+ * filtered view (a date range, which reads the rollups).
  * Budget: p95 ≤ 20 ms over ≥ 10,000,000 lines. Free disk on the database's volume is checked first.
  */
 import fs from 'node:fs'
@@ -28,8 +30,8 @@ import { addCleanup, type BenchOutcome, BenchError, databaseUrlFor, log, round }
 
 const BUDGET = { p95MaxMs: 20, minLines: 10_000_000 }
 const SIZES = {
-  full: { units: 1_000, days: 365, runs: 200, tail: 2_000, minFreeGb: 20 },
-  smoke: { units: 10, days: 30, runs: 20, tail: 50, minFreeGb: 1 },
+  full: { units: 1_000, days: 365, runs: 200, tail: 2_000, steadyTail: 200, minFreeGb: 20 },
+  smoke: { units: 10, days: 30, runs: 20, tail: 50, steadyTail: 10, minFreeGb: 1 },
 }
 const CHANNELS = ['consumer', 'gov_unit', 'trade_union', 'enterprise'] as const
 const YEAR_START = '2025-01-01'
@@ -250,20 +252,8 @@ async function buildDataset(
       folded += step
     }
   })
-  // The job a few seconds behind: entries written after its last pass.
-  await exec(
-    handle,
-    sql`insert into aid_entries (seq, kind, occurred_at, day, payment_id, order_id, order_line_id, product_id,
-          seller_org_id, origin_code, buyer_org_id, buyer_region_code, buyer_channel, certified, aid_category,
-          product_category, pairing_id, quantity, amount_fen, proceeds_fen, payload_version, prev_hash, hash)
-        select h.seq + n, kind, occurred_at, day, payment_id, order_id, md5('tail' || n)::uuid, product_id,
-          seller_org_id, origin_code, buyer_org_id, buyer_region_code, buyer_channel, certified, aid_category,
-          product_category, pairing_id, quantity, amount_fen, proceeds_fen, payload_version, prev_hash,
-          md5('tailhash' || n) || md5('tailhash2' || n)
-        from generate_series(1, ${size.tail}) n
-        cross join (select max(seq) as seq from aid_entries) h
-        join aid_entries e on e.seq = n`,
-  )
+  // A burst the job has not folded yet (the scenario folds most of it before the headline figure).
+  await addTail(handle, size.tail)
   await timed('VACUUM (ANALYZE)', () => exec(handle, sql`vacuum (analyze)`))
   return {
     lines,
@@ -276,6 +266,37 @@ async function buildDataset(
     },
     foldedEntries: fold.result,
   }
+}
+
+/**
+ * Entries written after the job's last pass: copies of the first `count` entries under new seqs, order lines and
+ * hashes (unique per call, so a kept database can be topped up run after run).
+ */
+async function addTail(handle: PostgresHandle, count: number): Promise<void> {
+  if (count <= 0) return
+  await exec(
+    handle,
+    sql`insert into aid_entries (seq, kind, occurred_at, day, payment_id, order_id, order_line_id, product_id,
+          seller_org_id, origin_code, buyer_org_id, buyer_region_code, buyer_channel, certified, aid_category,
+          product_category, pairing_id, quantity, amount_fen, proceeds_fen, payload_version, prev_hash, hash)
+        select h.seq + n, kind, occurred_at, day, payment_id, order_id, md5('tail' || h.seq || ':' || n)::uuid,
+          product_id, seller_org_id, origin_code, buyer_org_id, buyer_region_code, buyer_channel, certified,
+          aid_category, product_category, pairing_id, quantity, amount_fen, proceeds_fen, payload_version, prev_hash,
+          md5('tailhash' || h.seq || ':' || n) || md5('tailhash2' || h.seq || ':' || n)
+        from generate_series(1, ${count}) n
+        cross join (select max(seq) as seq from aid_entries) h
+        join aid_entries e on e.seq = n`,
+  )
+}
+
+/** Entries after the bench target's tallies. */
+async function tailOf(handle: PostgresHandle, targetId: string): Promise<number> {
+  const [tail] = await queryRows<{ n: string }>(
+    handle.db,
+    sql`select ((select max(seq) from aid_entries) - through_seq)::text as n from target_tally_heads
+        where target_id = ${targetId}`,
+  )
+  return Number(tail?.n ?? 0)
 }
 
 export async function dashboardScenario({ smoke }: { smoke: boolean }): Promise<BenchOutcome> {
@@ -308,7 +329,11 @@ export async function dashboardScenario({ smoke }: { smoke: boolean }): Promise<
   addCleanup('close the dashboard pool', () => handle.close())
   const { db } = handle
   const dataset = reuse ? await describeDataset(handle) : await buildDataset(handle, size, smoke)
-  const { lines, periodEnd, targetId } = dataset
+  const { periodEnd, targetId } = dataset
+  // A kept database is topped up to the burst's tail (an earlier run folded most of it).
+  const added = size.tail - (await tailOf(handle, targetId))
+  await addTail(handle, added)
+  const lines = dataset.lines + Math.max(0, added)
 
   const scope = sql`day between ${YEAR_START} and ${periodEnd}
     and origin_code like '6211%' and buyer_region_code like '3501%'`
@@ -341,16 +366,33 @@ export async function dashboardScenario({ smoke }: { smoke: boolean }): Promise<
       `the dashboard shows ${first.totalFen} fen, the raw sum is ${rawTotal}: not the same figure`,
     )
   for (let i = 0; i < 10; i++) await view()
+  const timeViews = async (runs: number) => {
+    const times: number[] = []
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now()
+      await view()
+      times.push(performance.now() - started)
+    }
+    return latencyFigures(times)
+  }
+  // Right after a burst (a statement import confirming hundreds of orders): the whole tail unfolded.
+  const burstTail = await tailOf(handle, targetId)
+  const burst = await timeViews(Math.ceil(size.runs / 2))
+  // The headline: the job's steady state. It folds every 2 s; at ten million lines a year (0.3 a second on
+  // average) even a hundredfold peak leaves a few hundred entries after its last pass, so the tail is kept at
+  // `steadyTail` — folded by the job's own function, as the server would.
+  await foldTargetTallies(db, systemClock, { batch: burstTail - size.steadyTail })
+  const steadyTail = await tailOf(handle, targetId)
+  const again = await view()
+  if (again?.totalFen !== rawTotal)
+    throw new BenchError(
+      `after the fold the dashboard shows ${again?.totalFen} fen, the raw sum is ${rawTotal}`,
+    )
+  for (let i = 0; i < 10; i++) await view()
   const before = statements
   await view()
   const queriesPerView = statements - before
-  const times: number[] = []
-  for (let i = 0; i < size.runs; i++) {
-    const started = performance.now()
-    await view()
-    times.push(performance.now() - started)
-  }
-  const figures = latencyFigures(times)
+  const figures = await timeViews(size.runs)
   const filteredTimes: number[] = []
   for (let i = 0; i < (smoke ? 1 : 3); i++) {
     const started = performance.now()
@@ -363,12 +405,6 @@ export async function dashboardScenario({ smoke }: { smoke: boolean }): Promise<
     )
     filteredTimes.push(performance.now() - started)
   }
-  const [tail] = await queryRows<{ n: string }>(
-    db,
-    sql`select ((select max(seq) from aid_entries) - through_seq)::text as n from target_tally_heads
-        where target_id = ${targetId}`,
-  )
-
   const met = figures.p95Ms <= BUDGET.p95MaxMs && lines >= BUDGET.minLines
   return {
     exitCode: 0,
@@ -382,7 +418,8 @@ export async function dashboardScenario({ smoke }: { smoke: boolean }): Promise<
       ratio: round(figures.p95Ms / rawSumMs, 4),
       runs: size.runs,
       queriesPerView,
-      tailEntries: Number(tail?.n ?? 0),
+      tailEntries: steadyTail,
+      burst: { tailEntries: burstTail, p50Ms: burst.p50Ms, p95Ms: burst.p95Ms },
       filteredP50Ms: latencyFigures(filteredTimes).p50Ms,
       setupS: dataset.setupS,
       foldedEntries: dataset.foldedEntries,

@@ -308,7 +308,13 @@ export function tallyTotal(view: TallyView, dimension: TallyDimension): bigint {
 }
 
 /** Where a target's tallies stand: up to which seq, for which scope, and how many entries the ledger has after. */
-export type TallyHead = { throughSeq: number; scope: string; lag: number }
+export type TallyHead = {
+  throughSeq: number
+  scope: string
+  lag: number
+  /** Which fold the tallies are at: their seq, the time of that fold and their scope (see foldedCopies). */
+  version: string
+}
 
 /**
  * The target's tally head, or null when the job has never folded it. One short read (a primary-key row and the
@@ -319,12 +325,18 @@ export async function readTallyHead(db: Db, targetId: string): Promise<TallyHead
     .select({
       throughSeq: targetTallyHeads.throughSeq,
       scope: targetTallyHeads.scope,
+      refreshed: sql<string>`${targetTallyHeads.refreshedAt}::text`,
       head: sql<string>`(select coalesce(max(${aidEntries.seq}), 0) from ${aidEntries})::text`,
     })
     .from(targetTallyHeads)
     .where(eq(targetTallyHeads.targetId, targetId))
   return state
-    ? { throughSeq: state.throughSeq, scope: state.scope, lag: Number(state.head) - state.throughSeq }
+    ? {
+        throughSeq: state.throughSeq,
+        scope: state.scope,
+        lag: Number(state.head) - state.throughSeq,
+        version: foldVersion(state.throughSeq, state.refreshed, state.scope),
+      }
     : null
 }
 
@@ -359,6 +371,38 @@ const tailGroups: ReadonlyArray<{ dimension: TallyDimension; column: SQL; key: S
   { dimension: 'day', column: sql`${aidEntries.day}`, key: sql`${aidEntries.day}::text` },
 ]
 
+function foldVersion(throughSeq: number | string, refreshedAt: string, scope: string): string {
+  return `${throughSeq}|${refreshedAt}|${scope}`
+}
+
+/**
+ * The tallies as the last fold left them, kept in memory per database and target. A fold changes the tallies and
+ * their head in one transaction, and every fold moves the head's seq or its time, so a copy read at one version is
+ * exactly the stored tallies for as long as the head shows that version: a dashboard view whose head still shows it
+ * reads only the entries after them (the tail, from the ledger, every view — the figures stay exact at every moment)
+ * and takes the rest from here. The names beside them are a minute old at most (a copy older than that is read
+ * again). Per process, so other processes only cost their own first read. Bounded: the least recently stored
+ * targets leave first.
+ */
+type FoldedCopy = {
+  version: string
+  storedAt: number
+  tallies: Array<{ dimension: TallyDimension; key: string; amountFen: bigint }>
+  names: Map<string, string>
+}
+const foldedCopies = new WeakMap<Db, Map<string, FoldedCopy>>()
+const FOLDED_COPY_TARGETS = 100
+const FOLDED_COPY_MAX_AGE_MS = 60_000
+
+function copiesOf(db: Db): Map<string, FoldedCopy> {
+  let copies = foldedCopies.get(db)
+  if (!copies) {
+    copies = new Map()
+    foldedCopies.set(db, copies)
+  }
+  return copies
+}
+
 /**
  * Every table of the unfiltered dashboard from the target's tallies and the entries after them (decision 026,
  * 2026-12-07), with the names of its buyers and products. Two statements at once on the pool (PGlite runs them in
@@ -380,29 +424,33 @@ export async function readTallyTables(
   const tailLimit = options.tailLimit ?? TALLY_TAIL_LIMIT
   const scope = tallyScopeKey(target)
   if (!head || head.scope !== scope || head.lag > tailLimit) return null
+  const copies = copiesOf(db)
+  const held = copies.get(target.id)
+  const copy =
+    held && held.version === head.version && Date.now() - held.storedAt < FOLDED_COPY_MAX_AGE_MS ? held : null
   const through = sql`(select ${targetTallyHeads.throughSeq} from ${targetTallyHeads}
     where ${targetTallyHeads.targetId} = ${target.id} and ${targetTallyHeads.scope} = ${scope})`
   const lag = sql`((select coalesce(max(${aidEntries.seq}), 0) from ${aidEntries}) - ${through})`
   const grouping = (g: (typeof tailGroups)[number]) => sql`grouping(${g.column}) = 0`
-  const [rows, storedNames] = await Promise.all([
-    queryRows<{ dimension: string; key: string | null; amount: string | null }>(
-      db,
-      sql`
-      select '#head' as dimension, ${through}::text as key, ${lag}::text as amount
-      union all
-      select ${targetTallies.dimension}, ${targetTallies.key}, ${targetTallies.amountFen}::text
+  // The head as this statement sees it (its seq and fold time: the version), then the stored tallies unless the
+  // copy in memory is of that version, then the tail summed per dimension.
+  const headRow = sql`select '#head' as dimension,
+      (select ${targetTallyHeads.throughSeq}::text || '|' || ${targetTallyHeads.refreshedAt}::text
+         from ${targetTallyHeads}
+        where ${targetTallyHeads.targetId} = ${target.id} and ${targetTallyHeads.scope} = ${scope}) as key,
+      ${lag}::text as amount, 'h' as part`
+  const storedRows = sql`select ${targetTallies.dimension}, ${targetTallies.key}, ${targetTallies.amountFen}::text, 't'
         from ${targetTallies}
-       where ${targetTallies.targetId} = ${target.id} and ${lag} <= ${tailLimit}
-      union all
-      select case ${sql.join(
-        tailGroups.map((g) => sql`when ${grouping(g)} then ${g.dimension}`),
-        sql` `,
-      )} end,
+       where ${targetTallies.targetId} = ${target.id} and ${lag} <= ${tailLimit}`
+  const tailRows = sql`select case ${sql.join(
+    tailGroups.map((g) => sql`when ${grouping(g)} then ${g.dimension}`),
+    sql` `,
+  )} end,
              case ${sql.join(
                tailGroups.map((g) => sql`when ${grouping(g)} then ${g.key}`),
                sql` `,
              )} end,
-             sum(${aidEntries.amountFen})::text
+             sum(${aidEntries.amountFen})::text, 'e'
         from ${aidEntries}
        where ${aidEntries.seq} > ${through} and ${aidEntries.seq} > ${head.throughSeq}
          and ${entriesInScope(target) ?? sql`true`}
@@ -410,30 +458,65 @@ export async function readTallyTables(
        group by grouping sets (${sql.join(
          tailGroups.map((g) => sql`(${g.column})`),
          sql`, `,
-       )})`,
+       )})`
+  const [rows, storedNames] = await Promise.all([
+    queryRows<{ dimension: string; key: string | null; amount: string | null; part: 'h' | 't' | 'e' }>(
+      db,
+      copy
+        ? sql`${headRow} union all ${tailRows}`
+        : sql`${headRow} union all ${storedRows} union all ${tailRows}`,
     ),
     // The names of what the tallies list (the tail's few newcomers are named below). The dimension filters the
     // tallies' rows in their scan, before the join, so only buyer (product) keys reach the uuid cast.
-    queryRows<{ key: string; name: string }>(
-      db,
-      sql`select t.key, o.name from ${targetTallies} t join ${organizations} o on o.id = cast(t.key as uuid)
-           where t.target_id = ${target.id} and t.dimension = 'buyer' and t.key <> ''
-          union all
-          select t.key, p.name from ${targetTallies} t join ${products} p on p.id = cast(t.key as uuid)
-           where t.target_id = ${target.id} and t.dimension = 'product'`,
-    ),
+    copy
+      ? null
+      : queryRows<{ key: string; name: string }>(
+          db,
+          sql`select t.key, o.name from ${targetTallies} t join ${organizations} o on o.id = cast(t.key as uuid)
+               where t.target_id = ${target.id} and t.dimension = 'buyer' and t.key <> ''
+              union all
+              select t.key, p.name from ${targetTallies} t join ${products} p on p.id = cast(t.key as uuid)
+               where t.target_id = ${target.id} and t.dimension = 'product'`,
+        ),
   ])
-  const marker = rows.find((r) => r.dimension === '#head')
+  const marker = rows.find((r) => r.part === 'h')
   if (!marker || marker.key === null || marker.amount === null || Number(marker.amount) > tailLimit)
     return null
-  const sums = new Map<TallyDimension, Map<string, bigint>>(allDimensions.map((d) => [d, new Map()]))
-  for (const row of rows) {
-    const byKey = sums.get(row.dimension as TallyDimension)
-    if (!byKey) continue
-    const key = row.key ?? ''
-    byKey.set(key, (byKey.get(key) ?? 0n) + BigInt(row.amount ?? 0))
+  const [markerSeq = '', markerRefreshed = ''] = marker.key.split('|')
+  const version = foldVersion(markerSeq, markerRefreshed, scope)
+  // The job folded between the head's read and this one: the copy is of the fold before. Read everything again.
+  if (copy && copy.version !== version) {
+    copies.delete(target.id)
+    return readTallyTables(db, target, { ...head, version }, options)
   }
-  const names = new Map(storedNames.map((n) => [n.key, n.name]))
+  let stored: FoldedCopy['tallies']
+  let names: Map<string, string>
+  if (copy) {
+    stored = copy.tallies
+    names = new Map(copy.names)
+  } else {
+    stored = rows
+      .filter((r) => r.part === 't')
+      .map((r) => ({
+        dimension: r.dimension as TallyDimension,
+        key: r.key ?? '',
+        amountFen: BigInt(r.amount ?? 0),
+      }))
+    names = new Map((storedNames ?? []).map((n) => [n.key, n.name]))
+    copies.delete(target.id)
+    copies.set(target.id, { version, storedAt: Date.now(), tallies: stored, names: new Map(names) })
+    for (const oldest of copies.keys()) {
+      if (copies.size <= FOLDED_COPY_TARGETS) break
+      copies.delete(oldest)
+    }
+  }
+  const sums = new Map<TallyDimension, Map<string, bigint>>(allDimensions.map((d) => [d, new Map()]))
+  const add = (dimension: string, key: string, amountFen: bigint) => {
+    const byKey = sums.get(dimension as TallyDimension)
+    if (byKey) byKey.set(key, (byKey.get(key) ?? 0n) + amountFen)
+  }
+  for (const row of stored) add(row.dimension, row.key, row.amountFen)
+  for (const row of rows) if (row.part === 'e') add(row.dimension, row.key ?? '', BigInt(row.amount ?? 0))
   const ordered = (dimension: TallyDimension) =>
     [...sums.get(dimension)!]
       .filter(([, amountFen]) => amountFen !== 0n)
@@ -458,7 +541,7 @@ export async function readTallyTables(
   }
   for (const dimension of ['buyer', 'product'] as const)
     for (const row of tables[dimension]) row.label = names.get(row.key) ?? null
-  return { throughSeq: Number(marker.key), rows: tables }
+  return { throughSeq: Number(markerSeq), rows: tables }
 }
 
 /**
