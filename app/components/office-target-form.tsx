@@ -2,12 +2,7 @@ import { type FieldMetadata, getFormProps, getInputProps, type SubmissionResult 
 import { Form, Link } from '@remix-run/react'
 import { ErrorList, Field, FormAlert, SelectField, TextareaField, useSchemaForm } from '~/components/forms'
 import { RegionListPicker } from '~/components/region-picker'
-import {
-  editTargetForm,
-  newTargetForm,
-  targetChannelChoices,
-  type TargetChannelChoice,
-} from '~/domains/targets'
+import { editTargetForm, newTargetForm, targetChannelChoices, type TargetFormValues } from '~/domains/targets'
 import { useT } from '~/utils/locale'
 import { useIsPending } from '~/utils/use-is-pending'
 
@@ -15,19 +10,6 @@ import { useIsPending } from '~/utils/use-is-pending'
  * The office's target form (decision 024), for a new target and for editing one. A target whose scope is frozen
  * (a sale was counted against it) shows its scope as text and sends only name, goal, period end and parent.
  */
-
-export type TargetFormValues = {
-  name: string
-  metric: 'amount_fen' | 'people'
-  goal: string
-  periodStart: string
-  periodEnd: string
-  parentId: string | null
-  helped: Array<{ code: string; name: string }>
-  helper: Array<{ code: string; name: string }>
-  channels: TargetChannelChoice[]
-  certifiedOnly: boolean
-}
 
 type ParentOption = { id: string; name: string; periodStart: string; periodEnd: string }
 

@@ -83,3 +83,14 @@ export const targets = pgTable(
     check('targets_period_check', sql`${t.periodEnd} >= ${t.periodStart}`),
   ],
 )
+
+/** The columns that decide which ledger entries count toward a target (its scope), as one select list. */
+export const targetScopeColumns = {
+  id: targets.id,
+  periodStart: targets.periodStart,
+  periodEnd: targets.periodEnd,
+  helpedCodes: targets.helpedCodes,
+  helperCodes: targets.helperCodes,
+  buyerChannels: targets.buyerChannels,
+  certifiedOnly: targets.certifiedOnly,
+}

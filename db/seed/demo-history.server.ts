@@ -13,7 +13,12 @@ import { products } from '../schema/catalog'
 import { orderLines, orders, payments, sellerOrders } from '../schema/orders'
 import { procurementPlans } from '../schema/procurement'
 import { targets } from '../schema/targets'
-import { fuzhouDingxiPairs, prepareUnitYear, type UnitYearSummary } from './demo-units.server'
+import {
+  activeCatalogue,
+  fuzhouDingxiPairs,
+  prepareUnitYear,
+  type UnitYearSummary,
+} from './demo-units.server'
 import { intBetween, pick, seedUuid, seededRandom } from './synthetic'
 
 /**
@@ -395,16 +400,7 @@ export async function seedDemoHistory(
   // transaction, which this insert waited for, wrote the history.
   if (!inserted.some((u) => u.id === seedUuid(historyBuyers[0]!.key))) return null
 
-  const catalogue = await tx
-    .select({
-      id: products.id,
-      originCode: products.originCode,
-      priceFen: products.priceFen,
-      minOrderQty: products.minOrderQty,
-    })
-    .from(products)
-    .where(eq(products.status, 'active'))
-    .orderBy(asc(products.sku))
+  const catalogue = await activeCatalogue(tx)
   const plan = planDemoHistory({
     now,
     catalogue,
@@ -523,6 +519,7 @@ export async function seedDemoHistory(
     year,
     goalFen: goal?.goal ?? 0n,
     pairs: fuzhouDingxiPairs(),
+    catalogue,
     passwordHash,
     registeredAt: registered,
     financeId,

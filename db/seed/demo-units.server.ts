@@ -361,6 +361,8 @@ export async function prepareUnitYear(
     year: number
     goalFen: bigint
     pairs: ReadonlyArray<{ helperCode: string; helpedCode: string }>
+    /** The active catalogue (activeCatalogue), read once for the whole history. */
+    catalogue: readonly UnitCatalogueProduct[]
     passwordHash: string
     registeredAt: Date
     financeId: string
@@ -370,7 +372,8 @@ export async function prepareUnitYear(
   const { now, year } = input
   const units = demoUnits(input.pairs)
   const regions = await loadReferenceData(tx)
-  const catalogue = await unitCatalogue(tx)
+  // The units buy Dingxi products only (and only Dingxi cooperatives get a shipper).
+  const catalogue = input.catalogue.filter((p) => p.originCode.startsWith('6211'))
   const plan = planUnitYear({ year, goalFen: input.goalFen, units, catalogue, pairs: input.pairs })
   const summary: UnitYearSummary = {
     units: units.length,
@@ -704,8 +707,8 @@ export async function prepareUnitYear(
   return { events, summary }
 }
 
-/** The active Dingxi products with their volume tiers, in SKU order. */
-async function unitCatalogue(tx: Db): Promise<UnitCatalogueProduct[]> {
+/** The active products with their volume tiers, in SKU order: what the history's consumers and units buy from. */
+export async function activeCatalogue(tx: Db): Promise<UnitCatalogueProduct[]> {
   const rows = await tx
     .select({
       id: products.id,
@@ -726,12 +729,10 @@ async function unitCatalogue(tx: Db): Promise<UnitCatalogueProduct[]> {
     })
     .from(priceTiers)
     .orderBy(asc(priceTiers.minQty))
-  return rows
-    .filter((r) => r.originCode.startsWith('6211'))
-    .map((r) => ({
-      ...r,
-      tiers: tiers
-        .filter((t) => t.productId === r.id)
-        .map((t) => ({ minQty: t.minQty, unitPriceFen: t.unitPriceFen })),
-    }))
+  return rows.map((r) => ({
+    ...r,
+    tiers: tiers
+      .filter((t) => t.productId === r.id)
+      .map((t) => ({ minQty: t.minQty, unitPriceFen: t.unitPriceFen })),
+  }))
 }

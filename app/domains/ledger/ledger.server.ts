@@ -1,7 +1,7 @@
 import { and, asc, ne, sql } from 'drizzle-orm'
 import { type Db, queryRows } from '../../../db/client.server'
 import { type AidCategory, aidEntries, householdCredits } from '../../../db/schema/ledger'
-import { targets } from '../../../db/schema/targets'
+import { targetScopeColumns, targets } from '../../../db/schema/targets'
 import {
   type CanonicalInput,
   type ChainAppend,
@@ -392,15 +392,7 @@ async function demoScopes(
 ): Promise<TargetScope[]> {
   const days = [...new Set(contents.map((c) => c.day))]
   return tx
-    .select({
-      id: targets.id,
-      periodStart: targets.periodStart,
-      periodEnd: targets.periodEnd,
-      helpedCodes: targets.helpedCodes,
-      helperCodes: targets.helperCodes,
-      buyerChannels: targets.buyerChannels,
-      certifiedOnly: targets.certifiedOnly,
-    })
+    .select(targetScopeColumns)
     .from(targets)
     .where(
       and(

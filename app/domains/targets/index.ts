@@ -17,4 +17,5 @@ export {
   targetChannelChoices,
   type TargetChannelChoice,
   type TargetField,
+  type TargetFormValues,
 } from './target-forms'

@@ -2,7 +2,7 @@ import { and, asc, between, eq, inArray, like, ne, or, type SQL, sql } from 'dri
 import { type Db, queryRows } from '../../../db/client.server'
 import { aidEntries } from '../../../db/schema/ledger'
 import { type TallyDimension, targetTallies, targetTallyHeads } from '../../../db/schema/tallies'
-import { targets } from '../../../db/schema/targets'
+import { targetScopeColumns, targets } from '../../../db/schema/targets'
 import { products } from '../../../db/schema/catalog'
 import { organizations } from '../../../db/schema/organizations'
 import type { Clock } from '../../utils/clock'
@@ -131,15 +131,7 @@ export async function foldTargetTallies(
 ): Promise<number> {
   const batch = options.batch ?? TALLY_FOLD_BATCH
   const counted = await db
-    .select({
-      id: targets.id,
-      periodStart: targets.periodStart,
-      periodEnd: targets.periodEnd,
-      helpedCodes: targets.helpedCodes,
-      helperCodes: targets.helperCodes,
-      buyerChannels: targets.buyerChannels,
-      certifiedOnly: targets.certifiedOnly,
-    })
+    .select(targetScopeColumns)
     .from(targets)
     .where(and(ne(targets.kind, 'reference'), eq(targets.metric, 'amount_fen')))
     .orderBy(asc(targets.id))

@@ -13,8 +13,8 @@ import { type OfficeActor, officeJurisdiction, targetInJurisdiction } from './da
 import {
   buyerChannelsOf,
   choicesOfChannels,
-  type TargetChannelChoice,
   type TargetField,
+  type TargetFormValues,
   type TargetInput,
   type TargetScopeInput,
   type TargetUpdateInput,
@@ -48,18 +48,8 @@ export type ParentChoice = {
   periodEnd: string
 }
 
-export type TargetEditView = {
+export type TargetEditView = TargetFormValues & {
   id: string
-  name: string
-  metric: 'amount_fen' | 'people'
-  goal: string
-  periodStart: string
-  periodEnd: string
-  parentId: string | null
-  helped: Array<{ code: string; name: string }>
-  helper: Array<{ code: string; name: string }>
-  channels: TargetChannelChoice[]
-  certifiedOnly: boolean
   /** A sale was counted against it: the scope can no longer change. */
   frozen: boolean
 }

@@ -14,6 +14,20 @@ export const targetChannelChoices = ['direct_purchase', 'sales_assist'] as const
 export type TargetChannelChoice = (typeof targetChannelChoices)[number]
 
 /** The buyer channels each choice stands for (the ledger counts by these). */
+/** What the office's target form shows: a new target's defaults, or a target being edited. */
+export type TargetFormValues = {
+  name: string
+  metric: 'amount_fen' | 'people'
+  goal: string
+  periodStart: string
+  periodEnd: string
+  parentId: string | null
+  helped: Array<{ code: string; name: string }>
+  helper: Array<{ code: string; name: string }>
+  channels: TargetChannelChoice[]
+  certifiedOnly: boolean
+}
+
 export const channelsOfChoice: Record<TargetChannelChoice, readonly string[]> = {
   direct_purchase: ['enterprise', 'gov_unit', 'trade_union'],
   sales_assist: ['consumer'],

@@ -1,7 +1,7 @@
 import { and, asc, between, eq, inArray, like, or, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client.server'
 import { aidRollups, targetReach } from '../../../db/schema/ledger'
-import { type TargetKind, targets } from '../../../db/schema/targets'
+import { type TargetKind, targetScopeColumns, targets } from '../../../db/schema/targets'
 import { isUuid } from '../../utils/ids'
 import { subtreePrefix } from '../regions'
 import type { TargetScope } from '../ledger/index.server'
@@ -80,21 +80,15 @@ export type TargetSummary = {
 }
 
 export const targetColumns = {
-  id: targets.id,
+  ...targetScopeColumns,
   key: targets.key,
   parentId: targets.parentId,
   name: targets.name,
   kind: targets.kind,
   metric: targets.metric,
   goal: targets.goal,
-  periodStart: targets.periodStart,
-  periodEnd: targets.periodEnd,
   sourceText: targets.sourceText,
   documentedOutcomes: targets.documentedOutcomes,
-  helpedCodes: targets.helpedCodes,
-  helperCodes: targets.helperCodes,
-  buyerChannels: targets.buyerChannels,
-  certifiedOnly: targets.certifiedOnly,
   ownerOrgId: targets.ownerOrgId,
 }
 
