@@ -1,12 +1,12 @@
 import { getFormProps } from '@conform-to/react'
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
-import { Form, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { EmptyState, Notice } from '~/components/coop-console'
-import { Field, FormAlert, TextareaField, useSchemaForm } from '~/components/forms'
+import { ErrorList, Field, FormAlert, TextareaField, useSchemaForm } from '~/components/forms'
 import { Badge } from '~/components/ui/badge'
 import { Pagination } from '~/components/ui/pagination'
-import { disputeAnswerForm, shipForm } from '~/domains/coop'
+import { disputeAnswerForm, FULFILMENT_SEARCH_MAX, fulfilmentStateFilters, shipForm } from '~/domains/coop'
 import {
   answerDispute,
   type DisputeView,
@@ -24,22 +24,42 @@ import type { MessageKey } from '~/utils/i18n'
 import { useLocale, useT } from '~/utils/locale'
 import { formatFen } from '~/utils/money'
 import { requireAccess } from '~/utils/permissions.server'
+import { queryText } from '~/utils/validation'
 
 export const meta: MetaFunction = () => [{ title: '发货 · 合作社后台 · 消费帮扶集市' }]
 
 const PAGE_SIZE = 20
 
-/** The cooperative's paid seller orders: a printable pick list of what to ship, and each order's shipping steps. */
+const listQuery = z.object({
+  state: z.enum(fulfilmentStateFilters).catch('all'),
+  q: queryText(FULFILMENT_SEARCH_MAX),
+})
+
+/**
+ * The cooperative's paid seller orders: a printable pick list of what to ship, and each order's shipping steps,
+ * filtered by step and searched by order or tracking number.
+ */
 export async function loader(args: LoaderFunctionArgs) {
   const auth = requireAccess(args, 'routes/coop.fulfilment', 'loader', activeOrgScope(args))
+  const url = new URL(args.request.url)
+  const parsed = listQuery.safeParse({
+    state: url.searchParams.get('state') ?? undefined,
+    q: url.searchParams.get('q') ?? '',
+  })
+  // Only the search can fail (too long, or control characters no order number has): said next to the box, and
+  // the list shown unsearched rather than as if nothing matched.
+  const query = parsed.success ? parsed.data : { state: 'all' as const, q: '' }
   const page = await listFulfilment(getDb(), {
     ...coopActor(auth),
-    page: pageParam(new URL(args.request.url)),
+    state: query.state,
+    search: query.q,
+    page: pageParam(url),
     pageSize: PAGE_SIZE,
     now: systemClock.now(),
   })
   invariantResponse(page, '无权访问 / Forbidden', { status: 403 })
-  return page
+  const searchError: MessageKey | null = parsed.success ? null : 'fulfilment.search.invalid'
+  return data({ ...page, ...query, searchError }, { status: parsed.success ? 200 : 400 })
 }
 
 const intentForm = z.object({
@@ -134,8 +154,20 @@ export default function CoopFulfilment() {
           </ul>
         </section>
       ) : null}
+      <FulfilmentFilters state={page.state} q={page.q} searchError={page.searchError} />
       {page.items.length === 0 ? (
-        <EmptyState>{t('fulfilment.empty')}</EmptyState>
+        <EmptyState>
+          {page.state === 'all' && !page.q && !page.searchError ? (
+            t('fulfilment.empty')
+          ) : (
+            <>
+              {t('fulfilment.empty.filtered')}{' '}
+              <Link to="/coop/fulfilment" className="text-brand-700 underline">
+                {t('fulfilment.filter.clear')}
+              </Link>
+            </>
+          )}
+        </EmptyState>
       ) : (
         <>
           {toShip.length > 0 ? (
@@ -194,6 +226,77 @@ export default function CoopFulfilment() {
           <Pagination page={page.page} pageSize={page.pageSize} total={page.total} />
         </>
       )}
+    </div>
+  )
+}
+
+function FulfilmentFilters({
+  state,
+  q,
+  searchError,
+}: {
+  state: (typeof fulfilmentStateFilters)[number]
+  q: string
+  searchError: MessageKey | null
+}) {
+  const t = useT()
+  const hrefFor = (filter: string) => {
+    const params = new URLSearchParams()
+    if (filter !== 'all') params.set('state', filter)
+    if (q) params.set('q', q)
+    const query = params.toString()
+    return `/coop/fulfilment${query ? `?${query}` : ''}`
+  }
+  return (
+    <div className="flex flex-wrap items-start justify-between gap-2 print:hidden">
+      <nav aria-label={t('fulfilment.filter.label')}>
+        <ul className="flex flex-wrap gap-2 text-sm">
+          {fulfilmentStateFilters.map((filter) => (
+            <li key={filter}>
+              <Link
+                to={hrefFor(filter)}
+                aria-current={filter === state ? 'page' : undefined}
+                className={`inline-block rounded px-3 py-1 ${
+                  filter === state
+                    ? 'bg-brand-700 text-white'
+                    : 'border border-stone-300 bg-white hover:bg-stone-100'
+                }`}
+              >
+                {filter === 'all' ? t('fulfilment.filter.all') : t(`fulfilment.state.${filter}`)}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <Form method="get" role="search" className="flex flex-col gap-1">
+        {state !== 'all' ? <input type="hidden" name="state" value={state} /> : null}
+        <div className="flex gap-2">
+          <label htmlFor="fulfilment-q" className="sr-only">
+            {t('fulfilment.search')}
+          </label>
+          <input
+            id="fulfilment-q"
+            name="q"
+            type="search"
+            defaultValue={q}
+            placeholder={t('fulfilment.search')}
+            aria-invalid={searchError ? true : undefined}
+            aria-describedby={searchError ? 'fulfilment-q-error' : undefined}
+            className="w-56 rounded border border-stone-300 px-3 py-1 text-sm"
+          />
+          <button
+            type="submit"
+            className="rounded border border-stone-300 bg-white px-3 py-1 text-sm hover:bg-stone-100"
+          >
+            {t('fulfilment.search.submit')}
+          </button>
+        </div>
+        <ErrorList
+          id="fulfilment-q-error"
+          errors={searchError ? [searchError] : null}
+          values={{ max: FULFILMENT_SEARCH_MAX }}
+        />
+      </Form>
     </div>
   )
 }

@@ -60,8 +60,13 @@ test('a unit order is shipped, partly accepted, paid for the accepted amount; pl
   await card.getByLabel('运单号').fill('SF1234567890')
   await card.getByRole('button', { name: `发货 ${orderNumber}` }).click()
   await expect(page.getByRole('status').filter({ hasText: '已发货' })).toBeVisible()
-  // Shipped orders come after those still to ship: the order may now be on a later page of the list.
-  for (let n = 1; n <= 30 && (await card.count()) === 0; n++) await page.goto(`/coop/fulfilment?page=${n}`)
+  // Shipped orders come after those still to ship, perhaps pages later: the cooperative finds it by its number.
+  await page.getByRole('link', { name: '已发货', exact: true }).click()
+  await page.getByRole('searchbox', { name: '订单号或运单号' }).fill(orderNumber)
+  await page.getByRole('button', { name: '查找' }).click()
+  await expect(page).toHaveURL(new RegExp(`state=shipped&q=${orderNumber}`))
+  await expect(page.getByTestId('seller-order')).toHaveCount(1)
+  await expect(card).toContainText('顺丰速运 运单号 SF1234567890')
   await card.getByRole('button', { name: `标记 ${orderNumber} 已送达` }).click()
   await expect(page.getByRole('status').filter({ hasText: '已标记送达。' })).toBeVisible()
 

@@ -10,7 +10,7 @@ import {
 } from '../../app/domains/orders/index.server'
 import { type Clock, fixedClock } from '../../app/utils/clock'
 import type { Db, DbHandle } from '../../db/client.server'
-import { payments, refundRequests, sellerOrders } from '../../db/schema/orders'
+import { orders, payments, refundRequests, sellerOrders } from '../../db/schema/orders'
 import { refundRemaining } from '../../app/domains/payments/refunds.server'
 import { demo } from '../support/coop'
 import { openTestDatabase, testDbKind } from '../support/db'
@@ -183,5 +183,56 @@ describe(`fulfilment (${testDbKind()})`, () => {
     expect(
       await requestSellerOrderRefund(db, { ...shipped, userId: demoConsumer, reason: '不想要了' }, clock),
     ).toEqual({ ok: false, error: 'not_refundable' })
+  })
+
+  it('finds one order among many by its number or tracking number, and lists one shipping step at a time', async () => {
+    const first = await paidSellerOrder()
+    const second = await paidSellerOrder()
+    await markShipped(
+      db,
+      {
+        ...admin,
+        sellerOrderId: second.sellerOrderId,
+        form: { carrier: '顺丰', trackingNumber: 'SF-FIND-0099' },
+      },
+      clock,
+    )
+    const list = (filter: { state?: 'all' | 'none' | 'shipped'; search?: string }) =>
+      listFulfilment(db, { ...admin, page: 1, pageSize: 100, ...filter }).then((page) => page!)
+    const [{ number: firstNumber }] = (await db
+      .select({ number: orders.number })
+      .from(orders)
+      .where(eq(orders.id, first.orderId))) as [{ number: string }]
+
+    const byNumber = await list({ search: ` ${firstNumber.toLowerCase()} ` })
+    expect(byNumber.items.map((i) => i.sellerOrderId)).toEqual([first.sellerOrderId])
+    expect(byNumber.total).toBe(1)
+    expect((await list({ search: 'find-0099' })).items.map((i) => i.sellerOrderId)).toEqual([
+      second.sellerOrderId,
+    ])
+    // LIKE's own wildcards are matched as text, not as patterns.
+    expect((await list({ search: '%' })).total).toBe(0)
+    expect((await list({ search: '_' })).total).toBe(0)
+
+    const shipped = await list({ state: 'shipped' })
+    expect(shipped.items.every((i) => i.fulfilment === 'shipped')).toBe(true)
+    expect(shipped.items.map((i) => i.sellerOrderId)).toContain(second.sellerOrderId)
+    const toShip = await list({ state: 'none' })
+    expect(toShip.items.every((i) => i.fulfilment === 'none')).toBe(true)
+    expect(toShip.items.map((i) => i.sellerOrderId)).toContain(first.sellerOrderId)
+    expect((await list({ state: 'all' })).total).toBe(
+      (await list({ state: 'none' })).total +
+        (await list({ state: 'shipped' })).total +
+        (await listFulfilment(db, { ...admin, page: 1, pageSize: 1, state: 'delivered' }))!.total +
+        (await listFulfilment(db, { ...admin, page: 1, pageSize: 1, state: 'received' }))!.total,
+    )
+    // Another cooperative's order is not found by its number.
+    await makeBuyable(db, ['PRD001'])
+    const elsewhere = await buy(db, { lines: [['PRD001', 1]], at: fixedClock(new Date(time)) })
+    const [{ number: otherNumber }] = (await db
+      .select({ number: orders.number })
+      .from(orders)
+      .where(eq(orders.id, elsewhere.orderId))) as [{ number: string }]
+    expect((await list({ search: otherNumber })).total).toBe(0)
   })
 })

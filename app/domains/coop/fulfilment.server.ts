@@ -1,14 +1,15 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client.server'
 import { products } from '../../../db/schema/catalog'
 import { orderLines, orders, refundRequests, sellerOrders } from '../../../db/schema/orders'
 import type { Clock } from '../../utils/clock'
 import { isUuid } from '../../utils/ids'
-import { actsForCooperative, listingRoles, sellerFor } from '../catalog/index.server'
+import { actsForCooperative, escapeLike, listingRoles, sellerFor } from '../catalog/index.server'
 import { type FormErrors, parseForm } from '../catalog'
 import { type DisputeView, listDisputes } from './disputes.server'
 import { shipForm } from './fulfilment-forms'
 import { isOverdue } from '../procurement'
+import type { FulfilmentStateFilter } from './rules'
 
 /**
  * Fulfilment (发货): the cooperative's paid seller orders, from "to ship" to "received". A seller order ships once
@@ -55,19 +56,39 @@ const shippable = sql`(${sellerOrders.status} = 'paid' or (${sellerOrders.status
 
 const stateOrder = sql`case ${sellerOrders.fulfilment} when 'none' then 0 when 'shipped' then 1 when 'delivered' then 2 else 3 end`
 
-/** The paid seller orders of the cooperative: to ship first, then on their way, then done; newest payment first. */
+/**
+ * The paid seller orders of the cooperative: to ship first, then on their way, then done; newest payment first.
+ * `state` keeps one step of the way; `search` keeps the orders whose number or tracking number contains it (a
+ * buyer on the phone reads either out), so a cooperative with hundreds of orders finds one without paging.
+ */
 export async function listFulfilment(
   db: Db,
-  input: { orgId: string; actorUserId: string; page: number; pageSize: number; now?: Date },
+  input: {
+    orgId: string
+    actorUserId: string
+    page: number
+    pageSize: number
+    state?: FulfilmentStateFilter
+    search?: string
+    now?: Date
+  },
 ): Promise<FulfilmentPage | null> {
   const now = input.now ?? new Date()
   const seller = await sellerFor(db, input.orgId, input.actorUserId, listingRoles)
   if (!seller) return null
+  const filters: SQL[] = []
+  if (input.state && input.state !== 'all') filters.push(eq(sellerOrders.fulfilment, input.state))
+  const search = input.search?.trim() ?? ''
+  if (search) {
+    const pattern = `%${escapeLike(search)}%`
+    filters.push(or(ilike(orders.number, pattern), ilike(sellerOrders.trackingNumber, pattern))!)
+  }
   // Paid seller orders, and a unit's on-account ones from the moment they are placed (decision 022).
-  const where = and(eq(sellerOrders.sellerOrgId, seller.id), shippable)
+  const where = and(eq(sellerOrders.sellerOrgId, seller.id), shippable, ...filters)
   const [count] = await db
     .select({ n: sql<number>`count(*)`.mapWith(Number) })
     .from(sellerOrders)
+    .innerJoin(orders, eq(orders.id, sellerOrders.orderId))
     .where(where)
   const rows = await db
     .select({

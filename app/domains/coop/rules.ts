@@ -17,5 +17,12 @@ export function isLowStock(stock: number, minOrderQty: number): boolean {
 export const sellerOrderStatusFilters = ['all', 'paid', 'pending_payment', 'cancelled', 'expired'] as const
 export type SellerOrderStatusFilter = (typeof sellerOrderStatusFilters)[number]
 
+/** How the shipping page filters by where a seller order is on its way; 'all' lists to-ship first. */
+export const fulfilmentStateFilters = ['all', 'none', 'shipped', 'delivered', 'received'] as const
+export type FulfilmentStateFilter = (typeof fulfilmentStateFilters)[number]
+
+/** The longest order-or-tracking number the shipping page searches for (an order number is 17 characters). */
+export const FULFILMENT_SEARCH_MAX = 40
+
 /** How far ahead the home looks for certificates about to lapse. */
 export const EXPIRING_WITHIN_DAYS = 30
