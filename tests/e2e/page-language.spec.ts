@@ -1,4 +1,4 @@
-import { expect, type Page, test } from '@playwright/test'
+import { expect, type Locator, type Page, test } from '@playwright/test'
 
 /**
  * The browser fetches the messages of the page's language only (app/entry.client.tsx), hydrates with them without
@@ -8,11 +8,23 @@ import { expect, type Page, test } from '@playwright/test'
 const chineseChunk = /\/assets\/zh-[\w-]+\.js$/
 const englishChunk = /\/assets\/en-[\w-]+\.js$/
 
-/** A client-side navigation (single fetch asks for `.data`): proof that the page has hydrated. */
-async function navigateInClient(page: Page, click: () => Promise<void>) {
+/**
+ * A client-side navigation (single fetch asks for `.data`): proof that the page has hydrated. The click waits until
+ * React has taken over the link: on a loaded machine the page can be visible well before then, and a click on it
+ * would be the browser's own navigation.
+ */
+async function navigateInClient(page: Page, link: Locator) {
+  await expect
+    .poll(
+      () => link.evaluate((element) => Object.keys(element).some((key) => key.startsWith('__reactProps'))),
+      {
+        timeout: 20_000,
+      },
+    )
+    .toBe(true)
   await Promise.all([
     page.waitForRequest((request) => new URL(request.url()).pathname.endsWith('.data')),
-    click(),
+    link.click(),
   ])
 }
 
@@ -35,7 +47,7 @@ test('a Chinese page loads only the Chinese messages, an English one only the En
   await expect(page.getByRole('heading', { level: 1, name: '404 页面不存在' })).toBeVisible()
   await expect(page.getByRole('navigation', { name: '主导航' })).toBeVisible()
   await expect(page).toHaveTitle('404 · 消费帮扶集市')
-  await navigateInClient(page, () => page.getByRole('link', { name: '返回首页' }).click())
+  await navigateInClient(page, page.getByRole('link', { name: '返回首页' }))
   await expect(page.getByRole('heading', { level: 1, name: '消费帮扶集市' })).toBeVisible()
   expect(scripts.filter((path) => chineseChunk.test(path))).toHaveLength(1)
   expect(scripts.filter((path) => englishChunk.test(path))).toEqual([])
@@ -44,8 +56,9 @@ test('a Chinese page loads only the Chinese messages, an English one only the En
   scripts.length = 0
   await page.getByRole('button', { name: 'English' }).click()
   await expect(page.getByRole('heading', { level: 1, name: 'Consumption-Aid Market' })).toBeVisible()
-  await navigateInClient(page, () =>
-    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'All products' }).click(),
+  await navigateInClient(
+    page,
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'All products' }),
   )
   await expect(page.getByRole('heading', { level: 1, name: 'All products' })).toBeVisible()
   expect(scripts.filter((path) => englishChunk.test(path))).toHaveLength(1)
