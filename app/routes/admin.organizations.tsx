@@ -1,10 +1,11 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
 import { getFormProps, type SubmissionResult } from '@conform-to/react'
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
+import { Form, useActionData, useLoaderData } from '@remix-run/react'
 import { z } from 'zod'
 import { TextareaField, useSchemaForm } from '~/components/forms'
 import { Badge } from '~/components/ui/badge'
 import { Pagination } from '~/components/ui/pagination'
+import { FilterTabs } from '~/components/ui/filter-tabs'
 import { reviewForm, reviewStatuses, type ReviewStatusFilter } from '~/domains/organizations'
 import {
   listOrganizationsForReview,
@@ -115,25 +116,15 @@ export default function OrganizationReview() {
   return (
     <div className="space-y-4">
       <h2 className="text-xl font-semibold">{t('admin.organizations')}</h2>
-      <nav aria-label={t('orgReview.filter')}>
-        <ul className="flex flex-wrap gap-2 text-sm">
-          {reviewStatuses.map((status) => (
-            <li key={status}>
-              <Link
-                to={status === 'pending' ? '/admin/organizations' : `/admin/organizations?status=${status}`}
-                aria-current={status === data.status ? 'page' : undefined}
-                className={`inline-block rounded-full border px-3 py-1 ${
-                  status === data.status
-                    ? 'border-brand-600 bg-brand-50 font-semibold text-brand-700'
-                    : 'border-stone-300 bg-white hover:bg-stone-100'
-                }`}
-              >
-                {t(tabLabels[status], { n: data.pendingCount })}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <FilterTabs
+        label={t('orgReview.filter')}
+        current={data.status}
+        tabs={reviewStatuses.map((status) => ({
+          key: status,
+          to: status === 'pending' ? '/admin/organizations' : `/admin/organizations?status=${status}`,
+          label: t(tabLabels[status], { n: data.pendingCount }),
+        }))}
+      />
       {actionData?.done ? (
         <p role="status" className="rounded border border-brand-100 bg-brand-50 p-3 text-sm text-brand-800">
           {t(actionData.done.status === 'verified' ? 'orgReview.done.verified' : 'orgReview.done.rejected', {

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { ErrorList } from '~/components/forms'
 import { Badge } from '~/components/ui/badge'
 import { Pagination } from '~/components/ui/pagination'
+import { FilterTabs } from '~/components/ui/filter-tabs'
 import { confirmBankTransfer, refundRemaining } from '~/domains/payments/index.server'
 import { listBankTransfers, type PaymentQueueItem } from '~/domains/orders/index.server'
 import { paymentForm, paymentQueueFilters } from '~/domains/payments'
@@ -124,25 +125,15 @@ export default function Payments() {
         </p>
       ) : null}
       <div className="flex flex-wrap items-end justify-between gap-3">
-        <nav aria-label={t('payments.filter')}>
-          <ul className="flex flex-wrap gap-2 text-sm">
-            {paymentQueueFilters.map((filter) => (
-              <li key={filter}>
-                <Link
-                  to={filter === 'open' ? '/admin/payments' : `/admin/payments?filter=${filter}`}
-                  aria-current={filter === data.filter ? 'page' : undefined}
-                  className={`rounded px-3 py-1 ${
-                    filter === data.filter
-                      ? 'bg-brand-700 text-white'
-                      : 'border border-stone-300 hover:bg-stone-100'
-                  }`}
-                >
-                  {t(`payments.tab.${filter}`)}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <FilterTabs
+          label={t('payments.filter')}
+          current={data.filter}
+          tabs={paymentQueueFilters.map((filter) => ({
+            key: filter,
+            to: filter === 'open' ? '/admin/payments' : `/admin/payments?filter=${filter}`,
+            label: t(`payments.tab.${filter}`),
+          }))}
+        />
         <Form method="get" role="search" className="flex gap-2">
           <input type="hidden" name="filter" value={data.filter} />
           <label htmlFor="payment-q" className="sr-only">

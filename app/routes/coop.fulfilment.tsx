@@ -6,6 +6,7 @@ import { EmptyState, Notice } from '~/components/coop-console'
 import { ErrorList, Field, FormAlert, TextareaField, useSchemaForm } from '~/components/forms'
 import { Badge } from '~/components/ui/badge'
 import { Pagination } from '~/components/ui/pagination'
+import { FilterTabs } from '~/components/ui/filter-tabs'
 import { disputeAnswerForm, FULFILMENT_SEARCH_MAX, fulfilmentStateFilters, shipForm } from '~/domains/coop'
 import {
   answerDispute,
@@ -249,25 +250,15 @@ function FulfilmentFilters({
   }
   return (
     <div className="flex flex-wrap items-start justify-between gap-2 print:hidden">
-      <nav aria-label={t('fulfilment.filter.label')}>
-        <ul className="flex flex-wrap gap-2 text-sm">
-          {fulfilmentStateFilters.map((filter) => (
-            <li key={filter}>
-              <Link
-                to={hrefFor(filter)}
-                aria-current={filter === state ? 'page' : undefined}
-                className={`inline-block rounded px-3 py-1 ${
-                  filter === state
-                    ? 'bg-brand-700 text-white'
-                    : 'border border-stone-300 bg-white hover:bg-stone-100'
-                }`}
-              >
-                {filter === 'all' ? t('fulfilment.filter.all') : t(`fulfilment.state.${filter}`)}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <FilterTabs
+        label={t('fulfilment.filter.label')}
+        current={state}
+        tabs={fulfilmentStateFilters.map((filter) => ({
+          key: filter,
+          to: hrefFor(filter),
+          label: filter === 'all' ? t('fulfilment.filter.all') : t(`fulfilment.state.${filter}`),
+        }))}
+      />
       <Form method="get" role="search" className="flex flex-col gap-1">
         {state !== 'all' ? <input type="hidden" name="state" value={state} /> : null}
         <div className="flex gap-2">

@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Link, useLoaderData } from '@remix-run/react'
+import { useLoaderData } from '@remix-run/react'
 import { EmptyState } from '~/components/coop-console'
 import { Badge } from '~/components/ui/badge'
 import { Pagination } from '~/components/ui/pagination'
+import { FilterTabs } from '~/components/ui/filter-tabs'
 import { type SellerOrderStatusFilter, sellerOrderStatusFilters } from '~/domains/coop'
 import { listSellerOrders } from '~/domains/coop/index.server'
 import { shanghaiDateTime } from '~/utils/clock'
@@ -44,25 +45,15 @@ export default function CoopOrders() {
   return (
     <div className="space-y-4">
       <h2 className="text-xl font-semibold">{t('coop.orders.title')}</h2>
-      <nav aria-label={t('console.orders.filter')}>
-        <ul className="flex flex-wrap gap-2 text-sm">
-          {sellerOrderStatusFilters.map((filter) => (
-            <li key={filter}>
-              <Link
-                to={filter === 'all' ? '/coop/orders' : `/coop/orders?status=${filter}`}
-                aria-current={filter === data.status ? 'page' : undefined}
-                className={`inline-block rounded px-3 py-1 ${
-                  filter === data.status
-                    ? 'bg-brand-700 text-white'
-                    : 'border border-stone-300 bg-white hover:bg-stone-100'
-                }`}
-              >
-                {filter === 'all' ? t('coop.orders.status.all') : t(`orders.status.${filter}`)}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <FilterTabs
+        label={t('console.orders.filter')}
+        current={data.status}
+        tabs={sellerOrderStatusFilters.map((filter) => ({
+          key: filter,
+          to: filter === 'all' ? '/coop/orders' : `/coop/orders?status=${filter}`,
+          label: filter === 'all' ? t('coop.orders.status.all') : t(`orders.status.${filter}`),
+        }))}
+      />
       {data.items.length === 0 ? (
         <EmptyState>
           {data.status === 'all' ? t('coop.orders.empty') : t('coop.orders.empty.filtered')}

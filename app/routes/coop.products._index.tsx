@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { EmptyState, ListingStatusBadge } from '~/components/coop-console'
 import { Pagination } from '~/components/ui/pagination'
+import { FilterTabs } from '~/components/ui/filter-tabs'
 import { listingStatusFilters, type ListingStatusFilter } from '~/domains/catalog'
 import { listOwnListings } from '~/domains/catalog/index.server'
 import { systemClock } from '~/utils/clock'
@@ -49,25 +50,15 @@ export default function CoopProducts() {
           {t('console.products.new')}
         </Link>
       </div>
-      <nav aria-label={t('console.products.filter')}>
-        <ul className="flex flex-wrap gap-2 text-sm">
-          {listingStatusFilters.map((filter) => (
-            <li key={filter}>
-              <Link
-                to={filter === 'all' ? '/coop/products' : `/coop/products?status=${filter}`}
-                aria-current={filter === data.status ? 'page' : undefined}
-                className={`inline-block rounded px-3 py-1 ${
-                  filter === data.status
-                    ? 'bg-brand-700 text-white'
-                    : 'border border-stone-300 bg-white hover:bg-stone-100'
-                }`}
-              >
-                {filter === 'all' ? t('console.products.filter.all') : t(`listing.status.${filter}`)}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <FilterTabs
+        label={t('console.products.filter')}
+        current={data.status}
+        tabs={listingStatusFilters.map((filter) => ({
+          key: filter,
+          to: filter === 'all' ? '/coop/products' : `/coop/products?status=${filter}`,
+          label: filter === 'all' ? t('console.products.filter.all') : t(`listing.status.${filter}`),
+        }))}
+      />
       {data.items.length === 0 ? (
         <EmptyState>
           {data.status === 'all' ? t('coop.listings.empty') : t('console.products.empty.filtered')}

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, Link, useLoaderData } from '@remix-run/react'
 import { CumulativeChart } from '~/components/charts'
 import { filterQuery, tableTitles } from '~/components/office-dashboard-tables'
-import { BreakdownSection, TargetFigures, useChannelLabel } from '~/components/office-targets'
+import { BreakdownSection, LaggingUnits, TargetFigures, useChannelLabel } from '~/components/office-targets'
 import { dashboardFilters, exportTables } from '~/domains/targets'
 import { getTargetDashboard } from '~/domains/targets/index.server'
 import { shanghaiToday, systemClock } from '~/utils/clock'
@@ -35,86 +35,6 @@ export async function loader(args: LoaderFunctionArgs) {
   )
   invariantResponse(dashboard, 'Not one of this office’s targets', { status: 404 })
   return { dashboard, today: shanghaiToday(systemClock) }
-}
-
-/** Office dashboard II (decision 024): the jurisdiction's units behind the pace of their reserved share. */
-function LaggingUnits({
-  lagging,
-  exportLinks,
-}: {
-  lagging: {
-    year: number
-    units: Array<{
-      orgId: string
-      name: string
-      reservedFen: string
-      expectedFen: string
-      doneFen: string
-      shortfallFen: string
-    }>
-  }
-  exportLinks: { csv: string; xlsx: string }
-}) {
-  const t = useT()
-  const locale = useLocale()
-  const money = (fen: string) => formatFen(BigInt(fen), locale)
-  return (
-    <section aria-labelledby="lagging-units" className="rounded-lg border border-stone-200 bg-white p-4">
-      <h3 id="lagging-units" className="font-semibold">
-        {t('office.lagging.title')}
-      </h3>
-      <p className="mt-1 text-sm text-stone-600">{t('office.lagging.intro', { year: lagging.year })}</p>
-      {lagging.units.length === 0 ? (
-        <p className="mt-2 text-sm text-stone-600">{t('office.lagging.empty')}</p>
-      ) : (
-        <div className="mt-2 overflow-x-auto">
-          <table className="w-full text-sm" data-testid="lagging-units">
-            <caption className="sr-only">{t('office.lagging.title')}</caption>
-            <thead>
-              <tr className="border-b text-left text-stone-500">
-                <th scope="col" className="py-1 pr-2">
-                  {t('office.lagging.col.unit')}
-                </th>
-                <th scope="col" className="py-1 pr-2 text-right">
-                  {t('office.lagging.col.reserved')}
-                </th>
-                <th scope="col" className="py-1 pr-2 text-right">
-                  {t('office.lagging.col.expected')}
-                </th>
-                <th scope="col" className="py-1 pr-2 text-right">
-                  {t('office.lagging.col.done')}
-                </th>
-                <th scope="col" className="py-1 text-right">
-                  {t('office.lagging.col.shortfall')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {lagging.units.map((u) => (
-                <tr key={u.orgId} className="border-b">
-                  <th scope="row" className="py-1 pr-2 text-left font-normal">
-                    {u.name}
-                  </th>
-                  <td className="py-1 pr-2 text-right tabular-nums">{money(u.reservedFen)}</td>
-                  <td className="py-1 pr-2 text-right tabular-nums">{money(u.expectedFen)}</td>
-                  <td className="py-1 pr-2 text-right tabular-nums">{money(u.doneFen)}</td>
-                  <td className="py-1 text-right tabular-nums">{money(u.shortfallFen)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <p className="mt-2 flex gap-3 text-sm">
-        <a href={exportLinks.csv} className="text-brand-700 underline" download>
-          {t('office.export.csv')}
-        </a>
-        <a href={exportLinks.xlsx} className="text-brand-700 underline" download>
-          {t('office.export.xlsx')}
-        </a>
-      </p>
-    </section>
-  )
 }
 
 export default function OfficeTargetDashboard() {

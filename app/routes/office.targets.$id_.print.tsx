@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
 import { tableTitles } from '~/components/office-dashboard-tables'
-import { BreakdownSection, TargetFigures, useChannelLabel } from '~/components/office-targets'
+import { BreakdownSection, LaggingUnits, TargetFigures, useChannelLabel } from '~/components/office-targets'
 import { dashboardFilters, exportTables } from '~/domains/targets'
 import { getTargetDashboard } from '~/domains/targets/index.server'
 import { shanghaiDateTime, systemClock } from '~/utils/clock'
@@ -71,6 +71,7 @@ export default function TargetPrintSummary() {
           note={table === 'byProduct' ? t('office.dashboard.byProductNote') : undefined}
         />
       ))}
+      <LaggingUnits lagging={dashboard.lagging} />
       <p className="text-sm text-stone-600">{t('office.print.hint')}</p>
     </article>
   )

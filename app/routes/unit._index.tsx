@@ -3,6 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react'
 import { EmptyState } from '~/components/coop-console'
 import { RequisitionStatusBadge } from '~/components/unit-console'
 import { Pagination } from '~/components/ui/pagination'
+import { FilterTabs } from '~/components/ui/filter-tabs'
 import { seesAllOfUnit } from '~/domains/procurement'
 import { listRequisitions, type RequisitionFilter } from '~/domains/procurement/index.server'
 import { shanghaiDateTime } from '~/utils/clock'
@@ -48,26 +49,15 @@ export default function UnitRequisitions() {
         </Link>
       </div>
       <p className="text-sm text-stone-600">{data.seesAll ? t('unit.reqs.all') : t('unit.reqs.own')}</p>
-      <nav aria-label={t('unit.reqs.filter')}>
-        <ul className="flex flex-wrap gap-2 text-sm">
-          {filters.map((filter) => (
-            <li key={filter}>
-              <Link
-                to={filter === 'all' ? '/unit' : `/unit?status=${filter}`}
-                aria-current={filter === data.status ? 'page' : undefined}
-                className={`inline-block rounded px-3 py-1 ${
-                  filter === data.status
-                    ? 'bg-brand-700 text-white'
-                    : 'border border-stone-300 bg-white hover:bg-stone-100'
-                }`}
-              >
-                {t(`unit.reqs.status.${filter}`)}
-                {filter === 'all' ? null : ` (${data.counts[filter]})`}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <FilterTabs
+        label={t('unit.reqs.filter')}
+        current={data.status}
+        tabs={filters.map((filter) => ({
+          key: filter,
+          to: filter === 'all' ? '/unit' : `/unit?status=${filter}`,
+          label: `${t(`unit.reqs.status.${filter}`)}${filter === 'all' ? '' : ` (${data.counts[filter]})`}`,
+        }))}
+      />
       {data.items.length === 0 ? (
         <EmptyState>{data.status === 'all' ? t('unit.reqs.empty') : t('unit.reqs.emptyFiltered')}</EmptyState>
       ) : (

@@ -40,6 +40,13 @@ test('an office analyst reads the dashboard, exports Excel, and anyone reads the
   const download = await downloading
   expect(download.suggestedFilename()).toMatch(/\.xlsx$/)
 
+  // The printable 考核 summary carries the units behind on their reserved share, as the dashboard does.
+  await page.goto(`/office/targets/${fzDx}/print`)
+  await expect(page.getByRole('heading', { level: 2, name: `${name} 考核汇总` })).toBeVisible()
+  await expect(
+    page.getByRole('table', { name: '预留份额进度滞后的单位' }).getByRole('rowheader').first(),
+  ).toBeVisible()
+
   // Signed out, the public notice shows the ledger head and how to check it.
   await page.context().clearCookies()
   await page.goto('/targets')
