@@ -64,6 +64,14 @@ const MAX_ORDER_DAYS = 5
 const MAX_UNIT_LINE_QTY = 30_000
 /** What a cooperative keeps on its shelf for everyone else when it stocks up for a unit's order. */
 const STOCK_RESERVE = 300
+/**
+ * Every twelve days or so one order is paid late, 52 days or more after its 验收 (past the default 30-day term): so
+ * at any moment of the demo some unit order is overdue, flagged for the unit, its cooperative and finance as in
+ * real life. Payment days can be up to three weeks apart, so each late order's lag is stretched to reach back
+ * before the previous late one was paid: their overdue spells overlap.
+ */
+const LATE_EVERY_DAYS = 12
+const LATE_MIN_PAY_DAYS = 52
 /** Units per Fuzhou county-level division. */
 const UNITS_PER_DISTRICT = 3
 /** Requisitions above this go to the unit's approver: every demo order is approved by a person. */
@@ -159,6 +167,8 @@ export type PlannedUnitOrder = {
   countedFen: bigint
   /** One line of the first seller order accepted short, and how its cooperative answers. */
   shortfall: { productId: string; rejectedQty: number; answer: 'return' | 'contest' } | null
+  /** Paid after the 30-day term (LATE_EVERY_DAYS): overdue between the end of the term and `at.confirm`. */
+  late: boolean
   at: {
     submit: Date
     approve: Date
@@ -195,6 +205,9 @@ export function planUnitYear(input: {
   const dingxi = catalogue.filter((p) => p.originCode.startsWith('6211'))
   if (dingxi.length === 0 || units.length === 0) return []
   const random = seededRandom(`unit-orders:${year}`)
+  // A stream of its own, so that choosing the late payers leaves every other draw of the plan as it was.
+  const lateRandom = seededRandom(`unit-orders-late:${year}`)
+  let lastLateDay = -Infinity
   const yearStart = startOfShanghaiDate(`${year}-01-01`).getTime()
   const days = Math.round((startOfShanghaiDate(`${year + 1}-01-01`).getTime() - yearStart) / DAY)
   const goal = Number(goalFen)
@@ -262,6 +275,76 @@ export function planUnitYear(input: {
     })
   }
 
+  /**
+   * One order paid on the morning of `day` (1 = 1 January; beyond the year's days, the January after), drawn from
+   * the stream furthest behind, its dates running back from that payment. `late` orders are paid past the term.
+   */
+  const place = (
+    day: number,
+    part: number,
+    orderAmount: number,
+    options: { mayBeLate: boolean; counts: boolean },
+  ) => {
+    const dayStart = yearStart + (day - 1) * DAY
+    // The stream furthest behind its share of what will have been counted.
+    const after = counted + orderAmount
+    const stream = streams.reduce((best, s) =>
+      s.share * after - s.counted > best.share * after - best.counted ? s : best,
+    )
+    const unit = stream.units[stream.next++ % stream.units.length]!
+    const lines = compose(stream, unit, orderAmount)
+    const orderedFen = lines.reduce((sum, l) => sum + l.unitPriceFen * BigInt(l.qty), 0n)
+    // About one order in eight is accepted short: a few per cent of one line arrived damaged.
+    let shortfall: PlannedUnitOrder['shortfall'] = null
+    if (random() < 0.125) {
+      const line = lines[0]!
+      const rejectedQty = Math.max(1, Math.floor(line.qty * (0.01 + random() * 0.03)))
+      shortfall = { productId: line.productId, rejectedQty, answer: random() < 0.7 ? 'return' : 'contest' }
+    }
+    const countedFen = orderedFen - (shortfall ? lines[0]!.unitPriceFen * BigInt(shortfall.rejectedQty) : 0n)
+
+    // Dates, back from finance's confirmation in the morning of `day`.
+    const confirm = at(dayStart, 9 + part, intBetween(random, 0, 50))
+    const onTimeLag = pick(random, [3, 5, 7, 7, 10, 12, 14, 14, 18, 21])
+    const late = options.mayBeLate && day >= lastLateDay + LATE_EVERY_DAYS
+    // Overdue from the 31st day after 验收: reach at least two days before the previous late payment.
+    const payLag = late
+      ? Math.max(LATE_MIN_PAY_DAYS, Number.isFinite(lastLateDay) ? day - lastLateDay + 33 : 0) +
+        intBetween(lateRandom, 0, 4)
+      : onTimeLag
+    if (late) lastLateDay = day
+    // Every step in office hours (Asia/Shanghai), each after the one before.
+    const acceptDay = dayStart - payLag * DAY
+    const accept = at(acceptDay, 10, intBetween(random, 0, 360))
+    const deliverDay = acceptDay - intBetween(random, 0, 1) * DAY
+    const deliver = at(deliverDay, deliverDay === acceptDay ? 8 : 13, intBetween(random, 0, 100))
+    const shipDay = deliverDay - intBetween(random, 1, 3) * DAY
+    const ship = at(shipDay, 9, intBetween(random, 0, 480))
+    const approveDay = shipDay - intBetween(random, 1, 2) * DAY
+    const approve = at(approveDay, 11, intBetween(random, 0, 360))
+    const submit = at(approveDay - intBetween(random, 0, 2) * DAY, 8, intBetween(random, 30, 150))
+    const answer = at(acceptDay + intBetween(random, 1, 3) * DAY, 9, intBetween(random, 0, 480))
+
+    const serial = (poSerial.get(unit.key) ?? 0) + 1
+    poSerial.set(unit.key, serial)
+    const unitNo = unit.key.slice(-1)
+    orders.push({
+      unit,
+      stream: stream.county,
+      poNumber: `${unit.short}${unitNo}-${year}-${String(serial).padStart(3, '0')}`,
+      lines,
+      orderedFen,
+      countedFen,
+      shortfall,
+      late,
+      at: { submit, approve, ship, deliver, accept, answer, confirm },
+    })
+    if (options.counts) {
+      counted += Number(countedFen)
+      stream.counted += Number(countedFen)
+    }
+  }
+
   for (let day = 1; day <= days; day++) {
     const want = (goal * day * paceDrift(day)) / days
     // Early in the year a payment every day (the pace is small, and a day without one shows); later every two or
@@ -270,58 +353,14 @@ export function planUnitYear(input: {
     if (want - counted < batch) continue
     const amount = want - counted + batch / 4
     const parts = Math.ceil(amount / (MAX_ORDER_DAYS * even))
-    const dayStart = yearStart + (day - 1) * DAY
-    for (let part = 0; part < parts; part++) {
-      const orderAmount = amount / parts
-      // The stream furthest behind its share of what will have been counted.
-      const after = counted + orderAmount
-      const stream = streams.reduce((best, s) =>
-        s.share * after - s.counted > best.share * after - best.counted ? s : best,
-      )
-      const unit = stream.units[stream.next++ % stream.units.length]!
-      const lines = compose(stream, unit, orderAmount)
-      const orderedFen = lines.reduce((sum, l) => sum + l.unitPriceFen * BigInt(l.qty), 0n)
-      // About one order in eight is accepted short: a few per cent of one line arrived damaged.
-      let shortfall: PlannedUnitOrder['shortfall'] = null
-      if (random() < 0.125) {
-        const line = lines[0]!
-        const rejectedQty = Math.max(1, Math.floor(line.qty * (0.01 + random() * 0.03)))
-        shortfall = { productId: line.productId, rejectedQty, answer: random() < 0.7 ? 'return' : 'contest' }
-      }
-      const countedFen =
-        orderedFen - (shortfall ? lines[0]!.unitPriceFen * BigInt(shortfall.rejectedQty) : 0n)
-
-      // Dates, back from finance's confirmation in the morning of `day`.
-      const confirm = at(dayStart, 9 + part, intBetween(random, 0, 50))
-      const payLag = pick(random, [3, 5, 7, 7, 10, 12, 14, 14, 18, 21])
-      // Every step in office hours (Asia/Shanghai), each after the one before.
-      const acceptDay = dayStart - payLag * DAY
-      const accept = at(acceptDay, 10, intBetween(random, 0, 360))
-      const deliverDay = acceptDay - intBetween(random, 0, 1) * DAY
-      const deliver = at(deliverDay, deliverDay === acceptDay ? 8 : 13, intBetween(random, 0, 100))
-      const shipDay = deliverDay - intBetween(random, 1, 3) * DAY
-      const ship = at(shipDay, 9, intBetween(random, 0, 480))
-      const approveDay = shipDay - intBetween(random, 1, 2) * DAY
-      const approve = at(approveDay, 11, intBetween(random, 0, 360))
-      const submit = at(approveDay - intBetween(random, 0, 2) * DAY, 8, intBetween(random, 30, 150))
-      const answer = at(acceptDay + intBetween(random, 1, 3) * DAY, 9, intBetween(random, 0, 480))
-
-      const serial = (poSerial.get(unit.key) ?? 0) + 1
-      poSerial.set(unit.key, serial)
-      const unitNo = unit.key.slice(-1)
-      orders.push({
-        unit,
-        stream: stream.county,
-        poNumber: `${unit.short}${unitNo}-${year}-${String(serial).padStart(3, '0')}`,
-        lines,
-        orderedFen,
-        countedFen,
-        shortfall,
-        at: { submit, approve, ship, deliver, accept, answer, confirm },
-      })
-      counted += Number(countedFen)
-      stream.counted += Number(countedFen)
-    }
+    for (let part = 0; part < parts; part++)
+      place(day, part, amount / parts, { mayBeLate: part === 0, counts: true })
+  }
+  // The year's last late payer is paid in the January after, outside the year's count: its overdue spell covers
+  // the year's last days.
+  if (orders.length > 0) {
+    lastLateDay = Math.min(lastLateDay, days - LATE_EVERY_DAYS)
+    place(days + LATE_EVERY_DAYS, 0, even * MAX_BATCH_DAYS, { mayBeLate: true, counts: false })
   }
   return orders
 }

@@ -57,3 +57,14 @@ test('finance imports a bank statement, confirms the matched transfer, and the o
   await page.goto(orderUrl)
   await expect(page.getByTestId('order-status').first()).toHaveText('已付款')
 })
+
+test('finance finds the demo’s late-paying units under 已逾期', async ({ page, login }) => {
+  await login('finance@demo.example')
+  await page.goto('/admin/payments')
+  await page.getByRole('link', { name: '已逾期', exact: true }).click()
+  await expect(page).toHaveURL(/filter=overdue/)
+  const flagged = page.getByTestId('overdue')
+  await expect(flagged.first()).toBeVisible()
+  // Every transfer the tab lists is flagged overdue.
+  expect(await flagged.count()).toBe(await page.locator('tr[data-testid^="payment-"]').count())
+})

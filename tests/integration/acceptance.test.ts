@@ -6,6 +6,7 @@ import { answerDispute, listDisputes } from '../../app/domains/coop/disputes.ser
 import { listFulfilment, markDelivered, markShipped } from '../../app/domains/coop/fulfilment.server'
 import { listSellerOrders } from '../../app/domains/coop/seller-orders.server'
 import { verifyLedger, rollupMismatches } from '../../app/domains/ledger/index.server'
+import { listBankTransfers } from '../../app/domains/orders/order-views.server'
 import { expireOrders, placeOrder } from '../../app/domains/orders/orders.server'
 import { autoConfirmReceipts } from '../../app/domains/orders/receipts.server'
 import { confirmBankTransfer } from '../../app/domains/payments/finance.server'
@@ -440,18 +441,25 @@ describe(`payment term and overdue flags (${testDbKind()})`, () => {
       now: at.now(),
     })
     const sellerOrder = detail!.sellers[0]!.id
+    // Finance: the flag on the transfer, and the 已逾期 tab that lists it.
+    const [order] = await db.select({ number: orders.number }).from(orders).where(eq(orders.id, orderId))
+    const queue = (filter: 'all' | 'overdue') =>
+      listBankTransfers(db, { filter, q: order!.number, page: 1, pageSize: 5, now: at.now() })
+    const [all, overdueTab] = await Promise.all([queue('all'), queue('overdue')])
     return [
       detail!.overdue,
       list.items.find((i) => i.id === orderId)!.overdue,
       fulfilment!.items.find((i) => i.sellerOrderId === sellerOrder)!.overdue,
+      all.items.find((i) => i.orderId === orderId)!.overdue,
+      overdueTab.items.some((i) => i.orderId === orderId),
     ]
   }
 
   it('30 days by default: not overdue on day 30 (even at 23:59), overdue on day 31', async () => {
     const unit = await newUnit()
     const placed = await acceptedOrder(unit)
-    expect(await flags(unit, placed.orderId, day(30, 23.99))).toEqual([false, false, false])
-    expect(await flags(unit, placed.orderId, day(31, 0.01))).toEqual([true, true, true])
+    expect(await flags(unit, placed.orderId, day(30, 23.99))).toEqual([false, false, false, false, false])
+    expect(await flags(unit, placed.orderId, day(31, 0.01))).toEqual([true, true, true, true, true])
   })
 
   it('60 days when the unit sets it: not overdue on day 60, overdue on day 61; never once paid', async () => {
@@ -464,9 +472,9 @@ describe(`payment term and overdue flags (${testDbKind()})`, () => {
     expect(paymentTermForm.safeParse({ days: '61' }).success).toBe(false)
     expect(paymentTermForm.safeParse({ days: '0' }).success).toBe(false)
     const placed = await acceptedOrder(unit)
-    expect(await flags(unit, placed.orderId, day(31))).toEqual([false, false, false])
-    expect(await flags(unit, placed.orderId, day(60))).toEqual([false, false, false])
-    expect(await flags(unit, placed.orderId, day(61))).toEqual([true, true, true])
+    expect(await flags(unit, placed.orderId, day(31))).toEqual([false, false, false, false, false])
+    expect(await flags(unit, placed.orderId, day(60))).toEqual([false, false, false, false, false])
+    expect(await flags(unit, placed.orderId, day(61))).toEqual([true, true, true, true, true])
     const [payment] = await paymentOf(placed.orderId)
     const paid = await confirmBankTransfer(
       db,

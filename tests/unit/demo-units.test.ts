@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { DEFAULT_PAYMENT_TERM_DAYS, isOverdue, paymentDueAt } from '../../app/domains/procurement'
 import { periodElapsedBp } from '../../app/domains/targets'
 import { shanghaiDate } from '../../app/utils/clock'
 import {
@@ -121,7 +122,7 @@ describe('planUnitYear', () => {
     expect(Math.min(...progress)).toBeLessThan(0.85)
   })
 
-  it('plans orders a unit could place: bulk lines, office hours, paid within the 30-day term after 验收', () => {
+  it('plans orders a unit could place: bulk lines, office hours, paid within the 30-day term after 验收 but for a few late payers', () => {
     const orders = plan(2026)
     expect(orders.length).toBeGreaterThan(100)
     expect(orders.length).toBeLessThan(250)
@@ -155,8 +156,32 @@ describe('planUnitYear', () => {
         expect(hour(moment)).toBeGreaterThanOrEqual(8)
         expect(hour(moment)).toBeLessThan(18)
       }
-      expect(confirm.getTime() - accept.getTime()).toBeLessThanOrEqual(30 * 86_400_000)
-      expect(shanghaiDate(confirm).startsWith('2026')).toBe(true)
+      const overdueAtPayment = isOverdue(paymentDueAt(accept, DEFAULT_PAYMENT_TERM_DAYS), confirm, false)
+      expect(overdueAtPayment).toBe(o.late)
+    }
+    // Every payment falls in the year but the last late payer's, in the January after (outside the year's count).
+    const after = orders.filter((o) => !shanghaiDate(o.at.confirm).startsWith('2026'))
+    expect(after).toHaveLength(1)
+    expect(after[0]!.late).toBe(true)
+    expect(shanghaiDate(after[0]!.at.confirm).startsWith('2027-01')).toBe(true)
+  })
+
+  it('has some unit order overdue on every day of the year, as a demo opened on any day should show', () => {
+    for (const year of [2026, 2028]) {
+      const orders = plan(year)
+      const late = orders.filter((o) => o.late)
+      expect(late.length).toBeGreaterThan(15)
+      expect(late.length).toBeLessThan(orders.length / 4)
+      for (let t = Date.UTC(year, 0, 1, 4); t < Date.UTC(year + 1, 0, 1); t += 3 * 3_600_000) {
+        const now = new Date(t)
+        const overdue = late.filter(
+          (o) =>
+            o.at.accept <= now &&
+            now < o.at.confirm &&
+            isOverdue(paymentDueAt(o.at.accept, DEFAULT_PAYMENT_TERM_DAYS), now, false),
+        )
+        expect(overdue.length, now.toISOString()).toBeGreaterThan(0)
+      }
     }
   })
 })

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, or, type SQL, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client.server'
 import { users } from '../../../db/schema/accounts'
 import { products } from '../../../db/schema/catalog'
@@ -341,6 +341,13 @@ export async function listBankTransfers(
       eq(orders.status, 'pending_payment'),
       // An on-account order is payable only once the unit has accepted every part of it (decision 022).
       sql`not (${orders.terms} = 'on_account' and ${orders.paymentDueAt} is null)`,
+    )
+  if (query.filter === 'overdue')
+    conditions.push(
+      inArray(payments.status, ['pending', 'flagged']),
+      eq(orders.status, 'pending_payment'),
+      eq(orders.terms, 'on_account'),
+      lt(orders.paymentDueAt, now),
     )
   if (query.filter === 'flagged') conditions.push(eq(payments.status, 'flagged'))
   if (query.filter === 'confirmed') conditions.push(eq(payments.status, 'confirmed'))

@@ -145,6 +145,7 @@ export const orders: Record<keyof typeof zh, string> = {
     'Match the bank statement: find the payment by its reference and enter the amount received. A different amount is flagged, not confirmed.',
   'payments.filter': 'Filter',
   'payments.tab.open': 'To confirm',
+  'payments.tab.overdue': 'Overdue',
   'payments.tab.flagged': 'Amount mismatch',
   'payments.tab.confirmed': 'Confirmed',
   'payments.tab.all': 'All',

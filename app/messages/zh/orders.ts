@@ -138,6 +138,7 @@ export const orders = {
   'payments.intro': '核对银行流水：按附言找到付款，填写实际到账金额后确认。金额不符的会被标记，不会确认。',
   'payments.filter': '筛选',
   'payments.tab.open': '待确认',
+  'payments.tab.overdue': '已逾期',
   'payments.tab.flagged': '金额不符',
   'payments.tab.confirmed': '已确认',
   'payments.tab.all': '全部',
