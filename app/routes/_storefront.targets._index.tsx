@@ -13,40 +13,38 @@ export async function loader(args: LoaderFunctionArgs) {
   return { targets: await listTargets(getDb()) }
 }
 
-/** Every public target: this year's (counted from the ledger) and the documented historical ones, with sources. */
+/**
+ * Every public target: this year's demo targets, those the offices set (their sub-targets too), and the documented
+ * historical ones with sources — each with its 公示 page.
+ */
 export default function Targets() {
   const { targets } = useLoaderData<typeof loader>()
   const t = useT()
-  const demo = targets.filter((target) => target.kind === 'demo')
-  const reference = targets.filter((target) => target.kind === 'reference')
+  const sections = [
+    { kind: 'demo', id: 'demo-targets', title: t('home.demoTargets') },
+    { kind: 'office', id: 'office-targets', title: t('home.officeTargets') },
+    { kind: 'reference', id: 'reference-targets', title: t('home.referenceTargets') },
+  ] as const
   return (
     <div>
       <h1 className="text-2xl font-bold">{t('home.targets')}</h1>
       {targets.length === 0 ? <p className="mt-3 text-stone-600">{t('home.noTargets')}</p> : null}
-      {demo.length > 0 ? (
-        <section aria-labelledby="demo-targets">
-          <h2 id="demo-targets" className="mt-4 text-lg font-medium">
-            {t('home.demoTargets')}
-          </h2>
-          <ul className="mt-3 grid gap-4 md:grid-cols-2">
-            {demo.map((target) => (
-              <TargetCard key={target.id} target={target} />
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      {reference.length > 0 ? (
-        <section aria-labelledby="reference-targets">
-          <h2 id="reference-targets" className="mt-6 text-lg font-medium">
-            {t('home.referenceTargets')}
-          </h2>
-          <ul className="mt-3 grid gap-4 md:grid-cols-2">
-            {reference.map((target) => (
-              <TargetCard key={target.id} target={target} />
-            ))}
-          </ul>
-        </section>
-      ) : null}
+      {sections.map((section) => {
+        const listed = targets.filter((target) => target.kind === section.kind)
+        if (listed.length === 0) return null
+        return (
+          <section key={section.kind} aria-labelledby={section.id}>
+            <h2 id={section.id} className="mt-6 text-lg font-medium">
+              {section.title}
+            </h2>
+            <ul className="mt-3 grid gap-4 md:grid-cols-2">
+              {listed.map((target) => (
+                <TargetCard key={target.id} target={target} />
+              ))}
+            </ul>
+          </section>
+        )
+      })}
     </div>
   )
 }

@@ -54,6 +54,13 @@ test.describe('without JavaScript (the form works as plain HTML)', () => {
     const row = parent.getByTestId('office-subtarget').filter({ hasText: name })
     await expect(row).toBeVisible()
     await expect(row.getByRole('link', { name: '编辑' })).toBeVisible()
+
+    // Anyone finds it among the public targets, with its 公示.
+    await page.context().clearCookies()
+    await page.goto('/targets')
+    const offices = page.getByRole('region', { name: '各地帮扶工作机构设定的目标' })
+    await offices.getByRole('link', { name: `查看公示：${name}` }).click()
+    await expect(page.getByRole('heading', { level: 1, name: `${name} 公示` })).toBeVisible()
   })
 })
 

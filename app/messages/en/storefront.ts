@@ -13,6 +13,7 @@ export const storefront: Record<keyof typeof zh, string> = {
   'home.targetLine': '{achieved} of {goal} so far ({percent})',
   'home.targetPace': 'The line marks where even progress would be today ({pace})',
   'home.demoTargets': "This year's targets",
+  'home.officeTargets': 'Targets set by consumption-aid offices',
   'home.referenceTargets': 'Reference targets (documented, with sources)',
   'home.products': 'Some products',
   'home.noProducts': 'No products are listed yet.',

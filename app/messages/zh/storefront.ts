@@ -11,6 +11,7 @@ export const storefront = {
   'home.targetLine': '已完成 {achieved} / 目标 {goal}（{percent}）',
   'home.targetPace': '竖线为按时间进度今天应达到的位置（{pace}）',
   'home.demoTargets': '本年度目标',
+  'home.officeTargets': '各地帮扶工作机构设定的目标',
   'home.referenceTargets': '参考目标（有出处的历史目标）',
   'home.products': '部分产品',
   'home.noProducts': '暂无上架产品。',
