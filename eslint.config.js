@@ -122,4 +122,22 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The browser tests' `test` waits for hydration after page.goto and page.reload (tests/e2e/fixtures.ts).
+    files: ['tests/e2e/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@playwright/test',
+              importNames: ['test'],
+              message: "Import test from './fixtures': its page waits until React has hydrated.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 )

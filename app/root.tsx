@@ -1,6 +1,6 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from '@remix-run/react'
-import type { ReactNode } from 'react'
+import { type ReactNode, useEffect } from 'react'
 import stylesheet from './tailwind.css?url'
 import { errorStatus, GeneralErrorBoundary } from './components/error-boundary'
 import { SiteFrame } from './components/site-frame'
@@ -45,6 +45,11 @@ export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce()
   // The language comes from entry.server.tsx, not from the loader: this renders even when the loader did not run.
   const locale = useLocale()
+  // Marks the document once React has hydrated it. On a slow phone or a loaded machine a page shows well before its
+  // scripts take over; the browser tests wait for this mark before using anything that needs JavaScript.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = 'true'
+  }, [])
   return (
     <html lang={htmlLang(locale)}>
       <head>

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures'
 
 test('a visitor goes from the home page to a county and a product, reads it in English and switches back', async ({
   page,

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures'
 
 test('a cart quantity is saved as it changes, with no update button to press', async ({ page }) => {
   await page.goto('/products/gaoyuanxiacai-qincai')

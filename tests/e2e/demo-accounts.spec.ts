@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures'
 
 // Ten sign-ins through the form, each hashing a password: give the test room on a loaded machine.
 test.describe.configure({ timeout: 120_000 })

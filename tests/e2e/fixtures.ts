@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from '@playwright/test'
+import { test as base, expect, type Page, type Response } from '@playwright/test'
 import { eq } from 'drizzle-orm'
 import { createSession, SESSION_COOKIE, sessionPolicy } from '../../app/domains/accounts/index.server'
 import { systemClock } from '../../app/utils/clock'
@@ -59,7 +59,37 @@ async function logInThroughTheForm(page: Page, email: string, password: string) 
   await page.waitForURL((url) => url.pathname === '/account')
 }
 
+/**
+ * Waits until React has hydrated the page (app/root.tsx marks <html data-hydrated>) when the response is a page
+ * and JavaScript is on: a click or a typed value before then would meet the server's HTML alone — a link would load
+ * a whole document, a field that saves as it changes would not.
+ */
+async function hydrated(page: Page, response: Response | null, javaScriptEnabled: boolean) {
+  if (!javaScriptEnabled || !response) return
+  if (!(response.headers()['content-type'] ?? '').startsWith('text/html')) return
+  await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true', null, {
+    timeout: 30_000,
+  })
+}
+
 export const test = base.extend<TestFixtures, WorkerFixtures>({
+  // Every page.goto and page.reload returns once the page has hydrated (see hydrated above).
+  page: async ({ page, javaScriptEnabled }, use) => {
+    const goto = page.goto.bind(page)
+    const reload = page.reload.bind(page)
+    page.goto = async (url, options) => {
+      const response = await goto(url, options)
+      await hydrated(page, response, javaScriptEnabled)
+      return response
+    }
+    page.reload = async (options) => {
+      const response = await reload(options)
+      await hydrated(page, response, javaScriptEnabled)
+      return response
+    }
+    await use(page)
+  },
+
   sessionDb: [
     // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a fixture needs from this pattern
     async ({}, use) => {

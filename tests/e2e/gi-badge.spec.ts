@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures'
 
 test('a product whose GI is only reported shows no GI badge', async ({ page }) => {
   await page.goto('/products/changshanhuyou')

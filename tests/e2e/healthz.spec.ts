@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures'
 
 test('a monitor polls /healthz and gets the documented JSON', async ({ request }) => {
   // The search index builds in the background after start: 'degraded' until then, 'ok' once ready.

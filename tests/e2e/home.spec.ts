@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures'
 
 test('a visitor opens the home page and sees the Dingxi targets and products', async ({ page }, testInfo) => {
   await page.goto('/')

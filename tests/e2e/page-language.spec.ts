@@ -1,4 +1,5 @@
-import { expect, type Locator, type Page, test } from '@playwright/test'
+import type { Locator, Page } from '@playwright/test'
+import { expect, test } from './fixtures'
 
 /**
  * The browser fetches the messages of the page's language only (app/entry.client.tsx), hydrates with them without

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures'
 
 test('the product filters say what is wrong next to the field', async ({ page }) => {
   await page.goto('/products')

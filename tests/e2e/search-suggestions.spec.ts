@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from './fixtures'
 
 test('a buyer types Chinese, a synonym, pinyin or initials and gets 定西马铃薯 among the first suggestions', async ({
   page,
