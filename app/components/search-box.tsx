@@ -1,6 +1,9 @@
-import { Form, useFetcher, useNavigate, useSearchParams } from '@remix-run/react'
+import { Form, useFetcher, useLocation, useNavigate, useSearchParams } from '@remix-run/react'
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react'
 import { useT } from '~/utils/locale'
+
+/** The pages whose `q` is a product search; elsewhere `q` searches something else (an order or a reference). */
+const PRODUCT_SEARCH_PATHS = new Set(['/search', '/products'])
 
 type Suggestion =
   | { kind: 'product'; text: string; id: string; slug: string }
@@ -15,8 +18,9 @@ export function SearchBox() {
   const id = useId()
   const navigate = useNavigate()
   const [params] = useSearchParams()
+  const { pathname } = useLocation()
   const fetcher = useFetcher<{ suggestions: Suggestion[] }>()
-  const [value, setValue] = useState(params.get('q') ?? '')
+  const [value, setValue] = useState(PRODUCT_SEARCH_PATHS.has(pathname) ? (params.get('q') ?? '') : '')
   const [open, setOpen] = useState(false)
   const [active, setActive] = useState(-1)
   const timer = useRef<ReturnType<typeof setTimeout>>()

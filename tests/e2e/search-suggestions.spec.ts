@@ -38,5 +38,7 @@ test('the results page shows facet counts, highlights and a helpful empty state'
 
   await page.goto('/search?q=' + encodeURIComponent('火星陨石'))
   await expect(page.getByText('没有找到与“火星陨石”相关的产品。')).toBeVisible()
+  // The header's box repeats the search it answered, ready to refine.
+  await expect(page.getByRole('combobox', { name: '搜索产品' })).toHaveValue('火星陨石')
   await expect(page.getByRole('link', { name: '查看全部产品' })).toBeVisible()
 })

@@ -65,6 +65,8 @@ test('a unit order is shipped, partly accepted, paid for the accepted amount; pl
   await page.getByRole('searchbox', { name: '订单号或运单号' }).fill(orderNumber)
   await page.getByRole('button', { name: '查找' }).click()
   await expect(page).toHaveURL(new RegExp(`state=shipped&q=${orderNumber}`))
+  // The header's product search does not take the order number for a product search.
+  await expect(page.getByRole('combobox', { name: '搜索产品' }).first()).toHaveValue('')
   await expect(page.getByTestId('seller-order')).toHaveCount(1)
   await expect(card).toContainText('顺丰速运 运单号 SF1234567890')
   await card.getByRole('button', { name: `标记 ${orderNumber} 已送达` }).click()
