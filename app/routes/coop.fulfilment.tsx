@@ -31,10 +31,8 @@ export const meta: MetaFunction = () => [{ title: '发货 · 合作社后台 · 
 
 const PAGE_SIZE = 20
 
-const listQuery = z.object({
-  state: z.enum(fulfilmentStateFilters).catch('all'),
-  q: queryText(FULFILMENT_SEARCH_MAX),
-})
+const stateParam = z.enum(fulfilmentStateFilters).catch('all')
+const searchParam = queryText(FULFILMENT_SEARCH_MAX)
 
 /**
  * The cooperative's paid seller orders: a printable pick list of what to ship, and each order's shipping steps,
@@ -43,24 +41,22 @@ const listQuery = z.object({
 export async function loader(args: LoaderFunctionArgs) {
   const auth = requireAccess(args, 'routes/coop.fulfilment', 'loader', activeOrgScope(args))
   const url = new URL(args.request.url)
-  const parsed = listQuery.safeParse({
-    state: url.searchParams.get('state') ?? undefined,
-    q: url.searchParams.get('q') ?? '',
-  })
+  const state = stateParam.parse(url.searchParams.get('state') ?? undefined)
   // Only the search can fail (too long, or control characters no order number has): said next to the box, and
   // the list shown unsearched rather than as if nothing matched.
-  const query = parsed.success ? parsed.data : { state: 'all' as const, q: '' }
+  const search = searchParam.safeParse(url.searchParams.get('q') ?? '')
+  const q = search.success ? search.data : ''
   const page = await listFulfilment(getDb(), {
     ...coopActor(auth),
-    state: query.state,
-    search: query.q,
+    state,
+    search: q,
     page: pageParam(url),
     pageSize: PAGE_SIZE,
     now: systemClock.now(),
   })
   invariantResponse(page, '无权访问 / Forbidden', { status: 403 })
-  const searchError: MessageKey | null = parsed.success ? null : 'fulfilment.search.invalid'
-  return data({ ...page, ...query, searchError }, { status: parsed.success ? 200 : 400 })
+  const searchError: MessageKey | null = search.success ? null : 'fulfilment.search.invalid'
+  return data({ ...page, state, q, searchError }, { status: search.success ? 200 : 400 })
 }
 
 const intentForm = z.object({
