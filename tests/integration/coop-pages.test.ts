@@ -105,4 +105,21 @@ describe(`cooperative console pages (${testDbKind()})`, async () => {
     expect(unit.status).toBe(403)
     expect(unit.text).toContain(zh['unit.notUnit.body'])
   })
+
+  it('searches the shipping page: a refused search is said next to the box with a 400, keeping the chosen tab', async () => {
+    const tooLong = await page(`/coop/fulfilment?state=shipped&q=${'X'.repeat(41)}`, minxianCookie)
+    expect(tooLong.status).toBe(400)
+    expect(tooLong.text).toContain(zh['fulfilment.search.invalid'].replace('{max}', '40'))
+    expect(tooLong.text).toMatch(/aria-current="page"[^>]*>已发货</)
+    expect(tooLong.text).toContain('aria-invalid="true"')
+    // A search that finds nothing says so, with a way back to every order.
+    const none = await page('/coop/fulfilment?q=NO-SUCH-ORDER', minxianCookie)
+    expect(none.status).toBe(200)
+    expect(none.text).toContain(zh['fulfilment.empty.filtered'])
+    expect(none.text).toContain(zh['fulfilment.filter.clear'])
+    // The newcomer, with no orders at all, reads the plain empty state.
+    const empty = await page('/coop/fulfilment', newcomerCookie)
+    expect(empty.text).toContain(zh['fulfilment.empty'])
+    expect(empty.text).not.toContain(zh['fulfilment.empty.filtered'])
+  })
 })
