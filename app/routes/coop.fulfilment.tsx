@@ -7,7 +7,13 @@ import { ErrorList, Field, FormAlert, TextareaField, useSchemaForm } from '~/com
 import { Badge } from '~/components/ui/badge'
 import { Pagination } from '~/components/ui/pagination'
 import { FilterTabs } from '~/components/ui/filter-tabs'
-import { disputeAnswerForm, FULFILMENT_SEARCH_MAX, fulfilmentStateFilters, shipForm } from '~/domains/coop'
+import {
+  disputeAnswerForm,
+  FULFILMENT_SEARCH_MAX,
+  type FulfilmentStateFilter,
+  fulfilmentStateFilters,
+  shipForm,
+} from '~/domains/coop'
 import {
   answerDispute,
   type DisputeView,
@@ -158,7 +164,7 @@ export default function CoopFulfilment() {
             t('fulfilment.empty')
           ) : (
             <>
-              {t('fulfilment.empty.filtered')}{' '}
+              {t('coop.orders.empty.filtered')}{' '}
               <Link to="/coop/fulfilment" className="text-brand-700 underline">
                 {t('fulfilment.filter.clear')}
               </Link>
@@ -232,7 +238,7 @@ function FulfilmentFilters({
   q,
   searchError,
 }: {
-  state: (typeof fulfilmentStateFilters)[number]
+  state: FulfilmentStateFilter
   q: string
   searchError: MessageKey | null
 }) {
@@ -252,7 +258,7 @@ function FulfilmentFilters({
         tabs={fulfilmentStateFilters.map((filter) => ({
           key: filter,
           to: hrefFor(filter),
-          label: filter === 'all' ? t('fulfilment.filter.all') : t(`fulfilment.state.${filter}`),
+          label: filter === 'all' ? t('coop.orders.status.all') : t(`fulfilment.state.${filter}`),
         }))}
       />
       <Form method="get" role="search" className="flex flex-col gap-1">

@@ -32,8 +32,9 @@ import { intBetween, pick, seedUuid, seededRandom, syntheticUscc } from './synth
  * (a slow drift of a few per cent either side, never more than ±6%, plus what one payment moves), then, for each
  * confirmation, the order behind it: which district's unit, which products (a district's units favour its paired county, so each district's
  * sub-target runs ahead or behind by its own factor), and its dates back from the payment — accepted 3–21 days
- * before, delivered, shipped, approved and submitted before that. January's first payments therefore come from
- * orders placed the December before, as in any year. Events after the seed's `now` are left undone: a unit's
+ * before (a late payer every twelve days or so: 52 days or more, past the 30-day term), delivered, shipped,
+ * approved and submitted before that. January's first payments therefore come from orders placed the December
+ * before, as in any year. Events after the seed's `now` are left undone: a unit's
  * order may be awaiting approval, shipment, 验收 or payment on the day the demo starts.
  *
  * Pure planning (planUnitYear) is separate from writing (the events), so the pace can be tested without a database.
@@ -77,21 +78,33 @@ const UNITS_PER_DISTRICT = 3
 /** Requisitions above this go to the unit's approver: every demo order is approved by a person. */
 const BUYER_LIMIT_FEN = 5_000_000n
 
-/** Fuzhou's county-level divisions (GB/T 2260) but 平潭县, left out to keep the demo to twelve. */
-const FUZHOU_DIVISIONS: ReadonlyArray<{ code: string; name: string; short: string }> = [
-  { code: '350102', name: '鼓楼区', short: 'GL' },
-  { code: '350103', name: '台江区', short: 'TJ' },
-  { code: '350104', name: '仓山区', short: 'CS' },
-  { code: '350105', name: '马尾区', short: 'MW' },
-  { code: '350111', name: '晋安区', short: 'JA' },
-  { code: '350112', name: '长乐区', short: 'CL' },
-  { code: '350121', name: '闽侯县', short: 'MH' },
-  { code: '350122', name: '连江县', short: 'LJ' },
-  { code: '350123', name: '罗源县', short: 'LY' },
-  { code: '350124', name: '闽清县', short: 'MQ' },
-  { code: '350125', name: '永泰县', short: 'YT' },
-  { code: '350181', name: '福清市', short: 'FQ' },
+/**
+ * Fuzhou's county-level divisions (GB/T 2260) but 平潭县, left out to keep the demo to twelve, with the short
+ * letters of their demo accounts; their names come from the seed's region list.
+ */
+const FUZHOU_DIVISION_SHORTS: ReadonlyArray<readonly [code: string, short: string]> = [
+  ['350102', 'GL'],
+  ['350103', 'TJ'],
+  ['350104', 'CS'],
+  ['350105', 'MW'],
+  ['350111', 'JA'],
+  ['350112', 'CL'],
+  ['350121', 'MH'],
+  ['350122', 'LJ'],
+  ['350123', 'LY'],
+  ['350124', 'MQ'],
+  ['350125', 'YT'],
+  ['350181', 'FQ'],
 ]
+
+function fuzhouDivisions(): Array<{ code: string; name: string; short: string }> {
+  const names = new Map(loadSourceData().regions.map((r) => [r.code, r.name]))
+  return FUZHOU_DIVISION_SHORTS.map(([code, short]) => {
+    const name = names.get(code)
+    if (!name) throw new Error(`demo units: region ${code} is not in the seed's region list`)
+    return { code, name, short }
+  })
+}
 
 const LETTERS = ['甲', '乙', '丙', '丁'] as const
 
@@ -122,7 +135,7 @@ export type DemoUnit = {
 /** The synthetic units: plainly demo by name and domain, three per division. */
 export function demoUnits(pairs: ReadonlyArray<{ helperCode: string; helpedCode: string }>): DemoUnit[] {
   const partner = new Map(pairs.map((p) => [p.helperCode, p.helpedCode]))
-  return FUZHOU_DIVISIONS.flatMap((division) =>
+  return fuzhouDivisions().flatMap((division) =>
     Array.from({ length: UNITS_PER_DISTRICT }, (_, i) => {
       const tag = `${division.short.toLowerCase()}${i + 1}`
       const letter = LETTERS[i]!

@@ -115,11 +115,11 @@ describe(`cooperative console pages (${testDbKind()})`, async () => {
     // A search that finds nothing says so, with a way back to every order.
     const none = await page('/coop/fulfilment?q=NO-SUCH-ORDER', minxianCookie)
     expect(none.status).toBe(200)
-    expect(none.text).toContain(zh['fulfilment.empty.filtered'])
+    expect(none.text).toContain(zh['coop.orders.empty.filtered'])
     expect(none.text).toContain(zh['fulfilment.filter.clear'])
     // The newcomer, with no orders at all, reads the plain empty state.
     const empty = await page('/coop/fulfilment', newcomerCookie)
     expect(empty.text).toContain(zh['fulfilment.empty'])
-    expect(empty.text).not.toContain(zh['fulfilment.empty.filtered'])
+    expect(empty.text).not.toContain(zh['coop.orders.empty.filtered'])
   })
 })

@@ -13,7 +13,6 @@ import { isRegionCode } from '../regions'
 export const targetChannelChoices = ['direct_purchase', 'sales_assist'] as const
 export type TargetChannelChoice = (typeof targetChannelChoices)[number]
 
-/** The buyer channels each choice stands for (the ledger counts by these). */
 /** What the office's target form shows: a new target's defaults, or a target being edited. */
 export type TargetFormValues = {
   name: string
@@ -28,6 +27,7 @@ export type TargetFormValues = {
   certifiedOnly: boolean
 }
 
+/** The buyer channels each choice stands for (the ledger counts by these). */
 export const channelsOfChoice: Record<TargetChannelChoice, readonly string[]> = {
   direct_purchase: ['enterprise', 'gov_unit', 'trade_union'],
   sales_assist: ['consumer'],
